@@ -1,0 +1,1 @@
+"""Settings loading and the default sources and rules shipped with newsdesk."""

@@ -1,0 +1,173 @@
+"""Page metadata: title, date, author, language and canonical URL.
+
+Read from meta tags, JSON-LD and <time>/<h1>, before the tree is cleaned.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from pipelines.extract.selectors import (
+    ARTICLE_LD_TYPES,
+    AUTHOR_META,
+    CANONICAL_META,
+    LANGUAGE_META,
+    PUBLISHED_META,
+    TITLE_META,
+)
+from pipelines.extract.tree import squash
+
+MAX_LD_CHARS = 500_000  # bigger JSON-LD blobs are skipped: cost, not content
+MAX_LD_NODES = 2_000
+_LANG = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.IGNORECASE)
+_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,60}$")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the page says about itself."""
+
+    title: str = ""
+    published: str | None = None
+    author: str | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+
+
+def _meta_map(root: etree._Element) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
+        content = meta.get("content")
+        if key and content and content.strip():
+            found.setdefault(key.strip().lower(), content.strip())
+    return found
+
+
+def _ld_objects(root: etree._Element) -> list[dict[str, Any]]:
+    """Article-typed JSON-LD objects, flattened out of lists and @graph."""
+    found: list[dict[str, Any]] = []
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = script.text or ""
+        if len(raw) > MAX_LD_CHARS:
+            continue
+        try:
+            data: Any = json.loads(raw)
+        except ValueError:
+            continue
+        pending, seen = [data], 0
+        while pending and seen < MAX_LD_NODES:
+            item = pending.pop()
+            seen += 1
+            if isinstance(item, list):
+                pending.extend(item)
+            elif isinstance(item, dict):
+                kinds = item.get("@type")
+                kinds = kinds if isinstance(kinds, list) else [kinds]
+                if any(isinstance(k, str) and k.lower() in ARTICLE_LD_TYPES for k in kinds):
+                    found.append(item)
+                if isinstance(item.get("@graph"), list):
+                    pending.extend(item["@graph"])
+    # Article types before generic WebPage.
+    found.sort(key=lambda obj: str(obj.get("@type")).lower() == "webpage")
+    return found
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value[:10] for name in _names(item)]
+    return []
+
+
+def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    return next((meta[k] for k in keys if k in meta), None)
+
+
+def _published(root: etree._Element, meta: dict[str, str], ld: list[dict[str, Any]]) -> str | None:
+    for obj in ld:
+        value = obj.get("datePublished") or obj.get("dateCreated")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    found = _first(meta, PUBLISHED_META)
+    if found:
+        return found
+    for el in root.iter("time"):
+        value = el.get("datetime")
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def _author(root: etree._Element, meta: dict[str, str], ld: list[dict[str, Any]]) -> str | None:
+    for obj in ld:
+        names = [squash(n) for n in _names(obj.get("author")) if n.strip()]
+        if names:
+            return ", ".join(dict.fromkeys(names))
+    found = _first(meta, AUTHOR_META)
+    if found and not found.startswith(("http://", "https://")):
+        return squash(found)
+    for el in root.iterfind(".//a[@rel='author']"):
+        text = squash(el.xpath("string()"))
+        if text:
+            return text
+    return None
+
+
+def _title(root: etree._Element, meta: dict[str, str]) -> str:
+    found = _first(meta, TITLE_META)
+    if found:
+        return squash(found)
+    h1 = root.find(".//h1")
+    if h1 is not None:
+        text = squash(h1.xpath("string()"))
+        if text:
+            return text
+    title = root.find(".//title")
+    if title is not None and title.text:
+        return _TITLE_SUFFIX.sub("", squash(title.text))
+    return ""
+
+
+def _language(root: etree._Element, meta: dict[str, str]) -> str | None:
+    for value in (root.get("lang"), root.get("xml:lang"), _first(meta, LANGUAGE_META)):
+        match = _LANG.match((value or "").strip())
+        if match:
+            return match.group(1).lower()
+    return None
+
+
+def _canonical(root: etree._Element, meta: dict[str, str], url: str | None) -> str | None:
+    href = None
+    for link in root.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip():
+            href = link.get("href", "").strip()
+            break
+    href = href or _first(meta, CANONICAL_META)
+    if not href:
+        return None
+    return urljoin(url, href) if url else href
+
+
+def read_metadata(root: etree._Element, url: str | None) -> Metadata:
+    """Everything the page declares about itself; absent fields stay None."""
+    meta = _meta_map(root)
+    ld = _ld_objects(root)
+    return Metadata(
+        title=_title(root, meta),
+        published=_published(root, meta, ld),
+        author=_author(root, meta, ld),
+        language=_language(root, meta),
+        canonical_url=_canonical(root, meta, url),
+    )

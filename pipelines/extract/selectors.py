@@ -1,0 +1,158 @@
+"""Selectors and word lists the extractor matches against: data only, no logic.
+
+Patterns are generic page-chrome vocabulary (class/id words used across CMSes),
+never keyed to a particular site.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.models import StripCategory
+
+# Dropped with their content before anything else: never article text.
+JUNK_TAGS: frozenset[str] = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+        "canvas", "video", "audio", "source", "picture", "map", "button", "select", "option",
+        "input", "textarea", "label", "link", "meta", "head", "title", "dialog", "menu",
+    }
+)  # fmt: skip
+
+# Structural chrome, by tag name.
+CHROME_TAGS: dict[str, StripCategory] = {
+    "nav": "navigation",
+    "aside": "related_links",
+    "footer": "navigation",
+    "header": "navigation",
+}
+
+# ARIA roles that mark chrome.
+CHROME_ROLES: dict[str, StripCategory] = {
+    "navigation": "navigation",
+    "banner": "navigation",
+    "contentinfo": "navigation",
+    "complementary": "related_links",
+    "menu": "navigation",
+    "menubar": "navigation",
+    "dialog": "other",
+    "alertdialog": "other",
+    "search": "navigation",
+}
+
+# Class/id words per category.  A word matches at the start of a class/id token
+# (tokens split on space, "-" and "_"), so "share" hits "share-bar" and "sharebar"
+# but not "timeshare".
+_CATEGORY_WORDS: dict[StripCategory, tuple[str, ...]] = {
+    "cookie_banner": ("cookie", "consent", "gdpr", "cmp-", "onetrust", "privacy-banner"),
+    "newsletter_box": ("newsletter", "subscribe", "subscription", "signup", "sign-up", "optin", "mailing"),
+    "share_bar": ("share", "sharing", "social", "sociable", "addthis", "sharethis", "shareaholic", "follow-us"),
+    "comments": ("comment", "disqus", "discussion", "respond", "reply", "replies"),
+    "ad_slot": (
+        "ad", "ads", "advert", "adslot", "ad-slot", "adunit", "ad-unit", "adsense", "adsbygoogle", "dfp",
+        "gpt-ad", "sponsor", "promo", "taboola", "outbrain", "banner", "dfp-ad", "advertisement",
+    ),
+    "related_links": (
+        "related", "recommend", "more-stories", "morestories", "more-from", "read-more", "readmore",
+        "read-next", "readnext", "also-read", "trending", "popular", "most-read", "mostread", "sidebar",
+        "widget", "teaser", "recirc", "up-next", "upnext", "you-may", "you-might", "further-reading",
+        "suggest", "jump-link", "breadcrumb", "tags", "tag-list", "taglist", "keywords", "topics",
+    ),
+    "navigation": (
+        "nav", "navbar", "menu", "masthead", "site-header", "header", "footer", "skip-link", "skiplink",
+        "toolbar", "pagination", "pager", "byline", "author-bio", "authorbio", "author-info", "about-author",
+        "dateline", "timestamp", "published", "meta", "post-meta", "entry-meta", "article-meta", "print",
+        "caption", "credit", "figcaption", "modal", "overlay", "popup", "hidden", "visually-hidden", "sr-only",
+        "screen-reader", "offscreen", "login", "paywall", "toc", "table-of-contents",
+    ),
+}  # fmt: skip
+
+# Exact tokens that must not trigger a category although a prefix matches
+# ("address" starts with "ad"; "header-image" is fine to drop anyway).
+SAFE_TOKENS: frozenset[str] = frozenset(
+    {
+        "add", "addition", "additional", "address", "admin", "adapt", "adaptive", "advance", "advanced",
+        "metadata-body", "shared", "navigator", "headline", "header-title", "tagline", "social-body",
+        "comments-body", "article-body", "post-body", "entry-content", "printable", "promoted-content",
+    }
+)  # fmt: skip
+
+
+def _category_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+    # Short words ("ad", "nav", "toc") must be a whole token; longer ones may prefix a token.
+    whole = [re.escape(w) for w in words if len(w) <= 3]
+    prefix = [re.escape(w) for w in words if len(w) > 3]
+    parts = []
+    if whole:
+        parts.append(r"(?:%s)(?=$|[\s_\-\d])" % "|".join(whole))
+    if prefix:
+        parts.append("(?:%s)" % "|".join(prefix))
+    return re.compile(r"(?:^|[\s_\-])(?:%s)" % "|".join(parts), re.IGNORECASE)
+
+
+CATEGORY_PATTERNS: tuple[tuple[StripCategory, re.Pattern[str]], ...] = tuple(
+    (category, _category_regex(words)) for category, words in _CATEGORY_WORDS.items()
+)
+
+# One combined pre-filter so most elements cost a single regex search.
+ANY_CHROME = re.compile("|".join(p.pattern for _, p in CATEGORY_PATTERNS), re.IGNORECASE)
+
+# Class/id words that mark the article body: boost in scoring, and tried first as containers.
+POSITIVE_HINT = re.compile(
+    r"article|body|content|entry|main|post|story|text|blog|prose|rich-?text|paragraph",
+    re.IGNORECASE,
+)
+NEGATIVE_HINT = re.compile(
+    r"comment|footer|footnote|sidebar|widget|related|promo|sponsor|share|social|nav|menu|"
+    r"byline|author|meta|caption|teaser|card|list|tags|rail|banner|masthead|shopping|ad-",
+    re.IGNORECASE,
+)
+
+# Body containers named the same way by many CMSes (schema.org and common class words).
+BODY_XPATHS: tuple[str, ...] = (
+    "//*[@itemprop='articleBody']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-body ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' article__body ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' article-content ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' story-body ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' entry-content ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' post-content ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' article-text ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' story-content ')]",
+)
+
+# Block-level tags: a text run ends at these.
+BLOCK_TAGS: frozenset[str] = frozenset(
+    {
+        "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
+        "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th", "tbody", "thead", "tfoot",
+        "figure", "figcaption", "br", "hr", "address", "center", "form", "fieldset", "details",
+        "summary", "body", "html", "header", "footer", "nav", "aside",
+    }
+)  # fmt: skip
+
+HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+# Tags whose text is never body text even inside the chosen container.
+SKIP_IN_BODY: frozenset[str] = frozenset({"figcaption", "figure", "h1"})
+
+# Metadata sources, most trusted first.  Keys are lower-cased meta name/property values.
+TITLE_META: tuple[str, ...] = ("og:title", "twitter:title", "dc.title", "title")
+PUBLISHED_META: tuple[str, ...] = (
+    "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate",
+    "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.date",
+    "sailthru.date", "parsely-pub-date", "article.published", "published_time", "cxenseparse:recs:publishtime",
+)  # fmt: skip
+AUTHOR_META: tuple[str, ...] = (
+    "author", "article:author", "dc.creator", "dcterms.creator", "sailthru.author", "parsely-author",
+    "byl", "twitter:creator",
+)  # fmt: skip
+LANGUAGE_META: tuple[str, ...] = ("content-language", "language", "dc.language", "og:locale")
+CANONICAL_META: tuple[str, ...] = ("og:url",)
+ARTICLE_LD_TYPES: frozenset[str] = frozenset(
+    {
+        "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "socialmediaposting",
+        "scholarlyarticle", "techarticle", "webpage", "liveblogposting", "report",
+    }
+)  # fmt: skip

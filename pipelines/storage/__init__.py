@@ -1,0 +1,1 @@
+"""SQL storage: the schema, the engine factory, and idempotent writes."""

@@ -1,0 +1,192 @@
+"""Idempotent writes of processed articles, and the counts ``newsdesk stats`` shows.
+
+Saving the same :class:`ProcessedArticle` twice leaves the same rows: the
+article is upserted by its id, its flags are replaced as a set, and its review
+item is created once (a later save never reopens a decided item).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+
+from pipelines.errors import StorageUnavailable
+from pipelines.models import ACTION_RANK, SEVERITY_RANK, ProcessedArticle
+from pipelines.storage.schema import articles, dead_letters, flags, review_items
+
+REVIEW_ACTIONS = frozenset({"flag", "hold"})
+
+
+def _upsert(
+    connection: Connection, table: Any, values: dict[str, Any], keys: list[str], update_cols: list[str]
+) -> None:
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        stmt: Any = postgresql.insert(table).values(**values)
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(table).values(**values)
+    else:  # pragma: no cover - only the two supported databases
+        raise StorageUnavailable(f"unsupported database dialect {dialect}")
+    if update_cols:
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in update_cols})
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    connection.execute(stmt)
+
+
+def _article_row(processed: ProcessedArticle, now: datetime) -> dict[str, Any]:
+    page, article, verdict, outcome = processed.page, processed.article, processed.verdict, processed.outcome
+    return {
+        "id": processed.article_id,
+        "url": page.url,
+        "canonical_url": article.canonical_url or page.final_url,
+        "source_id": page.source_id,
+        "crawl_run_id": page.crawl_run_id,
+        "fetched_at": page.fetched_at,
+        "http_status": page.status,
+        "title": article.title,
+        "text": article.text,
+        "published": article.published,
+        "author": (article.author or "")[:300] or None,
+        "language": article.language,
+        "stripped": [dataclasses.asdict(block) for block in article.stripped],
+        "empty_reason": article.empty_reason,
+        "content_hash": processed.content_hash,
+        "duplicate_of": verdict.duplicate_of,
+        "duplicate_kind": verdict.kind,
+        "similarity": verdict.similarity,
+        "action": outcome.action,
+        "score": outcome.score,
+        "rule_version": outcome.rule_version,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _priority(processed: ProcessedArticle) -> int:
+    live = [f for f in processed.outcome.flags if not f.shadow]
+    severity = max((SEVERITY_RANK[f.severity] for f in live), default=0)
+    return (
+        ACTION_RANK[processed.outcome.action] * 10_000 + severity * 1_000 + min(int(processed.outcome.score * 10), 999)
+    )
+
+
+def save_processed(engine: Engine, processed: ProcessedArticle) -> bool:
+    """Store one processed article in a single transaction; returns whether a review item exists for it."""
+    now = datetime.now(UTC)
+    row = _article_row(processed, now)
+    try:
+        with engine.begin() as connection:
+            _upsert(connection, articles, row, ["id"], [c for c in row if c not in ("id", "created_at")])
+            connection.execute(delete(flags).where(flags.c.article_id == processed.article_id))
+            flag_rows = [
+                {
+                    "article_id": processed.article_id,
+                    "rule_id": flag.rule_id or flag.code,
+                    "code": flag.code,
+                    "severity": flag.severity,
+                    "action": flag.action,
+                    "score": flag.score,
+                    "shadow": flag.shadow,
+                    "detail": flag.detail,
+                    "evidence": [dataclasses.asdict(e) for e in flag.evidence],
+                    "rule_version": flag.rule_version or processed.outcome.rule_version,
+                }
+                for flag in processed.outcome.flags
+            ]
+            if flag_rows:
+                unique = {(r["rule_id"], r["code"]): r for r in flag_rows}
+                connection.execute(insert(flags), list(unique.values()))
+            if processed.outcome.action not in REVIEW_ACTIONS:
+                return False
+            codes = sorted({f.code for f in processed.outcome.flags if not f.shadow})
+            _upsert(
+                connection,
+                review_items,
+                {
+                    "article_id": processed.article_id,
+                    "state": "pending",
+                    "priority": _priority(processed),
+                    "action": processed.outcome.action,
+                    "score": processed.outcome.score,
+                    "codes": " ".join(codes),
+                    "source_id": processed.page.source_id,
+                    "language": processed.article.language,
+                    "created_at": now,
+                },
+                ["article_id"],
+                [],
+            )
+            return True
+    except OperationalError as exc:
+        raise StorageUnavailable(f"database unavailable: {exc.orig}") from exc
+
+
+def source_of(engine: Engine, article_id: str) -> str | None:
+    """The source an article was stored from, if it is stored."""
+    with engine.connect() as connection:
+        value = connection.execute(select(articles.c.source_id).where(articles.c.id == article_id)).scalar()
+    return None if value is None else str(value)
+
+
+def record_dead_letter(
+    engine: Engine, task_key: str, task_name: str, payload: dict[str, Any], error: str, attempts: int
+) -> None:
+    """Keep a task that was given up on, once per task key, for operators to inspect or retry."""
+    with engine.begin() as connection:
+        _upsert(
+            connection,
+            dead_letters,
+            {
+                "task_key": task_key,
+                "task_name": task_name,
+                "payload": payload,
+                "error": error[:4000],
+                "attempts": attempts,
+                "state": "dead",
+                "created_at": datetime.now(UTC),
+            },
+            ["task_key"],
+            ["error", "attempts", "state"],
+        )
+
+
+def list_dead_letters(engine: Engine, state: str = "dead") -> list[dict[str, Any]]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(dead_letters).where(dead_letters.c.state == state).order_by(dead_letters.c.id))
+        return [dict(r._mapping) for r in rows]
+
+
+def mark_dead_letter_retried(engine: Engine, letter_id: int) -> None:
+    with engine.begin() as connection:
+        connection.execute(update(dead_letters).where(dead_letters.c.id == letter_id).values(state="retried"))
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    """Totals for ``newsdesk stats``."""
+    with engine.connect() as connection:
+
+        def scalar(stmt: Any) -> int:
+            return int(connection.execute(stmt).scalar() or 0)
+
+        return {
+            "articles": scalar(select(func.count()).select_from(articles)),
+            "duplicates": scalar(
+                select(func.count()).select_from(articles).where(articles.c.duplicate_of.is_not(None))
+            ),
+            "flagged": scalar(select(func.count()).select_from(review_items)),
+            "pending_review": scalar(
+                select(func.count()).select_from(review_items).where(review_items.c.state != "decided")
+            ),
+            "boilerplate_stripped": scalar(
+                select(func.count()).select_from(articles).where(func.json_array_length(articles.c.stripped) > 0)
+            ),
+            "dead_letters": scalar(
+                select(func.count()).select_from(dead_letters).where(dead_letters.c.state == "dead")
+            ),
+        }

@@ -1,0 +1,184 @@
+"""The SQL schema (SQLAlchemy Core).  Alembic migrations in ``migrations/`` create it.
+
+Business keys make every write idempotent: an article is keyed by its id (a
+digest of the canonical URL), a flag by (article, rule), a review item by its
+article.  The decision and audit logs are append-only.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+crawl_runs = Table(
+    "crawl_runs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("source_id", String(64), nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(16), nullable=False),
+    Column("pages_fetched", Integer, nullable=False, default=0),
+    Column("items_sent", Integer, nullable=False, default=0),
+    Column("items_spooled", Integer, nullable=False, default=0),
+    Column("stats", JSON, nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("canonical_url", Text, nullable=False),
+    Column("source_id", String(64), nullable=False, index=True),
+    Column("crawl_run_id", String(32)),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("http_status", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("published", String(64)),
+    Column("author", String(300)),
+    Column("language", String(16)),
+    Column("stripped", JSON, nullable=False),
+    Column("empty_reason", String(200)),
+    Column("content_hash", String(64), nullable=False, index=True),
+    Column("duplicate_of", String(32), index=True),
+    Column("duplicate_kind", String(8)),
+    Column("similarity", Float),
+    Column("action", String(8), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("rule_version", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+flags = Table(
+    "flags",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("rule_id", String(100), nullable=False),
+    Column("code", String(64), nullable=False, index=True),
+    Column("severity", String(16), nullable=False),
+    Column("action", String(8), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("shadow", Boolean, nullable=False, default=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("evidence", JSON, nullable=False),
+    Column("rule_version", String(64), nullable=False),
+    UniqueConstraint("article_id", "rule_id", "code", name="uq_flags_article_rule_code"),
+)
+
+review_items = Table(
+    "review_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, unique=True
+    ),
+    Column("state", String(16), nullable=False),  # pending | claimed | decided
+    Column("priority", Integer, nullable=False),  # higher first: severity rank * 1000 + score
+    Column("action", String(8), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("codes", Text, nullable=False),  # space-separated reason codes, for filtering
+    Column("source_id", String(64), nullable=False),
+    Column("language", String(16)),
+    Column("lease_owner", String(100)),
+    Column("lease_expires_at", DateTime(timezone=True)),
+    Column("decision", String(16)),
+    Column("decided_by", String(100)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_review_items_queue", "state", "priority", "created_at"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("review_item_id", Integer, ForeignKey("review_items.id"), nullable=False, index=True),
+    Column("article_id", String(32), nullable=False),
+    Column("reviewer", String(100), nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("flags", JSON, nullable=False),
+    Column("undoes", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("target", String(100), nullable=False),
+    Column("detail", JSON, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200)),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task_key", String(100), nullable=False, unique=True),
+    Column("task_name", String(200), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("state", String(16), nullable=False),  # dead | retried
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
