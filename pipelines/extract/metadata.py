@@ -34,6 +34,7 @@ class Metadata:
     """What the page says about itself."""
 
     title: str = ""
+    document_title: str = ""  # the raw <title>, which error pages label even when og:title is absent
     published: str | None = None
     author: str | None = None
     language: str | None = None
@@ -140,6 +141,11 @@ def _title(root: etree._Element, meta: dict[str, str]) -> str:
     return ""
 
 
+def _document_title(root: etree._Element) -> str:
+    title = root.find(".//title")
+    return squash(title.xpath("string()")) if title is not None else ""
+
+
 def _language(root: etree._Element, meta: dict[str, str]) -> str | None:
     for value in (root.get("lang"), root.get("xml:lang"), _first(meta, LANGUAGE_META)):
         match = _LANG.match((value or "").strip())
@@ -166,6 +172,7 @@ def read_metadata(root: etree._Element, url: str | None) -> Metadata:
     ld = _ld_objects(root)
     return Metadata(
         title=_title(root, meta),
+        document_title=_document_title(root),
         published=_published(root, meta, ld),
         author=_author(root, meta, ld),
         language=_language(root, meta),

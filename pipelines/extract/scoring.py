@@ -23,6 +23,13 @@ _TAG_BONUS = {
     "form": -3.0, "ol": -3.0, "ul": -3.0, "dl": -3.0, "li": -3.0, "address": -3.0, "th": -5.0,
 }  # fmt: skip
 CLASS_WEIGHT = 25.0
+RIVALS_CONSIDERED = 6
+RIVAL_SHARE = 0.75
+MIN_RIVALS = 3
+PROSE_MIN_CHARS = 60
+PROSE_MAX_LINK_DENSITY = 0.25
+PROSE_GROWTH = 1.5  # an ancestor with this much more prose holds scattered article parts
+PROSE_REACH = 6  # levels an ancestor may sit above the last accepted container
 
 
 @dataclass
@@ -31,6 +38,7 @@ class Tally:
 
     chars: dict[etree._Element, int] = field(default_factory=dict)
     link_chars: dict[etree._Element, int] = field(default_factory=dict)
+    prose: dict[etree._Element, int] = field(default_factory=dict)  # chars of paragraph-like blocks
 
     def link_density(self, el: etree._Element) -> float:
         chars = self.chars.get(el, 0)
@@ -39,12 +47,16 @@ class Tally:
 
 def tally(blocks: list[Block]) -> Tally:
     out = Tally()
-    chars, links = out.chars, out.link_chars
+    chars, links, prose = out.chars, out.link_chars, out.prose
     for block in blocks:
         n, k = len(block.text), block.link_chars
+        # Only <p> counts as prose: list items with summaries are tickers as often as text.
+        good = n >= PROSE_MIN_CHARS and k < PROSE_MAX_LINK_DENSITY * n and block.owner.tag == "p"
         for el in block.path:
             chars[el] = chars.get(el, 0) + n
             links[el] = links.get(el, 0) + k
+            if good:
+                prose[el] = prose.get(el, 0) + n
     return out
 
 
@@ -82,7 +94,51 @@ def score_candidates(blocks: list[Block], counts: Tally) -> dict[etree._Element,
     return {el: score * (1.0 - counts.link_density(el)) for el, score in raw.items()}
 
 
-def best_candidate(scores: dict[etree._Element, float]) -> etree._Element | None:
+def best_candidate(scores: dict[etree._Element, float], counts: Tally) -> etree._Element | None:
+    """The top scorer, lifted to a common ancestor when rivals say the article is split up."""
     if not scores:
         return None
-    return max(scores, key=lambda el: scores[el])
+    ranked = sorted(scores, key=lambda el: scores[el], reverse=True)
+    best = ranked[0]
+    top = scores[best]
+    if top <= 0:
+        return best
+    rivals = [el for el in ranked[1:RIVALS_CONSIDERED] if scores[el] >= RIVAL_SHARE * top]
+    if len(rivals) >= MIN_RIVALS:
+        for ancestor in best.iterancestors():
+            if ancestor.tag in ("body", "html"):
+                break
+            inside = sum(1 for el in rivals if any(a is ancestor for a in el.iterancestors()))
+            if inside >= MIN_RIVALS:
+                best = ancestor
+                break
+    return _gather_prose(_climb(best, scores), counts)
+
+
+def _gather_prose(best: etree._Element, counts: Tally) -> etree._Element:
+    # Paragraphs wrapped one per card/div split their votes; the common ancestor holds them all.
+    prose = counts.prose
+    node, mass, steps = best, prose.get(best, 0), 0
+    for ancestor in best.iterancestors():
+        steps += 1
+        if ancestor.tag in ("body", "html") or steps > PROSE_REACH:
+            break
+        if prose.get(ancestor, 0) >= PROSE_GROWTH * mass and counts.link_density(ancestor) < 0.5:
+            node, mass, steps = ancestor, prose.get(ancestor, 0), 0
+    return node
+
+
+def _climb(best: etree._Element, scores: dict[etree._Element, float]) -> etree._Element:
+    # A parent that outscores its child holds more of the article (e.g. the child is one section).
+    last = scores.get(best, 0.0)
+    node = best
+    for parent in best.iterancestors():
+        if parent.tag in ("body", "html"):
+            break
+        score = scores.get(parent, 0.0)
+        if score < last / 3:
+            break
+        if score > last:
+            node = parent
+        last = score
+    return node

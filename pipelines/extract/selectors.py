@@ -50,6 +50,7 @@ _CATEGORY_WORDS: dict[StripCategory, tuple[str, ...]] = {
     "comments": ("comment", "disqus", "discussion", "respond", "reply", "replies"),
     "ad_slot": (
         "ad", "ads", "advert", "adslot", "ad-slot", "adunit", "ad-unit", "adsense", "adsbygoogle", "dfp",
+        "adcontainer", "adbox", "adwrap", "adholder", "adzone", "ad-container", "ad-wrapper",
         "gpt-ad", "sponsor", "promo", "taboola", "outbrain", "banner", "dfp-ad", "advertisement",
     ),
     "related_links": (
@@ -78,24 +79,24 @@ SAFE_TOKENS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
-def _category_regex(words: tuple[str, ...]) -> re.Pattern[str]:
-    # Short words ("ad", "nav", "toc") must be a whole token; longer ones may prefix a token.
-    whole = [re.escape(w) for w in words if len(w) <= 3]
-    prefix = [re.escape(w) for w in words if len(w) > 3]
-    parts = []
-    if whole:
-        parts.append(r"(?:%s)(?=$|[\s_\-\d])" % "|".join(whole))
-    if prefix:
-        parts.append("(?:%s)" % "|".join(prefix))
-    return re.compile(r"(?:^|[\s_\-])(?:%s)" % "|".join(parts), re.IGNORECASE)
+def _prefixes(words: tuple[str, ...]) -> tuple[str, ...]:
+    # Short words ("ad", "nav", "toc") must end their token; longer ones may prefix it.
+    out: list[str] = []
+    for word in words:
+        out.extend((word + "-", word + "_") if len(word) <= 3 else (word,))
+    return tuple(out)
 
 
-CATEGORY_PATTERNS: tuple[tuple[StripCategory, re.Pattern[str]], ...] = tuple(
-    (category, _category_regex(words)) for category, words in _CATEGORY_WORDS.items()
+# Class/id name (or its tail after "-"/"_") prefixes per category, checked in this order.
+CATEGORY_PREFIXES: tuple[tuple[StripCategory, tuple[str, ...]], ...] = tuple(
+    (category, _prefixes(words)) for category, words in _CATEGORY_WORDS.items()
 )
+# Short words that match a whole class/id name or tail.
+CATEGORY_EXACT: dict[str, StripCategory] = {
+    word: category for category, words in _CATEGORY_WORDS.items() for word in words if len(word) <= 3
+}
+ALL_PREFIXES: tuple[str, ...] = tuple(p for _, prefixes in CATEGORY_PREFIXES for p in prefixes)
 
-# One combined pre-filter so most elements cost a single regex search.
-ANY_CHROME = re.compile("|".join(p.pattern for _, p in CATEGORY_PATTERNS), re.IGNORECASE)
 
 # Class/id words that mark the article body: boost in scoring, and tried first as containers.
 POSITIVE_HINT = re.compile(

@@ -22,7 +22,7 @@ from pipelines.storage.schema import articles, dead_letters, flags, review_items
 REVIEW_ACTIONS = frozenset({"flag", "hold"})
 
 
-def _upsert(
+def upsert_row(
     connection: Connection, table: Any, values: dict[str, Any], keys: list[str], update_cols: list[str]
 ) -> None:
     dialect = connection.dialect.name
@@ -82,7 +82,7 @@ def save_processed(engine: Engine, processed: ProcessedArticle) -> bool:
     row = _article_row(processed, now)
     try:
         with engine.begin() as connection:
-            _upsert(connection, articles, row, ["id"], [c for c in row if c not in ("id", "created_at")])
+            upsert_row(connection, articles, row, ["id"], [c for c in row if c not in ("id", "created_at")])
             connection.execute(delete(flags).where(flags.c.article_id == processed.article_id))
             flag_rows = [
                 {
@@ -105,7 +105,7 @@ def save_processed(engine: Engine, processed: ProcessedArticle) -> bool:
             if processed.outcome.action not in REVIEW_ACTIONS:
                 return False
             codes = sorted({f.code for f in processed.outcome.flags if not f.shadow})
-            _upsert(
+            upsert_row(
                 connection,
                 review_items,
                 {
@@ -139,7 +139,7 @@ def record_dead_letter(
 ) -> None:
     """Keep a task that was given up on, once per task key, for operators to inspect or retry."""
     with engine.begin() as connection:
-        _upsert(
+        upsert_row(
             connection,
             dead_letters,
             {

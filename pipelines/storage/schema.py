@@ -105,9 +105,7 @@ review_items = Table(
     "review_items",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, unique=True
-    ),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, unique=True),
     Column("state", String(16), nullable=False),  # pending | claimed | decided
     Column("priority", Integer, nullable=False),  # higher first: severity rank * 1000 + score
     Column("action", String(8), nullable=False),

@@ -1,0 +1,141 @@
+"""ConditionalRequestMiddleware: re-crawl a site without re-downloading or re-processing what did not change.
+
+On a request it looks up the URL's last fetch (:mod:`crawler.fetchstate`) and
+adds ``If-None-Match`` / ``If-Modified-Since``.  A 304 answer becomes
+IgnoreRequest (stats ``newsdesk/not_modified``).  A 200 whose body hashes to
+the stored sha256 is flagged ``meta["newsdesk_unchanged"] = True`` (stats
+``newsdesk/unchanged``) so the pipeline can skip it; for discovery requests
+(``meta["newsdesk_discovery"]``: feeds, sitemaps) the flag is informational
+and counted as ``newsdesk/unchanged_discovery``.  Every 200 updates the state.
+
+Settings: ``NEWSDESK_REDIS_URL`` (required, else NotConfigured),
+``NEWSDESK_FETCH_STATE_TTL`` (seconds, default 30 days), ``NEWSDESK_KEY_NAMESPACE``.
+A request with ``meta["newsdesk_unconditional"]`` is fetched plainly.  If
+Redis is down, fetches are unconditional until it is back (one warning).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import redis
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Request, Response
+from scrapy.utils.asyncio import run_in_thread
+from scrapy.utils.httpobj import urlparse_cached
+
+from crawler.fetchstate import FetchState, FetchStateStore, StateStore, body_digest
+from crawler.redisstate import OutageBreaker, connect
+
+__all__ = ["DEFAULT_TTL_SECONDS", "ConditionalRequestMiddleware"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TTL_SECONDS = 30 * 24 * 3600
+UNCHANGED = "newsdesk_unchanged"
+DISCOVERY = "newsdesk_discovery"
+UNCONDITIONAL = "newsdesk_unconditional"
+# Private meta entry: which URL our validators belong to and which headers we added.
+_STASH = "_newsdesk_conditional"
+
+_T = TypeVar("_T")
+
+
+class ConditionalRequestMiddleware:
+    """Downloader middleware sending conditional requests and flagging unchanged bodies."""
+
+    def __init__(self, store: StateStore, breaker: OutageBreaker, *, crawler: Crawler | None = None) -> None:
+        self._store = store
+        self._breaker = breaker
+        self._crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
+        settings = crawler.settings
+        url = settings.get("NEWSDESK_REDIS_URL")
+        if not url:
+            raise NotConfigured("ConditionalRequestMiddleware needs NEWSDESK_REDIS_URL")
+        store = FetchStateStore(
+            connect(url),
+            ttl_seconds=settings.getint("NEWSDESK_FETCH_STATE_TTL", DEFAULT_TTL_SECONDS),
+            namespace=settings.get("NEWSDESK_KEY_NAMESPACE", ""),
+        )
+        breaker = OutageBreaker("fetching unconditionally until it is back", logger=logger)
+        return cls(store, breaker, crawler=crawler)
+
+    def _inc(self, key: str) -> None:
+        if self._crawler is not None and self._crawler.stats is not None:
+            self._crawler.stats.inc_value(key)
+
+    async def _redis(self, call: Callable[[], _T]) -> _T | None:
+        """Run one store call in a thread; None (and degrade) when Redis is down."""
+        if not self._breaker.available():
+            return None
+        try:
+            result = await run_in_thread(call)
+        except redis.RedisError as exc:
+            self._breaker.failed(exc)
+            return None
+        self._breaker.succeeded()
+        return result
+
+    @staticmethod
+    def _applies(request: Request) -> bool:
+        # A 304 for robots.txt would read as "no robots.txt" to RobotsTxtMiddleware.
+        return (
+            request.method == "GET"
+            and not request.meta.get(UNCONDITIONAL)
+            and urlparse_cached(request).path != "/robots.txt"
+        )
+
+    async def process_request(self, request: Request) -> None:
+        stash = request.meta.get(_STASH)
+        if stash is not None and stash["url"] == request.url:
+            return  # a retry of the same URL: validators already in place
+        if stash is not None:
+            # A redirect copies headers and meta; our validators belong to the old URL.
+            for name in stash["added"]:
+                del request.headers[name]
+            del request.meta[_STASH]
+        if not self._applies(request):
+            return
+        url = request.url
+        state = await self._redis(lambda: self._store.load(url))
+        if state is None:
+            return
+        added = []
+        if state.etag and b"If-None-Match" not in request.headers:
+            request.headers[b"If-None-Match"] = state.etag
+            added.append("If-None-Match")
+        if state.last_modified and b"If-Modified-Since" not in request.headers:
+            request.headers[b"If-Modified-Since"] = state.last_modified
+            added.append("If-Modified-Since")
+        request.meta[_STASH] = {"url": request.url, "added": added, "sha256": state.sha256}
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        stash = request.meta.get(_STASH)
+        url = request.url
+        if response.status == 304 and stash is not None and stash["added"]:
+            self._inc("newsdesk/not_modified")
+            await self._redis(lambda: self._store.touch(url))
+            raise IgnoreRequest(f"not modified since the last crawl: {url}")
+        if response.status != 200 or not self._applies(request):
+            return response
+        digest = body_digest(response.body)
+        if stash is not None and stash["sha256"] == digest:
+            # request.meta becomes response.meta once the engine ties them together.
+            request.meta[UNCHANGED] = True
+            self._inc("newsdesk/unchanged_discovery" if request.meta.get(DISCOVERY) else "newsdesk/unchanged")
+        state = FetchState(
+            etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"), sha256=digest
+        )
+        await self._redis(lambda: self._store.save(url, state))
+        return response
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

@@ -1,0 +1,88 @@
+"""A disk spool for pages that could not be queued (Redis down): nothing fetched is lost.
+
+Each page is one JSON file written atomically (temporary name, then rename);
+a file is deleted only after its page was queued.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import zlib
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pipelines.errors import NewsdeskError
+from pipelines.models import Page
+from workers.codec import body_digest
+
+log = logging.getLogger("newsdesk.spool")
+
+
+def page_to_json(page: Page) -> dict[str, Any]:
+    return {
+        "url": page.url,
+        "final_url": page.final_url,
+        "status": page.status,
+        "source_id": page.source_id,
+        "fetched_at": page.fetched_at.isoformat(),
+        "content_type": page.content_type,
+        "etag": page.etag,
+        "last_modified": page.last_modified,
+        "source_language": page.source_language,
+        "crawl_run_id": page.crawl_run_id,
+        "body_zlib_b64": base64.b64encode(zlib.compress(page.body, 3)).decode("ascii"),
+    }
+
+
+def page_from_json(data: dict[str, Any]) -> Page:
+    fields = dict(data)
+    body = zlib.decompress(base64.b64decode(fields.pop("body_zlib_b64")))
+    fields["fetched_at"] = datetime.fromisoformat(fields["fetched_at"])
+    return Page(body=body, **fields)
+
+
+class Spool:
+    """Pages waiting on disk under ``directory``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def put(self, page: Page) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = f"{body_digest(page.body)[:24]}-{body_digest(page.final_url.encode())[:12]}.json"
+        target = self.directory / name
+        temporary = target.with_suffix(".tmp")
+        temporary.write_text(json.dumps(page_to_json(page)), encoding="utf-8")
+        os.replace(temporary, target)
+        return target
+
+    def files(self) -> Iterator[Path]:
+        if self.directory.is_dir():
+            yield from sorted(self.directory.glob("*.json"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.files())
+
+    def drain(self, send: Callable[[Page], object]) -> int:
+        """Send spooled pages oldest first; stop at the first failure. Returns how many were sent."""
+        sent = 0
+        for path in self.files():
+            try:
+                page = page_from_json(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, zlib.error) as exc:
+                log.error("spool file %s is unreadable (%s); moved aside", path, exc)
+                path.rename(path.with_suffix(".bad"))
+                continue
+            try:
+                send(page)
+            except NewsdeskError as exc:
+                log.warning("spool: still cannot queue (%s); %d waiting", exc, len(self))
+                break
+            path.unlink(missing_ok=True)
+            sent += 1
+        return sent

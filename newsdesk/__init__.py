@@ -1,0 +1,1 @@
+"""The ``newsdesk`` command: composes config, pipelines, workers, crawler and review."""

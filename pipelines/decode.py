@@ -1,0 +1,100 @@
+"""Page bytes to text.
+
+The hot path is a strict UTF-8 decode (almost every page).  Only when that fails
+do we consult the declared charset, repair mixed UTF-8/Windows-1252 bodies, and
+finally let beautifulsoup4's UnicodeDammit sniff the encoding.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from bs4 import UnicodeDammit
+from bs4.dammit import EncodingDetector
+
+from pipelines.errors import UndecodableContent
+
+SNIFF_BYTES = 8192
+MAX_CONTROL_SHARE = 0.05  # more control bytes than this in the head means binary
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_MAGIC: tuple[bytes, ...] = (
+    b"%PDF", b"\x89PNG", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh",
+    b"\xfd7zXZ", b"RIFF", b"OggS", b"ID3", b"fLaC", b"wOFF", b"wOF2", b"\x00\x00\x01\x00", b"MZ",
+    b"\x7fELF", b"II*\x00", b"MM\x00*", b"7z\xbc\xaf", b"Rar!", b"\xd0\xcf\x11\xe0",
+)  # fmt: skip
+_BINARY_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_SINGLE_BYTE_WESTERN = frozenset({"iso-8859-1", "latin-1", "latin1", "cp1252", "windows-1252", "ascii"})
+
+
+def _codec(name: str | None) -> str | None:
+    """A Python codec name for a declared charset, or None when unknown."""
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def _refuse_binary(body: bytes, content_type: str | None) -> None:
+    if not body.strip():
+        raise UndecodableContent("empty body")
+    if content_type and content_type.strip().lower().startswith(_BINARY_TYPES):
+        raise UndecodableContent(f"binary content type {content_type!r}")
+    head = body[:SNIFF_BYTES].lstrip()
+    if head.startswith(_MAGIC):
+        raise UndecodableContent("binary file signature")
+    if b"\x00" in head or len(_CONTROL.findall(head)) > MAX_CONTROL_SHARE * len(head):
+        raise UndecodableContent("control bytes: not text")
+
+
+def _declared(body: bytes, content_type: str | None) -> list[str]:
+    found: list[str] = []
+    match = _HEADER_CHARSET.search(content_type or "")
+    header = _codec(match.group(1)) if match else None
+    if header:
+        found.append(header)
+    meta = _codec(EncodingDetector.find_declared_encoding(body[:SNIFF_BYTES], is_html=True))
+    if meta and meta not in found:
+        found.append(meta)
+    return found
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode a page body; raise UndecodableContent for empty or binary input."""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            try:
+                return body.decode(codec)
+            except UnicodeDecodeError:
+                break
+    _refuse_binary(body, content_type)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    mixed = _UTF8_MULTIBYTE.search(body) is not None
+    for codec in _declared(body, content_type):
+        if mixed and codec in _SINGLE_BYTE_WESTERN | {"utf-8"}:
+            break  # a Western label on a body with UTF-8 runs: repair below instead
+        try:
+            return body.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    if mixed:
+        # UTF-8 with Windows-1252 islands (e.g. a CMS pasting legacy snippets).
+        return UnicodeDammit.detwingle(body).decode("utf-8", "replace")
+    dammit = UnicodeDammit(body, is_html=True)
+    if dammit.unicode_markup is not None:
+        return dammit.unicode_markup
+    return body.decode("cp1252", "replace")

@@ -1,0 +1,141 @@
+"""Fingerprints: the exact key plus a containment-friendly sample of shingles.
+
+A shingle is kept when its 32-bit hash falls below a threshold, so any shingle
+kept in one document is kept in every other document containing it.  Each kept
+shingle remembers the *segment* (paragraph group of ~50-150 words) it came from:
+verification asks "which share of the text sits in segments that reappear",
+which tolerates spinning (every segment keeps some shingles) but not mixing
+(foreign segments keep none).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from pipelines.dedupe.normalize import normalize, tokens
+from pipelines.dedupe.params import DedupeParams
+from pipelines.dedupe.stopwords import STOPWORDS
+
+_U64 = npt.NDArray[np.uint64]
+_MULT = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+_FMIX = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+_ENTRY = np.dtype([("v", ">u4"), ("seg", "u1")])
+_HEADER = struct.Struct(">IH")
+_CACHE_LIMIT = 1_000_000
+
+
+class _TokenHashes(dict[str, int]):
+    """token -> 64-bit hash whose lowest bit says "stopword"; filled on first sight."""
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        value = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+        value = (value & ~1) | (token in STOPWORDS)
+        self[token] = value
+        return value
+
+
+_token_hashes = _TokenHashes()
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the index needs about one text.
+
+    ``sample`` is empty for texts too short for near matching; otherwise it is
+    ``>I tau, >H n_indexed`` followed by ``(>I hash, B segment)`` entries sorted
+    by hash, all hashes below ``tau``; the first ``n_indexed`` are posted.
+    """
+
+    content_hash: str
+    token_count: int
+    sample: bytes
+
+
+def _segments(lengths: list[int], params: DedupeParams) -> list[int]:
+    """Segment id of each paragraph piece: short paragraphs are grouped, long ones were split before."""
+    ids: list[int] = []
+    current, filled = 0, 0
+    for length in lengths:
+        if filled >= params.min_segment_tokens:
+            current, filled = current + 1, 0
+        ids.append(current)
+        filled += length
+    if current > 0 and filled < params.min_segment_tokens // 2:
+        ids = [min(i, current - 1) for i in ids]  # a short tail joins the segment before it
+    return ids
+
+
+def _pieces(paragraphs: list[list[str]], params: DedupeParams) -> list[list[str]]:
+    out: list[list[str]] = []
+    budget = params.max_tokens
+    for words in paragraphs:
+        if not words:
+            continue
+        words = words[:budget]
+        budget -= len(words)
+        step = params.max_segment_tokens
+        if len(words) > step:
+            parts = -(-len(words) // step)
+            step = -(-len(words) // parts)
+        out.extend(words[i : i + step] for i in range(0, len(words), step))
+        if budget <= 0:
+            break
+    return out
+
+
+def _shingle_hashes(words: list[str], size: int) -> tuple[_U64, npt.NDArray[np.bool_]]:
+    hashes = np.array(list(map(_token_hashes.__getitem__, words)), dtype=np.uint64)
+    stop = (hashes & np.uint64(1)).astype(np.bool_)
+    n = len(words) - size + 1
+    mixed = np.zeros(n, dtype=np.uint64)
+    all_stop = np.ones(n, dtype=np.bool_)
+    for k in range(size):
+        mixed = mixed * _MULT[k % 3] + hashes[k : k + n]
+        all_stop &= stop[k : k + n]
+    mixed ^= mixed >> np.uint64(33)
+    mixed *= _FMIX[0]
+    mixed ^= mixed >> np.uint64(33)
+    mixed *= _FMIX[1]
+    mixed ^= mixed >> np.uint64(33)
+    return mixed >> np.uint64(32), ~all_stop
+
+
+def _sample(words: list[str], segs: _U64, params: DedupeParams) -> bytes:
+    values, useful = _shingle_hashes(words, params.shingle_size)
+    limit = 1 << (32 - params.sample_rate_bits)
+    keep = useful & (values < np.uint64(limit))
+    kept, first = np.unique(values[keep], return_index=True)
+    kept_segs = segs[: len(values)][keep][first]
+    tau = limit
+    if len(kept) > params.max_samples:
+        tau = int(kept[params.max_samples])
+        kept, kept_segs = kept[: params.max_samples], kept_segs[: params.max_samples]
+    if len(kept) == 0:
+        return b""
+    index_limit = min(tau, 1 << (32 - params.index_rate_bits))
+    n_indexed = min(params.max_postings, int(np.count_nonzero(kept < np.uint64(index_limit))))
+    entries = np.empty(len(kept), dtype=_ENTRY)
+    entries["v"] = kept
+    entries["seg"] = np.minimum(kept_segs, 255)
+    return _HEADER.pack(tau, n_indexed) + entries.tobytes()
+
+
+def fingerprint(text: str, params: DedupeParams) -> Fingerprint:
+    """Exact key and shingle sample of ``text`` (bounded work: at most ``max_tokens`` are shingled)."""
+    paragraphs = [tokens(line) for line in normalize(text).split("\n")]
+    joined = " ".join(" ".join(words) for words in paragraphs if words)
+    digest = hashlib.blake2b(joined.encode("utf-8"), digest_size=16).hexdigest()
+    pieces = _pieces(paragraphs, params)
+    words = [w for piece in pieces for w in piece]
+    if len(words) < max(params.min_near_tokens, params.shingle_size):
+        return Fingerprint(digest, len(words), b"")
+    seg_of_piece = _segments([len(p) for p in pieces], params)
+    segs = np.repeat(np.array(seg_of_piece, dtype=np.uint64), [len(p) for p in pieces])
+    return Fingerprint(digest, len(words), _sample(words, segs, params))

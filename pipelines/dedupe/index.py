@@ -1,0 +1,114 @@
+"""The shared duplicate index: one atomic Lua call per document, on any number of workers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import redis
+
+from pipelines import keys
+from pipelines.dedupe.features import fingerprint
+from pipelines.dedupe.lua_scripts import CHECK_AND_ADD, FORGET, SWEEP
+from pipelines.dedupe.params import DedupeParams
+from pipelines.errors import RedisUnavailable
+from pipelines.models import DedupeVerdict, DuplicateKind
+
+_KINDS: dict[int, DuplicateKind | None] = {0: None, 1: "exact", 2: "near"}
+NO_DUPLICATE = DedupeVerdict(duplicate_of=None, similarity=0.0, kind=None)
+
+
+@contextmanager
+def _redis_errors() -> Iterator[None]:
+    try:
+        yield
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise RedisUnavailable(f"dedupe index unreachable: {exc}") from exc
+
+
+class DedupeIndex:
+    """Exact and near-duplicate detection shared by every worker through one Redis.
+
+    A document either joins the cluster of an earlier *canonical* document
+    (verdict names the canonical, never another copy, so clusters cannot drift)
+    or becomes a canonical itself.  Entries older than ``retention_seconds``
+    are evicted a few at a time by later calls, so memory stays bounded.
+    """
+
+    def __init__(
+        self,
+        redis: redis.Redis,
+        *,
+        namespace: str = "dedupe",
+        retention_seconds: int = 30 * 86400,
+        params: DedupeParams | None = None,
+    ) -> None:
+        self.redis = redis
+        self.namespace = namespace
+        self.retention_seconds = retention_seconds
+        self.params = params or DedupeParams()
+        self._check = redis.register_script(CHECK_AND_ADD)
+        self._forget = redis.register_script(FORGET)
+        self._sweep = redis.register_script(SWEEP)
+
+    def _config(self) -> list[Any]:
+        p = self.params
+        return [
+            keys.dedupe(self.namespace, ""),
+            self.retention_seconds,
+            p.threshold,
+            p.segment_quorum,
+            p.min_compared_samples,
+            p.candidates,
+            p.evict_per_call,
+            p.posting_cap,
+        ]
+
+    def check_and_add(self, doc_id: str, text: str) -> DedupeVerdict:
+        """The verdict for ``doc_id``; indexes it unless it was indexed before (idempotent)."""
+        fp = fingerprint(text, self.params)
+        if fp.token_count == 0:
+            return NO_DUPLICATE  # nothing to compare: empty or punctuation-only text
+        exact_key = bytes.fromhex(fp.content_hash)[:8]
+        with _redis_errors():
+            reply = self._check(args=[*self._config(), doc_id, exact_key, fp.sample])
+        kind, canonical, similarity = int(reply[0]), reply[1], int(reply[2])
+        if kind == 0 or not canonical:
+            return NO_DUPLICATE
+        return DedupeVerdict(
+            duplicate_of=canonical.decode("utf-8"), similarity=similarity / 10000.0, kind=_KINDS[kind]
+        )
+
+    def forget(self, doc_id: str) -> bool:
+        """Remove ``doc_id`` from the index; True when it was there."""
+        with _redis_errors():
+            return bool(self._forget(args=[*self._config(), doc_id]))
+
+    def sweep(self, limit: int = 1000) -> int:
+        """Evict up to ``limit`` expired documents now (calls to check_and_add do a few each)."""
+        with _redis_errors():
+            return int(self._sweep(args=[*self._config(), limit]))
+
+    def clear(self) -> int:
+        """Delete every key of this namespace; returns how many."""
+        deleted = 0
+        with _redis_errors():
+            batch: list[bytes] = []
+            for key in self.redis.scan_iter(match=keys.dedupe(self.namespace, "*"), count=1000):
+                batch.append(key)
+                if len(batch) >= 500:
+                    deleted += int(self.redis.delete(*batch))
+                    batch = []
+            if batch:
+                deleted += int(self.redis.delete(*batch))
+        return deleted
+
+    def rebuild(self, docs: Iterable[tuple[str, str]]) -> int:
+        """Re-index from stored ``(doc_id, text)`` rows in publication order; returns how many were seen."""
+        self.clear()
+        count = 0
+        for doc_id, text in docs:
+            self.check_and_add(doc_id, text)
+            count += 1
+        return count

@@ -1,0 +1,184 @@
+"""Lua shared by the index scripts: linear-hashed tables, doc records, samples, eviction.
+
+Why linear hashing: Redis stores a small hash (<= 128 fields of <= 64 bytes) as
+a compact listpack, ~10 bytes per entry, but a big one as a hashtable at ~70
+bytes per entry.  Each logical table ("i" ids, "x" exact keys, "p" postings) is
+spread over buckets that split one at a time as the table grows, keeping every
+bucket small at any size, 10k or 10M documents, and every lookup O(1).
+
+Records: ``r:<num // 64>`` field ``num % 64`` ->
+``kind(1) time(4) canonical(4) similarity(2) exact(8) doc_id``; kind 0 is a
+canonical, 1 an exact and 2 a near duplicate.  Samples of canonicals:
+``s:<num>`` (see features.Fingerprint).  Document numbers grow by one per
+insert, in time order, so eviction walks them from the oldest (``tail``).
+Keys are built from ARGV[1] = pipelines.keys.dedupe(namespace, "") and are not
+declared: the index needs one Redis, not a cluster.
+"""
+
+COMMON = r"""
+local P = ARGV[1]
+local RETENTION = tonumber(ARGV[2])
+local THRESHOLD = tonumber(ARGV[3])
+local QUORUM = tonumber(ARGV[4])
+local MIN_COMPARED = tonumber(ARGV[5])
+local CANDIDATES = tonumber(ARGV[6])
+local EVICT = tonumber(ARGV[7])
+local POSTING_CAP = tonumber(ARGV[8])
+local N0, LOAD = 16, 32
+local META = P .. 'm'
+local NOW = tonumber(redis.call('TIME')[1])
+
+local M, dirty = {}, {}
+do
+  local raw = redis.call('HGETALL', META)
+  for i = 1, #raw, 2 do M[raw[i]] = tonumber(raw[i + 1]) end
+end
+local function mget(f) return M[f] or 0 end
+local function mset(f, v) M[f] = v; dirty[f] = true end
+local function meta_save()
+  local args = {}
+  for f, _ in pairs(dirty) do args[#args + 1] = f; args[#args + 1] = string.format('%d', M[f]) end
+  if #args > 0 then redis.call('HSET', META, unpack(args)) end
+end
+
+local function u32(s, i) return (struct.unpack('>I4', s, i or 1)) end
+local function p32(n) return struct.pack('>I4', n) end
+local function num_str(n) return string.format('%d', n) end
+
+-- linear hashing ---------------------------------------------------------
+local function lh_base(t) return N0 * 2 ^ mget(t .. 'L') end
+local function lh_key(t, h)
+  local base = lh_base(t)
+  local b = h % base
+  if b < mget(t .. 's') then b = h % (2 * base) end
+  return P .. t .. ':' .. num_str(b)
+end
+local function lh_addr(t, field)
+  if t == 'i' then return tonumber(string.sub(redis.sha1hex(field), 1, 8), 16) end
+  return u32(field)
+end
+local function lh_split(t)
+  local base, s = lh_base(t), mget(t .. 's')
+  local src = P .. t .. ':' .. num_str(s)
+  local dst = P .. t .. ':' .. num_str(s + base)
+  local raw = redis.call('HGETALL', src)
+  local moved, gone = {}, {}
+  for i = 1, #raw, 2 do
+    if lh_addr(t, raw[i]) % (2 * base) ~= s then
+      moved[#moved + 1] = raw[i]; moved[#moved + 1] = raw[i + 1]; gone[#gone + 1] = raw[i]
+    end
+  end
+  if #gone > 0 then
+    redis.call('HSET', dst, unpack(moved))
+    redis.call('HDEL', src, unpack(gone))
+  end
+  s = s + 1
+  if s >= base then mset(t .. 'L', mget(t .. 'L') + 1); s = 0 end
+  mset(t .. 's', s)
+end
+local function lh_get(t, h, field) return redis.call('HGET', lh_key(t, h), field) end
+local function lh_set(t, h, field, value)
+  if redis.call('HSET', lh_key(t, h), field, value) == 1 then
+    local n = mget(t .. 'n') + 1
+    mset(t .. 'n', n)
+    if n > LOAD * (lh_base(t) + mget(t .. 's')) then lh_split(t) end
+  end
+end
+local function lh_del(t, h, field)
+  if redis.call('HDEL', lh_key(t, h), field) == 1 then mset(t .. 'n', mget(t .. 'n') - 1) end
+end
+
+-- records and samples ------------------------------------------------------
+local function rec_key(num) return P .. 'r:' .. num_str(math.floor(num / 64)) end
+local function rec_field(num) return num_str(num % 64) end
+local function rec_get(num) return redis.call('HGET', rec_key(num), rec_field(num)) end
+local function rec_alive(rec) return u32(rec, 2) > NOW - RETENTION end
+local function rec_docid(rec) return string.sub(rec, 20) end
+
+local function parse_sample(blob)
+  local s = {tau = u32(blob, 1), nidx = (struct.unpack('>I2', blob, 5)), vs = {}, vn = {}, sg = {}}
+  local n = (#blob - 6) / 5
+  for i = 1, n do
+    local o = 2 + i * 5
+    s.vs[i] = string.sub(blob, o, o + 3)
+    s.vn[i] = u32(blob, o)
+    s.sg[i] = string.byte(blob, o + 4)
+  end
+  return s
+end
+local function sample_set(s)
+  local set = {}
+  for i = 1, #s.vs do set[s.vs[i]] = true end
+  return set
+end
+
+-- share of a's samples (below tau) lying in segments that reappear in b
+local function cover(a, bset, tau)
+  local n, hit, total = {}, {}, 0
+  for i = 1, #a.vn do
+    if a.vn[i] < tau then
+      local g = a.sg[i]
+      n[g] = (n[g] or 0) + 1
+      total = total + 1
+      if bset[a.vs[i]] then hit[g] = (hit[g] or 0) + 1 end
+    end
+  end
+  if total < MIN_COMPARED then return 0 end
+  local good = 0
+  for g, c in pairs(n) do
+    local h = hit[g] or 0
+    if h >= 1 and h >= QUORUM * c then good = good + c end
+  end
+  return good / total
+end
+
+-- eviction -----------------------------------------------------------------
+local function posting_remove(v, vs, me)
+  local pl = lh_get('p', v, vs)
+  if not pl then return end
+  local kept = {}
+  for o = 1, #pl, 4 do
+    local c = string.sub(pl, o, o + 3)
+    if c ~= me then kept[#kept + 1] = c end
+  end
+  if #kept == 0 then lh_del('p', v, vs) else redis.call('HSET', lh_key('p', v), vs, table.concat(kept)) end
+end
+
+local function drop(num, rec)
+  redis.call('HDEL', rec_key(num), rec_field(num))
+  local docid = rec_docid(rec)
+  local idh = lh_addr('i', docid)
+  local cur = lh_get('i', idh, docid)
+  if cur and u32(cur) == num then lh_del('i', idh, docid) end
+  if string.byte(rec, 1) ~= 0 then return end
+  local ex = string.sub(rec, 12, 19)
+  local exh = u32(ex)
+  local cur2 = lh_get('x', exh, ex)
+  if cur2 and u32(cur2) == num then lh_del('x', exh, ex) end
+  local skey = P .. 's:' .. num_str(num)
+  local blob = redis.call('GET', skey)
+  if blob then
+    local s = parse_sample(blob)
+    local me = p32(num)
+    for i = 1, s.nidx do posting_remove(s.vn[i], s.vs[i], me) end
+    redis.call('DEL', skey)
+  end
+end
+
+local function evict(limit)
+  local tail, seq, done, steps = mget('tail'), mget('seq'), 0, 0
+  if tail == 0 then tail = 1 end
+  while done < limit and tail <= seq and steps < 8 * limit do
+    steps = steps + 1
+    local rec = rec_get(tail)
+    if rec then
+      if rec_alive(rec) then break end
+      drop(tail, rec)
+      done = done + 1
+    end
+    tail = tail + 1
+  end
+  if tail ~= mget('tail') then mset('tail', tail) end
+  return done
+end
+"""

@@ -1,0 +1,125 @@
+"""The index's Lua entry points; each runs atomically, reads first and writes last.
+
+``CHECK_AND_ADD`` ARGV[9..11] = doc_id, exact key (8 bytes), sample (may be empty).
+Returns ``{kind, canonical doc_id, similarity x 10000, inserted}`` with kind 0
+(new canonical), 1 (exact) or 2 (near).
+"""
+
+from pipelines.dedupe.lua_common import COMMON
+
+_CHECK = r"""
+local DOCID, EX, BLOB = ARGV[9], ARGV[10], ARGV[11]
+local IDH = lh_addr('i', DOCID)
+
+local function verdict_of(rec)
+  local kind = string.byte(rec, 1)
+  if kind == 0 then return {0, '', 0} end
+  local crec = rec_get(u32(rec, 6))
+  return {kind, crec and rec_docid(crec) or '', (struct.unpack('>I2', rec, 10))}
+end
+
+-- 1. the same doc_id again: same verdict, nothing written
+local known = lh_get('i', IDH, DOCID)
+if known then
+  local rec = rec_get(u32(known))
+  if rec and rec_alive(rec) then
+    local v = verdict_of(rec)
+    v[4] = 0
+    return v
+  end
+end
+
+-- 2. exact: same normalised text as a live canonical
+local kind, canon, sim = 0, 0, 0
+local EXH = u32(EX)
+local ex = lh_get('x', EXH, EX)
+if ex then
+  local crec = rec_get(u32(ex))
+  if crec and rec_alive(crec) then kind, canon, sim = 1, u32(ex), 10000 end
+end
+
+-- 3. near: canonicals sharing posted shingles, best few verified by segment cover
+local X, postings = nil, {}
+if #BLOB > 0 then X = parse_sample(BLOB) end
+if kind == 0 and X then
+  local counts, order = {}, {}
+  for i = 1, X.nidx do
+    local pl = lh_get('p', X.vn[i], X.vs[i])
+    postings[i] = pl
+    if pl then
+      for o = 1, #pl, 4 do
+        local c = string.sub(pl, o, o + 3)
+        if not counts[c] then counts[c] = 0; order[#order + 1] = c end
+        counts[c] = counts[c] + 1
+      end
+    end
+  end
+  local xset = nil
+  local best, best_num = 0, 0
+  for _ = 1, CANDIDATES do
+    local top, topc = nil, 0
+    for _, c in ipairs(order) do
+      if counts[c] > topc then top, topc = c, counts[c] end
+    end
+    if not top then break end
+    counts[top] = -1
+    local num = u32(top)
+    local crec = rec_get(num)
+    local blob = crec and rec_alive(crec) and string.byte(crec, 1) == 0 and redis.call('GET', P .. 's:' .. num_str(num))
+    if blob then
+      local Y = parse_sample(blob)
+      xset = xset or sample_set(X)
+      local tau = math.min(X.tau, Y.tau)
+      local score = math.max(cover(X, sample_set(Y), tau), cover(Y, xset, tau))
+      if score > best then best, best_num = score, num end
+    end
+  end
+  if best >= THRESHOLD then kind, canon, sim = 2, best_num, math.floor(best * 10000 + 0.5) end
+end
+
+-- 4. write: record, id, and for a canonical its exact key, sample and postings
+local num = mget('seq') + 1
+mset('seq', num)
+local me = p32(num)
+redis.call('HSET', rec_key(num), rec_field(num), struct.pack('>BI4I4I2', kind, NOW, canon, sim) .. EX .. DOCID)
+lh_set('i', IDH, DOCID, me)
+if kind == 0 then
+  lh_set('x', EXH, EX, me)
+  if X then
+    redis.call('SET', P .. 's:' .. num_str(num), BLOB)
+    for i = 1, X.nidx do
+      local pl = (postings[i] or '') .. me
+      if #pl > 4 * POSTING_CAP then pl = string.sub(pl, 5) end
+      lh_set('p', X.vn[i], X.vs[i], pl)
+    end
+  end
+end
+evict(EVICT)
+meta_save()
+if kind == 0 then return {0, '', 0, 1} end
+return {kind, rec_docid(rec_get(canon)), sim, 1}
+"""
+
+_FORGET = r"""
+local DOCID = ARGV[9]
+local IDH = lh_addr('i', DOCID)
+local known = lh_get('i', IDH, DOCID)
+local gone = 0
+if known then
+  local num = u32(known)
+  local rec = rec_get(num)
+  if rec then drop(num, rec); gone = 1 else lh_del('i', IDH, DOCID) end
+end
+meta_save()
+return gone
+"""
+
+_SWEEP = r"""
+local n = evict(tonumber(ARGV[9]))
+meta_save()
+return n
+"""
+
+CHECK_AND_ADD = COMMON + _CHECK
+FORGET = COMMON + _FORGET
+SWEEP = COMMON + _SWEEP

@@ -1,0 +1,32 @@
+"""Tuning knobs of the near-duplicate index, kept together so benches can vary them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DedupeParams:
+    """How documents are fingerprinted and when two count as copies.
+
+    Shingles are sampled by hash value ("keep every shingle whose hash is below
+    a threshold"), so the samples of two documents are comparable for containment
+    as well as resemblance: a truncated copy keeps exactly the samples of the
+    part it kept.  Stored per canonical document: ``max_samples`` x 5 bytes.
+    """
+
+    shingle_size: int = 3
+    sample_rate_bits: int = 3  # keep 1 shingle in 2**3 for verification
+    index_rate_bits: int = 4  # post 1 shingle in 2**4 to the inverted index
+    max_samples: int = 96
+    max_postings: int = 40
+    min_segment_tokens: int = 50
+    max_segment_tokens: int = 150
+    max_tokens: int = 20_000
+    min_near_tokens: int = 12
+    threshold: float = 0.78
+    segment_quorum: float = 0.15
+    min_compared_samples: int = 4
+    candidates: int = 3
+    evict_per_call: int = 3
+    posting_cap: int = 15  # docnums per feature: keeps each hash field under Redis's 64-byte listpack limit

@@ -1,0 +1,72 @@
+"""Main-content extraction: one lxml parse, chrome removal, container scoring, text gathering.
+
+``extract_raw`` gives the extractor's view; ``extract_article`` adds the
+text-level residue pass of :mod:`pipelines.strip`.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pipelines.decode import decode_html
+from pipelines.extract.blocks import split_blocks
+from pipelines.extract.body import choose_containers, gather
+from pipelines.extract.metadata import Metadata, read_metadata
+from pipelines.extract.pagekind import empty_reason
+from pipelines.extract.scoring import best_candidate, score_candidates, tally
+from pipelines.extract.chrome import strip_chrome
+from pipelines.extract.tree import drop_junk, parse
+from pipelines.models import ExtractedArticle
+from pipelines.strip import strip_residue
+
+__all__ = ["extract_article", "extract_raw"]
+
+
+def _body_keep(root: etree._Element) -> frozenset[etree._Element]:
+    return frozenset(root.iterfind(".//*[@itemprop='articleBody']"))
+
+
+def extract_raw(html: str | bytes, url: str | None = None) -> ExtractedArticle:
+    """The page's main text and metadata, before text-level residue stripping."""
+    text_in = decode_html(html) if isinstance(html, bytes) else html
+    article = _extract(text_in, url, drop_hidden=True)
+    if article is not None and article.empty_reason == "no_main_content":
+        # Some pages keep the body in a hidden wrapper until a script reveals it.
+        article = _extract(text_in, url, drop_hidden=False)
+    return article or ExtractedArticle(title="", text="", empty_reason="no_html")
+
+
+def _extract(html: str, url: str | None, drop_hidden: bool) -> ExtractedArticle | None:
+    root = parse(html)
+    if root is None:
+        return None
+    meta = read_metadata(root, url)
+    drop_junk(root)
+    stripped = strip_chrome(root, _body_keep(root), drop_hidden)
+    body = root.find("body")
+    blocks = split_blocks(body if body is not None else root)
+    counts = tally(blocks)
+    scores = score_candidates(blocks, counts)
+    best = best_candidate(scores, counts)
+    kept = gather(blocks, choose_containers(best, scores, counts, blocks)) if best is not None else []
+    reason = empty_reason(meta, kept, blocks)
+    text = "" if reason else "\n".join(b.text for b in kept)
+    return _article(meta, text, tuple(stripped), reason)
+
+
+def _article(meta: Metadata, text: str, stripped: tuple[object, ...], reason: str | None) -> ExtractedArticle:
+    return ExtractedArticle(
+        title=meta.title,
+        text=text,
+        published=meta.published,
+        author=meta.author,
+        language=meta.language,
+        canonical_url=meta.canonical_url,
+        stripped=stripped,  # type: ignore[arg-type]
+        empty_reason=reason,
+    )
+
+
+def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArticle:
+    """Main text and metadata with boilerplate residue removed; bytes are decoded first."""
+    return strip_residue(extract_raw(html, url))

@@ -1,0 +1,69 @@
+"""Gather the article text from the chosen container and its worthy siblings."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pipelines.extract.blocks import Block
+from pipelines.extract.scoring import Tally
+from pipelines.extract.selectors import SKIP_IN_BODY
+
+SIBLING_SHARE = 0.2  # a sibling scoring this share of the winner joins it
+MIN_SIBLING_SCORE = 10.0
+LONE_PARAGRAPH_CHARS = 80
+MAX_BLOCK_LINK_DENSITY = 0.5
+_SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "。")
+
+
+def _sibling_text(sibling: etree._Element, blocks_by_owner: dict[etree._Element, str]) -> str:
+    return blocks_by_owner.get(sibling, "")
+
+
+def choose_containers(
+    best: etree._Element, scores: dict[etree._Element, float], counts: Tally, blocks: list[Block]
+) -> list[etree._Element]:
+    """The winner plus siblings that look like more of the same article."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    top = scores.get(best, 0.0)
+    threshold = max(MIN_SIBLING_SCORE, top * SIBLING_SHARE)
+    best_class = best.get("class")
+    owned = {b.owner: b.text for b in blocks if b.owner.getparent() is parent}
+    chosen: list[etree._Element] = []
+    for sibling in parent:
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling is best:
+            chosen.append(sibling)
+            continue
+        bonus = top * SIBLING_SHARE if best_class and sibling.get("class") == best_class else 0.0
+        if sibling in scores and scores[sibling] + bonus >= threshold:
+            chosen.append(sibling)
+        elif sibling.tag == "p":
+            text = _sibling_text(sibling, owned)
+            density = counts.link_density(sibling)
+            if (len(text) > LONE_PARAGRAPH_CHARS and density < 0.25) or (
+                text and density == 0 and text.endswith(_SENTENCE_END)
+            ):
+                chosen.append(sibling)
+    return chosen
+
+
+def _skipped(block: Block) -> bool:
+    return any(el.tag in SKIP_IN_BODY for el in block.path)
+
+
+def gather(blocks: list[Block], containers: list[etree._Element]) -> list[Block]:
+    """Blocks inside the containers, minus captions and link lists."""
+    inside = set(containers)
+    kept: list[Block] = []
+    for block in blocks:
+        if not any(el in inside for el in block.path):
+            continue
+        if _skipped(block):
+            continue
+        if block.link_chars > MAX_BLOCK_LINK_DENSITY * len(block.text):
+            continue
+        kept.append(block)
+    return kept

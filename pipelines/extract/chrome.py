@@ -1,0 +1,151 @@
+"""Cut page chrome out of the tree: navigation, share bars, ads, comments, banners...
+
+One iterative walk that does not descend into what it removes.  An element that
+looks like chrome by name but holds the article's prose (a wrapper called
+"post-share-enabled", say) is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pipelines.extract.selectors import (
+    ALL_PREFIXES,
+    CATEGORY_EXACT,
+    CATEGORY_PREFIXES,
+    CHROME_ROLES,
+    CHROME_TAGS,
+    SAFE_TOKENS,
+)
+from pipelines.extract.tree import remove_all, squash
+from pipelines.models import StripCategory, StrippedBlock
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_TEXT = etree.XPath("string-length(normalize-space())")
+MAX_STRIPPED_TEXT = 300  # characters kept per stripped block for reviewers
+MAX_STRIPPED_BLOCKS = 80
+PROTECT_SHARE = 0.5  # chrome holding this share of the page's prose is kept
+PROTECT_LONG_SHARE = 0.4  # ... or this share of its long paragraphs
+LONG_PARAGRAPH_CHARS = 150
+
+
+def is_hidden(el: etree._Element) -> bool:
+    """Hidden by attribute or inline style: invisible to readers, often duplicate metadata."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _category(el: etree._Element) -> StripCategory | None:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return None
+    category = CHROME_TAGS.get(tag)
+    if category is not None:
+        return category
+    role = el.get("role")
+    if role and role.lower() in CHROME_ROLES:
+        return CHROME_ROLES[role.lower()]
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+    for name in names:
+        if name in SAFE_TOKENS:
+            continue
+        for tail in _tails(name):
+            found = _name_category(tail)
+            if found is not None:
+                return found
+    return None
+
+
+def _tails(name: str) -> list[str]:
+    """The name and every part of it that starts after a "-" or "_"."""
+    tails = [name]
+    for i, char in enumerate(name):
+        if char in "-_" and i + 1 < len(name):
+            tails.append(name[i + 1 :])
+    return tails
+
+
+def _name_category(tail: str) -> StripCategory | None:
+    exact = CATEGORY_EXACT.get(tail)
+    if exact is not None:
+        return exact
+    if not tail.startswith(ALL_PREFIXES):
+        return None
+    return next((category for category, prefixes in CATEGORY_PREFIXES if tail.startswith(prefixes)), None)
+
+
+def _prose_mass(el: etree._Element) -> float:
+    """Characters of text outside links: what an article body is made of."""
+    total: float = _TEXT(el)
+    for link in el.iter("a"):
+        total -= _TEXT(link)
+    return total
+
+
+class _Guard:
+    """Answers "does this chrome-looking element actually hold the article?", computing lazily."""
+
+    def __init__(self, start: etree._Element) -> None:
+        self.start = start
+        self.total = _prose_mass(start)
+        self._long: dict[etree._Element, float] | None = None
+
+    def long_paragraphs(self) -> dict[etree._Element, float]:
+        if self._long is None:
+            self._long = {}
+            for p in self.start.iter("p"):
+                mass = _prose_mass(p)
+                if mass >= LONG_PARAGRAPH_CHARS:
+                    self._long[p] = mass
+        return self._long
+
+    def holds_article(self, el: etree._Element) -> bool:
+        size: float = _TEXT(el)
+        if size < 2 * LONG_PARAGRAPH_CHARS and size <= PROTECT_SHARE * self.total:
+            return False  # too small to hold two long paragraphs or half the prose
+        long = self.long_paragraphs()
+        inside = [long[p] for p in el.iter("p") if p in long]
+        if len(inside) >= 2 and sum(inside) >= PROTECT_LONG_SHARE * sum(long.values()):
+            return True
+        return _prose_mass(el) > PROTECT_SHARE * self.total
+
+
+def strip_chrome(
+    root: etree._Element, keep: frozenset[etree._Element], drop_hidden: bool = True
+) -> list[StrippedBlock]:
+    """Remove navigation, share bars, ads, comments... and say what went.
+
+    ``keep`` holds elements (body containers found by selector) that must survive along with
+    their ancestors; so does chrome that holds the article (see :class:`_Guard`).
+    """
+    body = root.find("body")
+    start = body if body is not None else root
+    guard = _Guard(start)
+    protected: set[etree._Element] = set()
+    for el in keep:
+        protected.update(el.iterancestors())
+        protected.add(el)
+    doomed: list[tuple[etree._Element, StripCategory]] = []
+    stack = [start]
+    while stack:
+        el = stack.pop()
+        if drop_hidden and is_hidden(el):
+            doomed.append((el, "other"))
+            continue
+        category = None if el in protected else _category(el)
+        if category is not None and (category == "comments" or not guard.holds_article(el)):
+            doomed.append((el, category))
+            continue
+        stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
+    stripped: list[StrippedBlock] = []
+    for el, category in doomed:
+        if len(stripped) < MAX_STRIPPED_BLOCKS:
+            text = squash(" ".join(el.itertext()))
+            if text:
+                stripped.append(StrippedBlock(category, text[:MAX_STRIPPED_TEXT]))
+    remove_all(root, [el for el, _ in doomed])
+    return stripped

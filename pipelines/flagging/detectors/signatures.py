@@ -1,0 +1,110 @@
+"""Count co-occurring template signatures: auto-blog residue, leftover boilerplate.
+
+One signature alone (a stray "Advertisement" line) is weak; several together
+(``[ad_1]`` + ``[ad_2]`` + "Source link" + the title printed twice) are the
+fingerprint of an auto-blogging plugin.  The finding's weight is the number of
+distinct signatures, so the rule's score grows with them.  Signatures that
+extraction already removed are looked for in the stripped blocks of the
+configured categories too; they count, but have no offsets in the text, so they
+are named in ``detail`` rather than given as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.flagging.findings import Finding, evidence_at
+from pipelines.flagging.matchers import chunks
+from pipelines.flagging.normalize import folded
+from pipelines.flagging.params import ParamError, Params
+from pipelines.models import Evidence, FlagInput
+
+_SPACES = re.compile(r"\s+")
+_MIN_TITLE_CHARS = 15  # short titles ("Home", "News") repeat innocently
+
+
+@dataclass(frozen=True)
+class SignatureDetector:
+    name: str
+    patterns: dict[str, re.Pattern[str]]
+    combined: re.Pattern[str]  # all patterns as named alternatives: one scan per text
+    stripped_categories: frozenset[str]
+    title_repeat: bool
+    min_distinct: int
+    max_line_chars: int
+
+    def _in_text(self, text: str) -> dict[str, Evidence]:
+        """The first hit of each signature, searched on the folded text, mapped back."""
+        low = folded(text)
+        # Whole text in one go when short (the usual case); long texts in capped pieces.
+        pieces = [(0, low.text)]
+        if len(low.text) > self.max_line_chars:
+            pieces = list(chunks(low.text, self.max_line_chars))
+        first: dict[str, Evidence] = {}
+        for offset, piece in pieces:
+            for match in self.combined.finditer(piece):
+                label = match.lastgroup
+                if label is None or label in first or match.end() == match.start():
+                    continue
+                start, end = low.span(offset + match.start(), offset + match.end())
+                first[label] = evidence_at(text, start, end, label)
+        return first
+
+    def _title_repeats(self, item: FlagInput) -> list[Evidence]:
+        title = _SPACES.sub(" ", item.title).strip()
+        if len(title) < _MIN_TITLE_CHARS:
+            return []
+        spots: list[Evidence] = []
+        pos = item.text.find(title)
+        while pos >= 0 and len(spots) < 3:
+            spots.append(evidence_at(item.text, pos, pos + len(title), "title_repeated"))
+            pos = item.text.find(title, pos + len(title))
+        return spots if len(spots) >= 2 else []
+
+    def detect(self, item: FlagInput) -> list[Finding]:
+        found = self._in_text(item.text)
+        evidence = list(found.values())
+        labels = set(found)
+        if self.title_repeat:
+            repeats = self._title_repeats(item)
+            if repeats:
+                labels.add("title_repeated")
+                evidence.extend(repeats)
+        stripped_only: set[str] = set()
+        for block in item.stripped:
+            if block.category not in self.stripped_categories:
+                continue
+            block_text = folded(block.text[: self.max_line_chars]).text
+            for label, pattern in self.patterns.items():
+                if label not in labels and pattern.search(block_text):
+                    stripped_only.add(label)
+        labels |= stripped_only
+        if len(labels) < self.min_distinct:
+            return []
+        detail = "signatures: " + ", ".join(sorted(labels - stripped_only))
+        if stripped_only:
+            detail += "; removed by extraction: " + ", ".join(sorted(stripped_only))
+        evidence.sort(key=lambda e: e.start)
+        return [Finding(evidence=tuple(evidence), weight=float(len(labels)), detail=detail)]
+
+
+def _combine(patterns: dict[str, re.Pattern[str]]) -> re.Pattern[str]:
+    for label, pattern in patterns.items():
+        if not label.isidentifier() or pattern.groups:
+            raise ParamError(f"patterns.{label}", "labels must be identifiers and patterns use only (?:...) groups")
+    return re.compile("|".join(f"(?P<{label}>{p.pattern})" for label, p in patterns.items()), re.MULTILINE)
+
+
+def make(params: Params, name: str = "signatures") -> SignatureDetector:
+    params.only(["patterns", "stripped_categories", "title_repeat", "min_distinct", "max_line_chars"])
+    patterns = params.patterns("patterns", re.MULTILINE)
+    return SignatureDetector(
+        name=name,
+        patterns=patterns,
+        combined=_combine(patterns),
+        stripped_categories=frozenset(params.strings("stripped_categories")),
+        title_repeat=params.flag("title_repeat", False),
+        min_distinct=params.integer("min_distinct", 1),
+        max_line_chars=max(1, params.integer("max_line_chars", 10_000)),
+    )

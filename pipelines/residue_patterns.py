@@ -1,0 +1,86 @@
+"""Word lists and patterns for text-level residue: data only, logic in :mod:`pipelines.strip`.
+
+Every line pattern is anchored to a whole line (a paragraph of the extracted
+text), so a sentence that merely mentions Facebook or a source never matches.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.models import StripCategory
+
+_I = re.IGNORECASE
+
+# Inline ad shortcodes left by auto-blogging plugins: [ad_1], [ad_2], [adsense], [ads id=3].
+AD_SHORTCODE = re.compile(
+    r"\[\s*/?\s*(?:ad(?:[_-]?\d+)?|ads(?:ense)?|adv(?:ert(?:isement)?)?|advert|banner(?:[_-]?\d+)?|"
+    r"adrotate[^\]]*|ad[_-]?code[^\]]*|ad[_-]?slot[^\]]*|google[_-]?ads?[^\]]*|ads?\s+[^\]]*)\s*\]",
+    _I,
+)
+
+# Share-bar vocabulary: a line made only of these words is a share bar.
+SOCIAL_NETWORKS: frozenset[str] = frozenset(
+    {
+        "facebook", "twitter", "x", "linkedin", "whatsapp", "pinterest", "reddit", "tumblr", "telegram",
+        "messenger", "flipboard", "pocket", "vk", "xing", "mix", "digg", "stumbleupon", "google+",
+        "googleplus", "line", "viber", "snapchat", "instagram", "youtube", "threads", "bluesky", "mastodon",
+        "weibo", "wechat", "skype", "sms", "email", "e-mail", "mail", "print", "copy",
+    }
+)  # fmt: skip
+SHARE_FILLER: frozenset[str] = frozenset(
+    {
+        "share", "shares", "shared", "sharing", "tweet", "pin", "it", "this", "on", "via", "by", "to", "the",
+        "article", "story", "post", "page", "link", "copied", "url", "click", "opens", "in", "new", "window",
+        "and", "or", "follow", "us", "save", "like", "send", "comments", "comment", "0", "more",
+    }
+)  # fmt: skip
+SHARE_TOKEN = re.compile(r"[\w+@.-]+")
+SHARE_LINE_MAX_CHARS = 160
+MIN_NETWORKS_ON_LINE = 2  # "Facebook Twitter" is a bar; "Facebook" alone needs a neighbour
+
+# Whole-line patterns, each with its category.  Lines longer than the limit never match.
+LINE_PATTERNS: tuple[tuple[StripCategory, int, re.Pattern[str]], ...] = (
+    ("ad_slot", 80, re.compile(
+        r"^(?:advertisement|advertising|advertisment|sponsored(?: content)?|ad|ads|anzeige|publicidad|"
+        r"publicité|pubblicità|reklama|story continues below(?: this)? advertisement|"
+        r"skip advertisement|continue reading (?:the main story|below)|scroll to continue with content)"
+        r"\s*[:.!]?$", _I)),
+    ("text_residue", 200, re.compile(
+        r"^(?:source link|source url|original source|read more at\b.*|read more on\b.*|read the (?:full|original|rest of the) "
+        r"(?:story|article|post)\b.*|continue reading\b.*|click here to read more\b.*|read more\s*[.»›>…]*|"
+        r"the post\b.{3,150}\bappeared first on\b.*|this (?:article|story|post) (?:was )?(?:originally|first) "
+        r"(?:appeared|published|posted) (?:on|at|in)\b.*|view (?:the )?original (?:article|post)\b.*)$", _I)),
+    # Photo credits left by captions: "Jane Doe | Bloomberg | Getty Images", "Photo: AP".
+    ("text_residue", 120, re.compile(
+        r"^(?:(?:photo|image|picture|photograph|video|credit|foto)s?(?: by| credit)?\s*:.*|"
+        r".*\b(?:getty images|shutterstock|ap photo|istock(?:photo)?|afp via getty images|"
+        r"reuters/[\w .]+|epa-efe|alamy|imago)\)?)$", _I)),
+    ("cookie_banner", 400, re.compile(
+        r"(?:\bwe use cookies\b|\bthis (?:web)?site uses cookies\b|\buses? cookies to\b|\baccept (?:all )?cookies\b|"
+        r"\bcookie (?:policy|settings|preferences|consent)\b.*\b(?:accept|agree|consent|continu)|"
+        r"\bby (?:continuing to )?(?:use|using|browse|browsing) (?:this|our) (?:site|website)\b.*\b(?:agree|accept|consent|cookies)\b)",
+        _I)),
+    ("newsletter_box", 300, re.compile(
+        r"(?:\b(?:sign up|subscribe) (?:now |today )?(?:for|to) (?:our|the|my)\s+(?:[\w'-]+\s+){0,3}(?:newsletters?|e-?mails?|"
+        r"bulletin|briefing|digest)\b|\benter your e-?mail(?: address)?\b|\bdelivered (?:straight |directly |right )?"
+        r"to your inbox\b|\bjoin (?:our|the) (?:mailing|e-?mail) list\b|^newsletter\s*[:.!]?$|"
+        r"\bget (?:our|the)\b.{0,60}\bnewsletter\b)", _I)),
+)  # fmt: skip
+
+# A heading that opens a tail of teaser links ("Related posts", "More to explore").
+RELATED_HEADING = re.compile(
+    r"^(?:related(?: posts?| articles?| stories| news| content| reading| links| coverage| topics)?|"
+    r"more to explore|more (?:stories|news|articles) (?:from|on|like this)\b.*|more from\b.{0,60}|"
+    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|(?:also|further) read(?:ing)?|"
+    r"read (?:next|also)|recommended(?: for you| stories| articles| reading)?|"
+    r"trending(?: now| stories)?|most (?:read|popular|viewed)|what to read next|"
+    r"don'?t miss|see also|popular (?:posts|stories)|latest (?:news|stories|posts))\s*[:.!]?$",
+    _I,
+)
+# Same opener followed by one inline teaser on the line: "Related: Fed holds rates".
+RELATED_INLINE = re.compile(r"^(?:related|read more|also read|read also|see also|more|recommended)\s*:\s*\S.{0,140}$", _I)
+TEASER_MAX_CHARS = 160  # lines after a related heading this short are teasers
+TAIL_MAX_SHARE = 0.5  # a related tail may not start before this share of the text
+TAIL_MAX_SENTENCE_SHARE = 0.34  # teaser lines are headlines: few end like sentences
+SENTENCE_END = re.compile(r"[.!?…。]['\"”’»)]*$")

@@ -1,0 +1,131 @@
+"""Seed the review desk's tables through SQL, the way processing would fill them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert
+
+from config.settings import ReviewSettings, Settings
+from pipelines.storage.engine import make_engine
+from pipelines.storage.migrate import upgrade
+from pipelines.storage.schema import articles, flags, review_items
+from review.users import add_user
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SeedFlag:
+    code: str
+    needle: str = ""  # evidence: first occurrence of this in the text
+    severity: str = "high"
+    field: str = "text"
+
+
+@dataclass(frozen=True)
+class SeedArticle:
+    article_id: str
+    title: str = "A story"
+    text: str = "Some text."
+    source_id: str = "example"
+    language: str | None = "en"
+    url: str = ""
+    duplicate_of: str | None = None
+    stripped: Sequence[dict[str, str]] = ()
+    flags: Sequence[SeedFlag] = field(default_factory=lambda: (SeedFlag("spam", ""),))
+    priority: int = 3000
+    age_minutes: int = 0
+
+
+def sqlite_settings(data_dir: Path, lease_seconds: int = 600, attempts: int = 10) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        review=ReviewSettings(lease_seconds=lease_seconds, login_attempts_per_minute=attempts),
+    )
+
+
+def migrated_engine(url: str) -> Engine:
+    upgrade(url)
+    return make_engine(url)
+
+
+def _evidence(seed: SeedArticle, flag: SeedFlag) -> list[dict[str, Any]]:
+    haystack = seed.title if flag.field == "title" else seed.text
+    if not flag.needle or flag.needle not in haystack:
+        return []
+    start = haystack.index(flag.needle)
+    end = start + len(flag.needle)
+    return [{"start": start, "end": end, "excerpt": haystack[start:end], "matched": flag.needle, "field": flag.field}]
+
+
+def seed_article(engine: Engine, seed: SeedArticle) -> int:
+    """Insert the article, its flags and its review item; returns the review item id."""
+    created = datetime.now(UTC) - timedelta(minutes=seed.age_minutes)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(articles).values(
+                id=seed.article_id,
+                url=seed.url or f"https://news.example/{seed.article_id}",
+                canonical_url=seed.url or f"https://news.example/{seed.article_id}",
+                source_id=seed.source_id,
+                fetched_at=created,
+                http_status=200,
+                title=seed.title,
+                text=seed.text,
+                language=seed.language,
+                stripped=list(seed.stripped),
+                content_hash=seed.article_id.ljust(64, "0"),
+                duplicate_of=seed.duplicate_of,
+                action="flag",
+                score=0.9,
+                rule_version="test-1",
+                created_at=created,
+                updated_at=created,
+            )
+        )
+        for index, flag in enumerate(seed.flags):
+            conn.execute(
+                insert(flags).values(
+                    article_id=seed.article_id,
+                    rule_id=f"rule-{flag.code}-{index}",
+                    code=flag.code,
+                    severity=flag.severity,
+                    action="flag",
+                    score=0.9,
+                    shadow=False,
+                    detail=f"{flag.code} matched",
+                    evidence=_evidence(seed, flag),
+                    rule_version="test-1",
+                )
+            )
+        result = conn.execute(
+            insert(review_items).values(
+                article_id=seed.article_id,
+                state="pending",
+                priority=seed.priority,
+                action="flag",
+                score=0.9,
+                codes=" ".join(flag.code for flag in seed.flags),
+                source_id=seed.source_id,
+                language=seed.language,
+                created_at=created,
+            )
+        )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def seed_many(engine: Engine, count: int, prefix: str = "a") -> list[int]:
+    return [seed_article(engine, SeedArticle(f"{prefix}{index:05d}", title=f"Story {index}")) for index in range(count)]
+
+
+def make_user(engine: Engine, name: str, role: str = "reviewer", password: str | None = None) -> str:
+    """Create a user and return its API token."""
+    _user, token = add_user(engine, name, role, password, actor="test")
+    return token

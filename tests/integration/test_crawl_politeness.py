@@ -1,0 +1,119 @@
+"""HostRateLimitMiddleware against real Redis and real crawls of a local site.
+
+Arrival times are taken by the local server, so they measure what a site
+owner would see: no two requests to the host closer than the interval.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from crawler.slots import RedisSlots
+from tests.support.http_site import HttpSite, RecordedRequest
+from tests.support.redis_server import free_port
+from tests.support.run_crawl import crawl, finish_crawl, start_crawl
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def gaps(requests: list[RecordedRequest]) -> list[float]:
+    times = sorted(r.arrived for r in requests)
+    return [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+
+
+def section(site: HttpSite, prefix: str, pages: int) -> None:
+    """``/<prefix>/`` links to ``pages`` leaf pages under it."""
+    links = "".join(f'<a href="/{prefix}/{i}">{i}</a>' for i in range(pages))
+    site.routes[f"/{prefix}/"] = (200, HTML, links.encode())
+    for i in range(pages):
+        site.routes[f"/{prefix}/{i}"] = (200, HTML, f"page {prefix} {i}".encode())
+
+
+def config(site: HttpSite, prefix: str, redis_url: str, namespace: str, **settings: Any) -> dict[str, Any]:
+    return {
+        "start_urls": [site.url(f"/{prefix}/")],
+        "follow": True,
+        "spider_attrs": {"allow_private_hosts": True},
+        "settings": {
+            "NEWSDESK_REDIS_URL": redis_url,
+            "NEWSDESK_KEY_NAMESPACE": namespace,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 8,  # without the limiter, a burst
+            **settings,
+        },
+    }
+
+
+# --- the Lua scripts on a real Redis ------------------------------------------------------------
+
+
+def test_reservations_queue_one_interval_apart(redis_client: redis.Redis, namespace: str) -> None:
+    slots = RedisSlots(redis_client, namespace=namespace)
+    waits = [slots.reserve("news.example", 0.2) for _ in range(5)]
+    # Each reservation is ~0.2 s after the previous one, minus the time the calls themselves took.
+    for earlier, later in zip(waits, waits[1:], strict=False):
+        assert later - earlier == pytest.approx(0.2, abs=0.02)
+    assert waits[0] == 0.0
+    assert slots.reserve("other.example", 0.2) == 0.0
+    ttl = redis_client.pttl(slots.key("news.example"))
+    assert 0 < int(ttl) <= 1000 + 60_000 + 200  # the key cleans itself up
+
+
+def test_concurrent_reservations_never_share_a_slot(redis_client: redis.Redis, namespace: str) -> None:
+    slots = RedisSlots(redis_client, namespace=namespace)
+    results: list[float] = []
+    lock = threading.Lock()
+
+    def take() -> None:
+        wait = slots.reserve("news.example", 0.1)
+        with lock:
+            results.append(wait)
+
+    threads = [threading.Thread(target=take) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results.sort()
+    # 20 distinct slots; consecutive ones 0.1 s apart (minus the few ms between the calls).
+    assert all(b - a >= 0.1 - 0.02 for a, b in zip(results, results[1:], strict=False))
+    assert results[-1] >= 1.9 - 0.2
+
+
+def test_push_moves_the_next_slot_later_only(redis_client: redis.Redis, namespace: str) -> None:
+    slots = RedisSlots(redis_client, namespace=namespace)
+    assert slots.push("news.example", 2.0) == pytest.approx(2.0, abs=0.01)
+    assert slots.push("news.example", 0.5) == pytest.approx(2.0, abs=0.05)
+    assert slots.reserve("news.example", 0.1) == pytest.approx(2.0, abs=0.05)
+
+
+# --- real crawls --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_two_crawlers_on_one_host_share_the_interval(
+    tmp_path: Path, shared_redis_url: str, namespace: str, redis_client: redis.Redis
+) -> None:
+    interval = 0.3
+    with HttpSite() as site:
+        section(site, "one", 6)
+        section(site, "two", 6)
+        runs = [
+            start_crawl(tmp_path, config(site, p, shared_redis_url, namespace, NEWSDESK_HOST_MIN_INTERVAL=interval),
+                        name=p)
+            for p in ("one", "two")
+        ]
+        results = [finish_crawl(child, out) for child, out in runs]
+        requests = site.requests
+    assert len(requests) == 14
+    assert all(len(result["items"]) == 7 for result in results)
+    both = {r.path.split("/")[1] for r in requests}
+    assert both == {"one", "two"}
+    spacing = gaps(requests)
+    print("gaps between requests (s):", [round(g, 3) for g in spacing])
+    assert min(spacing) >= interval, f"gaps {[round(g, 3) for g in spacing]}"
+    assert all(int(result["stats"].get("newsdesk/rate_limited", 0)) > 0 for result in results)

@@ -1,0 +1,86 @@
+"""Bad input: a clean result or UndecodableContent, never a crash, and bounded time."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.errors import UndecodableContent
+from pipelines.extract import extract_article
+
+PARAGRAPH = "<p>The orchestra announced its new season on Thursday, with six premieres and a summer tour.</p>"
+TIME_LIMIT_S = 1.0
+
+
+def timed(html: str | bytes) -> tuple[float, str]:
+    start = time.perf_counter()
+    article = extract_article(html)
+    return time.perf_counter() - start, article.text
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<html></html>", "<", "<!-- only a comment -->", "\x00"])
+def test_empty_or_trivial_str_input_gives_empty_article(html: str) -> None:
+    article = extract_article(html)
+    assert article.text == ""
+    assert article.empty_reason
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"%PDF-1.4\n1 0 obj", b"\x89PNG\r\n\x1a\n\x00\x00", b"GIF89a\x01\x00\x01\x00\x00\x00"]
+)
+def test_empty_or_binary_bytes_raise_undecodable(body: bytes) -> None:
+    with pytest.raises(UndecodableContent):
+        extract_article(body)
+
+
+def test_truncated_html_keeps_what_arrived() -> None:
+    full = f"<html><head><title>Season</title></head><body><article>{PARAGRAPH * 4}<p>Tickets go on sa"
+    article = extract_article(full)
+    assert article.text.count("The orchestra announced") == 4
+
+
+def test_ten_megabyte_page_is_bounded() -> None:
+    filler = "<div class='teaser'><a href='/x'>Another link in a very long list</a></div>\n"
+    html = "<html><body>" + filler * (10_000_000 // len(filler)) + f"<article>{PARAGRAPH * 5}</article></body></html>"
+    assert len(html) >= 10_000_000
+    seconds, text = timed(html)
+    assert seconds < TIME_LIMIT_S * 3  # 10 MB is ~100x a normal page; still a few seconds at worst
+    assert isinstance(text, str)
+
+
+def test_ten_thousand_levels_of_nesting() -> None:
+    html = "<html><body>" + "<div>" * 10_000 + PARAGRAPH * 3 + "</div>" * 10_000 + "</body></html>"
+    seconds, text = timed(html)
+    assert seconds < TIME_LIMIT_S
+    assert isinstance(text, str)
+
+
+def test_nesting_of_inline_tags_does_not_recurse() -> None:
+    html = "<html><body><article>" + PARAGRAPH * 3 + "<b><i>" * 5_000 + "deep" + "</body></html>"
+    seconds, text = timed(html)
+    assert seconds < TIME_LIMIT_S
+    assert "The orchestra announced" in text
+
+
+def test_mislabelled_charset_bytes_still_extract() -> None:
+    page = f"<html><head><meta charset='utf-8'></head><body><article>{PARAGRAPH * 3}<p>Café – “déjà vu”, naïve façade and 10 € tickets for everyone.</p></article></body></html>"
+    article = extract_article(page.encode("cp1252"))
+    assert "Café – “déjà vu”" in article.text
+
+
+def test_mixed_encodings_extract() -> None:
+    body = f"<html><body><article>{PARAGRAPH * 3}<p>Crème brûlée".encode() + " and “legacy quotes” here</p>".encode(
+        "cp1252"
+    )
+    article = extract_article(body + b"</article></body></html>")
+    assert "Crème brûlée and “legacy quotes” here" in article.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/=\"' abcdivpa&;#\n")) | st.characters(), max_size=400))
+def test_arbitrary_text_never_crashes(html: str) -> None:
+    article = extract_article(html)
+    assert isinstance(article.text, str)

@@ -1,0 +1,142 @@
+"""strip_residue: text-level boilerplate after extraction, with removals recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.models import ExtractedArticle, StrippedBlock
+from pipelines.strip import strip_residue
+
+BODY = [
+    "The council approved the new budget on Tuesday after a debate that lasted more than six hours.",
+    "Opposition members said the spending plans relied on optimistic forecasts for business rates.",
+    "The budget takes effect in April and will be reviewed again in the autumn.",
+]
+
+
+def article(*lines: str, title: str = "Council approves budget") -> ExtractedArticle:
+    return ExtractedArticle(title=title, text="\n".join(lines))
+
+
+def removed(result: ExtractedArticle) -> list[StrippedBlock]:
+    return list(result.stripped)
+
+
+@pytest.mark.parametrize("code", ["[ad_1]", "[ad_2]", "[adsense]", "[ads id=3]", "[AD_10]"])
+def test_ad_shortcodes_are_removed_inline_and_as_lines(code: str) -> None:
+    result = strip_residue(article(code, BODY[0], f"{BODY[1]} {code}", BODY[2]))
+    assert result.text == "\n".join(BODY)
+    assert [b.category for b in removed(result)] == ["ad_slot", "ad_slot"]
+    assert all(b.text.lower() == code.lower() for b in removed(result))
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Source link",
+        "Read more at Reuters",
+        "The post Council approves budget appeared first on Daily Local News.",
+        "Continue reading",
+    ],
+)
+def test_auto_blog_footers_are_removed(footer: str) -> None:
+    result = strip_residue(article(*BODY, footer))
+    assert result.text == "\n".join(BODY)
+    assert removed(result) == [StrippedBlock("text_residue", footer)]
+
+
+def test_share_bar_on_one_line_is_removed() -> None:
+    result = strip_residue(article(BODY[0], "Facebook Twitter LinkedIn", *BODY[1:]))
+    assert result.text == "\n".join(BODY)
+    assert removed(result) == [StrippedBlock("share_bar", "Facebook Twitter LinkedIn")]
+
+
+def test_share_bar_one_word_per_line_is_removed() -> None:
+    bar = ["Share this:", "Facebook", "Twitter", "WhatsApp", "Email"]
+    result = strip_residue(article(*BODY, *bar))
+    assert result.text == "\n".join(BODY)
+    assert [b.text for b in removed(result)] == bar
+    assert {b.category for b in removed(result)} == {"share_bar"}
+
+
+def test_related_tail_is_removed() -> None:
+    tail = ["Related posts", "Ferry timetable changes announced", "Roadworks to finish early", "School wins award"]
+    result = strip_residue(article(*BODY, *tail))
+    assert result.text == "\n".join(BODY)
+    assert removed(result) == [StrippedBlock("related_links", "\n".join(tail))]
+
+
+def test_more_to_explore_heading_is_removed() -> None:
+    result = strip_residue(article(*BODY, "More to explore", "Ten walks along the coast"))
+    assert result.text == "\n".join(BODY)
+    assert removed(result)[0].category == "related_links"
+
+
+def test_title_repeated_at_top_is_removed() -> None:
+    result = strip_residue(article("Council approves budget!", *BODY, title="Council Approves Budget"))
+    assert result.text == "\n".join(BODY)
+    assert removed(result) == [StrippedBlock("text_residue", "Council approves budget!")]
+
+
+def test_cookie_prompt_is_removed() -> None:
+    prompt = "We use cookies to give you the best experience. By continuing you agree to our cookie policy."
+    result = strip_residue(article(prompt, *BODY))
+    assert result.text == "\n".join(BODY)
+    assert removed(result) == [StrippedBlock("cookie_banner", prompt)]
+
+
+def test_newsletter_prompt_is_removed() -> None:
+    prompt = "Sign up for our daily newsletter and get the news delivered to your inbox."
+    result = strip_residue(article(*BODY[:2], prompt, BODY[2]))
+    assert result.text == "\n".join(BODY)
+    assert removed(result) == [StrippedBlock("newsletter_box", prompt)]
+
+
+def test_advertisement_label_is_removed() -> None:
+    result = strip_residue(article(BODY[0], "ADVERTISEMENT", *BODY[1:]))
+    assert result.text == "\n".join(BODY)
+    assert removed(result) == [StrippedBlock("ad_slot", "ADVERTISEMENT")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The company said it would appeal against the fine imposed on Facebook by the regulator last year.",
+        "Facebook",
+        "Twitter and LinkedIn both declined to comment when asked about the leaked memo on Monday.",
+        "A source close to the negotiations said the deal could be signed within weeks.",
+        "Read more about the history of the bridge in the council's annual report, published in March.",
+        "The newsletter, which began in 1998, now reaches more than 40,000 subscribers every week.",
+        "Researchers found that cookies left on the counter for three days were still safe to eat.",
+        "Related research published last year reached the same conclusion about the river's pollution.",
+    ],
+)
+def test_ordinary_sentences_stay(sentence: str) -> None:
+    text = [BODY[0], sentence, *BODY[1:]]
+    result = strip_residue(article(*text))
+    assert result.text == "\n".join(text)
+    assert result.stripped == ()
+
+
+def test_related_heading_followed_by_article_text_keeps_the_text() -> None:
+    text = [*BODY[:2], "Related", "The mayor later said, in a statement, that the vote was a victory for residents."]
+    result = strip_residue(article(*text))
+    assert result.text.splitlines() == [*BODY[:2], text[-1]]
+
+
+def test_earlier_stripped_blocks_are_kept_and_appended_to() -> None:
+    earlier = StrippedBlock("navigation", "Home News Sport")
+    source = ExtractedArticle(title="t", text="\n".join([*BODY, "Source link"]), stripped=(earlier,))
+    result = strip_residue(source)
+    assert result.stripped == (earlier, StrippedBlock("text_residue", "Source link"))
+
+
+def test_clean_article_is_returned_unchanged() -> None:
+    source = article(*BODY)
+    assert strip_residue(source) is source
+
+
+def test_all_residue_leaves_an_empty_reason() -> None:
+    result = strip_residue(article("Source link", "[ad_1]"))
+    assert result.text == ""
+    assert result.empty_reason is not None

@@ -1,0 +1,75 @@
+"""Per-process resources of a worker: clients are built once per process, after the fork."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+import redis
+from pipelines.dedupe import DedupeIndex
+from sqlalchemy import Engine
+
+from config.settings import Settings
+from pipelines.flagging import RuleSet, load_rules
+from pipelines.process import ProcessingDeps
+from pipelines.storage import repository
+from pipelines.storage.engine import make_engine
+from workers.embedded_redis import client_url
+
+DAY = 86400
+
+
+class WorkerContext:
+    """Holds the Redis client, SQL engine, duplicate index and rules of one worker process.
+
+    Rules are loaded eagerly by :meth:`check` at start-up so that a worker with a
+    broken rules file refuses to start instead of failing every task.
+    """
+
+    def __init__(self, settings: Settings, broker_url: str) -> None:
+        self.settings = settings
+        self.broker_url = broker_url
+        self._pid = os.getpid()
+
+    def check(self) -> None:
+        """Fail fast on bad rules (raises ConfigError)."""
+        _ = self.rules
+
+    def _after_fork(self) -> None:
+        # Connections must not be shared across a fork; drop the parent's.
+        if os.getpid() != self._pid:
+            for name in ("redis", "engine", "deps"):
+                self.__dict__.pop(name, None)
+            self._pid = os.getpid()
+
+    @cached_property
+    def rules(self) -> RuleSet:
+        path = self.settings.rules_file
+        return load_rules(Path(path) if path else None)
+
+    @cached_property
+    def redis(self) -> redis.Redis:
+        return redis.Redis.from_url(
+            client_url(self.broker_url), socket_connect_timeout=5, socket_timeout=30, health_check_interval=10
+        )
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.sqlalchemy_url)
+
+    @cached_property
+    def deps(self) -> ProcessingDeps:
+        index = DedupeIndex(
+            self.redis,
+            namespace=self.settings.dedupe.namespace,
+            retention_seconds=self.settings.dedupe.retention_days * DAY,
+        )
+        engine = self.engine
+        return ProcessingDeps(
+            duplicates=index, rules=self.rules, source_of=lambda doc_id: repository.source_of(engine, doc_id)
+        )
+
+    def fresh(self) -> WorkerContext:
+        self._after_fork()
+        return self

@@ -1,0 +1,151 @@
+"""Thin Celery tasks over pipelines: decode the message, call the pure core, store, acknowledge.
+
+Delivery is at-least-once, so each task is idempotent: processing is keyed by
+the article id and storage upserts.  A delivery counter per task id catches a
+message that kills its worker every time and dead-letters it.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from typing import Any
+
+import redis
+from celery import Celery, Task
+
+from pipelines import keys
+from pipelines.errors import PayloadMissing, PermanentError, RedisUnavailable, TransientError
+from pipelines.process import process_page
+from pipelines.storage import repository
+from workers.codec import decode_ref, decompress_body, page_from_ref
+from workers.context import WorkerContext
+from workers.locks import Lease
+from workers.queues import CRAWL_SOURCE_TASK, NOOP_TASK, PROCESS_PAGE_TASK
+
+log = logging.getLogger("newsdesk.worker")
+ATTEMPTS_TTL_SECONDS = 7 * 86400
+CRAWL_LEASE_SECONDS = 600
+
+
+def count_delivery(context: WorkerContext, task_key: str) -> int:
+    """How many times this exact task (id and retry number) has started."""
+    key = keys.task_attempts(task_key)
+    try:
+        pipe = context.redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, ATTEMPTS_TTL_SECONDS)
+        count, _ = pipe.execute()
+    except redis.RedisError as exc:
+        raise RedisUnavailable(f"cannot count deliveries: {exc}") from exc
+    return int(count)
+
+
+def dead_letter(
+    context: WorkerContext, task_key: str, task_name: str, payload: dict[str, Any], error: str, n: int
+) -> None:
+    repository.record_dead_letter(context.engine, task_key, task_name, payload, error, n)
+    log.error("dead-lettered %s %s after %d deliveries: %s", task_name, task_key, n, error)
+
+
+def handle_process_page(context: WorkerContext, task_key: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The body of the processing task, callable without Celery."""
+    deliveries = count_delivery(context, task_key)
+    if deliveries > context.settings.worker.max_attempts:
+        dead_letter(
+            context, task_key, PROCESS_PAGE_TASK, payload, "delivered too often; it may crash its worker", deliveries
+        )
+        return {"dead_lettered": True}
+    try:
+        ref = decode_ref(payload)
+        try:
+            blob = context.redis.get(ref.body_key)
+        except redis.RedisError as exc:
+            raise RedisUnavailable(f"cannot read page body: {exc}") from exc
+        if not isinstance(blob, bytes):
+            raise PayloadMissing(f"the body of {ref.url} has expired from Redis ({ref.body_key})")
+        page = page_from_ref(ref, decompress_body(blob))
+        processed = process_page(page, context.deps)
+        in_review = repository.save_processed(context.engine, processed)
+    except PermanentError as exc:
+        dead_letter(context, task_key, PROCESS_PAGE_TASK, payload, f"{type(exc).__name__}: {exc}", deliveries)
+        raise
+    log.info(
+        "processed %s article=%s action=%s duplicate_of=%s",
+        page.url,
+        processed.article_id,
+        processed.outcome.action,
+        processed.verdict.duplicate_of,
+    )
+    return {
+        "article_id": processed.article_id,
+        "url": page.url,
+        "action": processed.outcome.action,
+        "duplicate_of": processed.verdict.duplicate_of,
+        "in_review": in_review,
+        "timings_ms": processed.timings_ms,
+    }
+
+
+def handle_crawl_source(context: WorkerContext, source_id: str, config_file: str | None) -> dict[str, Any]:
+    """Crawl one source in a child process (a Twisted reactor cannot restart), under a per-source lease."""
+    lease = Lease(context.redis, keys.source_lock(source_id), CRAWL_LEASE_SECONDS)
+    if not lease.acquire():
+        log.info("source %s is being crawled elsewhere; skipping", source_id)
+        return {"source_id": source_id, "skipped": "already running"}
+    try:
+        args = [
+            sys.executable,
+            "-m",
+            "crawler.run",
+            "--data-dir",
+            str(context.settings.data_dir),
+            "--source",
+            source_id,
+        ]
+        if config_file:
+            args += ["--config", config_file]
+        args += ["--lease-key", lease.key, "--lease-token", lease.token]
+        completed = subprocess.run(args, check=False, timeout=context.settings.worker.time_limit * 10)
+    finally:
+        lease.release()
+    if completed.returncode != 0:
+        raise TransientError(f"crawl of {source_id} exited with {completed.returncode}")
+    return {"source_id": source_id, "exit_code": completed.returncode}
+
+
+def register_tasks(app: Celery, context: WorkerContext) -> None:
+    """Attach newsdesk's tasks to ``app``; the context is per process."""
+    retry_max = context.settings.worker.retry_backoff_max
+
+    @app.task(  # type: ignore[untyped-decorator]
+        name=PROCESS_PAGE_TASK,
+        bind=True,
+        autoretry_for=(TransientError,),
+        retry_backoff=1,
+        retry_backoff_max=retry_max,
+        retry_jitter=True,
+        max_retries=20,
+    )
+    def process_page_task(self: Task, page: dict[str, Any]) -> dict[str, Any]:
+        task_key = f"{self.request.id}:{self.request.retries}"
+        return handle_process_page(context.fresh(), task_key, page)
+
+    @app.task(  # type: ignore[untyped-decorator]
+        name=CRAWL_SOURCE_TASK,
+        bind=True,
+        autoretry_for=(TransientError,),
+        retry_backoff=30,
+        retry_backoff_max=retry_max,
+        retry_jitter=True,
+        max_retries=3,
+        soft_time_limit=context.settings.worker.time_limit * 10,
+        time_limit=context.settings.worker.time_limit * 10 + 30,
+    )
+    def crawl_source_task(self: Task, source_id: str, config_file: str | None = None) -> dict[str, Any]:
+        return handle_crawl_source(context.fresh(), source_id, config_file)
+
+    @app.task(name=NOOP_TASK)  # type: ignore[untyped-decorator]
+    def noop_task(index: int) -> int:
+        return index
