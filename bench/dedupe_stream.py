@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bench.dedupe_templates import EXTRA_WORDS, ROLES, TEMPLATES
+from bench.dedupe_templates import ADJUNCTS, FORMS, GENERIC_NOUNS, LINKS, PREDICATES, REPORTS, ROLES, SUBJECTS, SUBJECTS2
 from bench.dedupe_words import (
     ARTICLES,
     BOILERPLATE,
@@ -52,6 +52,8 @@ for _group in SYNONYMS:
     for _w in _group:
         _SYN.setdefault(_w.lower(), [x for x in _group if x != _w])
 _SLOT = re.compile(r"\{(~?\w+)\}")
+_PARTS = {"SUBJ": SUBJECTS, "SUBJ2": SUBJECTS2, "REPORT": REPORTS, "PRED": PREDICATES, "PRED2": PREDICATES,
+          "ADJ": ADJUNCTS, "ADJ_CAP": [a for a in ADJUNCTS if a], "LINK": LINKS}
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,9 @@ class StoryWriter:
             name = m.group(1)
             if name.startswith("~"):
                 word = name[1:]
-                return r.choice([word, *_SYN.get(word, [])]) if word not in EXTRA_WORDS else word
+                return r.choice([word, *_SYN.get(word, [])])
+            if name in _PARTS:
+                return _SLOT.sub(slot, r.choice(_PARTS[name]))
             table = {
                 "P": lambda: r.choice(s.persons),
                 "P2": lambda: r.choice(s.persons),
@@ -111,20 +115,22 @@ class StoryWriter:
                 "A": lambda: r.choice(adjs),
                 "NUM": lambda: str(r.randint(2, 9000)),
                 "NUM2": lambda: str(r.randint(2, 9000)),
+                "G": lambda: r.choice(GENERIC_NOUNS),
+                "YEAR": lambda: str(r.randint(1990, 2024)),
                 "PCT": lambda: f"{r.randint(1, 40)}.{r.randint(0, 9)}",
                 "DAY": lambda: r.choice(DAYS),
                 "MONTH": lambda: r.choice(MONTHS),
             }
             return table[name]()
 
-        sentence = _SLOT.sub(slot, template)
+        sentence = re.sub(r" +([,.])", r"\1", re.sub(r"  +", " ", _SLOT.sub(slot, template)))
         return sentence[0].upper() + sentence[1:]
 
     def _paragraphs(self, s: _Story) -> list[str]:
         r = self.rng
         count = r.randint(2, 4) if self.short else r.randint(4, 10)
         return [
-            " ".join(self._fill(r.choice(TEMPLATES), s) for _ in range(r.randint(2, 4))) for _ in range(count)
+            " ".join(self._fill(r.choice(FORMS), s) for _ in range(r.randint(2, 4))) for _ in range(count)
         ]
 
     def story(self, like: _Story | None = None) -> _Story:
@@ -237,7 +243,7 @@ class Copier:
         return out
 
     def mix(self, a: list[str], b: list[str]) -> list[str] | None:
-        """35-72% of the words from ``a`` and covering under 70% of ``a``; None when impossible."""
+        """35-72% of the words from ``a``, the rest from ``b``, covering under 70% of each; None when impossible."""
         r = self.rng
         total_a = _words_of(a)
         start = r.randrange(len(a))
@@ -247,10 +253,12 @@ class Copier:
         share = r.uniform(0.35, 0.72)
         need_b = _words_of(take) * (1 - share) / share
         from_b: list[str] = []
-        for p in b:
+        for p in b[r.randrange(len(b)) :]:
             if _words_of(from_b) >= need_b:
                 break
             from_b.append(p)
+        if _words_of(from_b) > 0.7 * _words_of(b):
+            return None
         out = take + from_b
         a_share = _words_of(take) / max(1, _words_of(out))
         if not 0.30 <= a_share <= 0.75:

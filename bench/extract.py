@@ -6,7 +6,7 @@ recall (4-word shingles, pages weighted equally, empty output scores 0 recall an
 drops out of precision), median/p95 milliseconds and pages/s.  A PNG chart goes to
 bench/out/.
 
-    .venv/bin/python bench/extract.py [--limit N] [--only newsdesk,readability-lxml]
+    .venv/bin/python -m bench.extract [--limit N] [--only newsdesk,readability-lxml]
 """
 
 from __future__ import annotations
@@ -16,12 +16,9 @@ import gzip
 import json
 import platform
 import statistics
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.extract_metric import PageScore, score_page, summarise
 from bench.extract_peers import PEERS

@@ -20,11 +20,11 @@ def newsdesk(html: str) -> str:
 
 
 def trafilatura_precision(html: str) -> str:
-    return trafilatura.extract(html, favor_precision=True) or ""
+    return str(trafilatura.extract(html, favor_precision=True) or "")
 
 
 def trafilatura_default(html: str) -> str:
-    return trafilatura.extract(html, include_comments=False) or ""
+    return str(trafilatura.extract(html, include_comments=False) or "")
 
 
 def readability_lxml(html: str) -> str:

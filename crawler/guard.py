@@ -30,11 +30,15 @@ from twisted.internet.error import DNSLookupError
 from crawler.addresses import Resolver, check_url, resolve_host
 from pipelines.errors import RefusedAddress
 
-__all__ = ["AddressGuardMiddleware", "CachingResolver"]
+__all__ = ["AddressGuardMiddleware", "CachingResolver", "GuardRefused"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class GuardRefused(IgnoreRequest):
+    """The request's target is not a public http(s) address; the message says why."""
 
 
 class CachingResolver:
@@ -60,7 +64,7 @@ class CachingResolver:
 
 
 class AddressGuardMiddleware:
-    """Downloader middleware raising IgnoreRequest for refused addresses (stats ``newsdesk/refused_address``)."""
+    """Downloader middleware raising GuardRefused (an IgnoreRequest) for refused addresses (stats ``newsdesk/refused_address``)."""
 
     def __init__(
         self,
@@ -119,4 +123,4 @@ class AddressGuardMiddleware:
         logger.warning("Address guard: %s", reason, extra={"spider": spider})
         if self._crawler is not None and self._crawler.stats is not None:
             self._crawler.stats.inc_value("newsdesk/refused_address")
-        raise IgnoreRequest(reason)
+        raise GuardRefused(reason)

@@ -11,9 +11,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 from twisted.internet.defer import Deferred
 
@@ -50,7 +50,7 @@ class HandoffPipeline:
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
 
-    def open_spider(self, spider: Spider) -> None:
+    def open_spider(self) -> None:
         self._drainer = task.LoopingCall(self._drain_in_thread)
         self._drainer.start(DRAIN_INTERVAL_SECONDS, now=True)
 
@@ -63,16 +63,12 @@ class HandoffPipeline:
             return "spooled"
         return "sent"
 
-    def process_item(self, item: Any, spider: Spider) -> Deferred[Any]:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
-            return threads.deferToThread(lambda: item)
-        deferred: Deferred[str] = threads.deferToThread(self._send_or_spool, item)
-
-        def counted(outcome: str) -> Page:
-            self._inc(f"newsdesk/items_{outcome}")
             return item
-
-        return deferred.addCallback(counted)
+        outcome = await maybe_deferred_to_future(threads.deferToThread(self._send_or_spool, item))
+        self._inc(f"newsdesk/items_{outcome}")
+        return item
 
     def _drain(self) -> int:
         if self._draining:
@@ -93,7 +89,7 @@ class HandoffPipeline:
 
         return deferred.addCallback(counted)
 
-    def close_spider(self, spider: Spider) -> Deferred[int] | None:
+    async def close_spider(self) -> None:
         if self._drainer is not None and self._drainer.running:
             self._drainer.stop()
-        return self._drain_in_thread()
+        await maybe_deferred_to_future(self._drain_in_thread())

@@ -2,7 +2,7 @@
 
 On a request it looks up the URL's last fetch (:mod:`crawler.fetchstate`) and
 adds ``If-None-Match`` / ``If-Modified-Since``.  A 304 answer becomes
-IgnoreRequest (stats ``newsdesk/not_modified``).  A 200 whose body hashes to
+:class:`NotModified`, an IgnoreRequest (stats ``newsdesk/not_modified``).  A 200 whose body hashes to
 the stored sha256 is flagged ``meta["newsdesk_unchanged"] = True`` (stats
 ``newsdesk/unchanged``) so the pipeline can skip it; for discovery requests
 (``meta["newsdesk_discovery"]``: feeds, sitemaps) the flag is informational
@@ -30,7 +30,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from crawler.fetchstate import FetchState, FetchStateStore, StateStore, body_digest
 from crawler.redisstate import OutageBreaker, connect
 
-__all__ = ["DEFAULT_TTL_SECONDS", "ConditionalRequestMiddleware"]
+__all__ = ["DEFAULT_TTL_SECONDS", "ConditionalRequestMiddleware", "NotModified"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,10 @@ UNCONDITIONAL = "newsdesk_unconditional"
 _STASH = "_newsdesk_conditional"
 
 _T = TypeVar("_T")
+
+
+class NotModified(IgnoreRequest):
+    """The server answered 304 to our conditional request: nothing new (errbacks may ignore it)."""
 
 
 class ConditionalRequestMiddleware:
@@ -121,7 +125,7 @@ class ConditionalRequestMiddleware:
         if response.status == 304 and stash is not None and stash["added"]:
             self._inc("newsdesk/not_modified")
             await self._redis(lambda: self._store.touch(url))
-            raise IgnoreRequest(f"not modified since the last crawl: {url}")
+            raise NotModified(f"not modified since the last crawl: {url}")
         if response.status != 200 or not self._applies(request):
             return response
         digest = body_digest(response.body)

@@ -33,7 +33,7 @@ class ProgressReporter:
     def line(self) -> str:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         return (
-            f"\r[{self.crawler.spider.name if self.crawler.spider else 'crawl'}] "
+            f"[{self.crawler.spider.name if self.crawler.spider else 'crawl'}] "
             f"responses {stats.get('response_received_count', 0)}  "
             f"queued {stats.get('newsdesk/items_sent', 0) + stats.get('newsdesk/items_unspooled', 0)}  "
             f"spooled {stats.get('newsdesk/items_spooled', 0)}  "
@@ -41,7 +41,7 @@ class ProgressReporter:
         )
 
     def report(self) -> None:
-        self.stream.write(self.line())
+        self.stream.write(self.line() + "\n")
         self.stream.flush()
 
     def opened(self, spider: Any) -> None:
@@ -52,4 +52,3 @@ class ProgressReporter:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         self.report()
-        self.stream.write("\n")

@@ -82,6 +82,9 @@ class HostRateLimitMiddleware:
         self.margin = margin
         self._crawler = crawler
         self._crawl_delays: dict[str, float] = {}
+        # Retry-After pauses seen by this process, so requests already asleep on an
+        # earlier slot take a new one instead of going out during the pause.
+        self._paused_until: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostRateLimitMiddleware:
@@ -128,12 +131,18 @@ class HostRateLimitMiddleware:
         host = urlparse_cached(request).hostname
         if not host:
             return
-        # Redis round trips run in a thread so a slow Redis never stalls the reactor.
-        wait = await run_in_thread(self._slots.reserve, host, self.interval_for(host) + self.margin)
-        if wait > 0:
-            self._inc("newsdesk/rate_limited")
-            self._inc("newsdesk/rate_wait_ms", round(wait * 1000))
-            await sleep(wait)
+        while True:
+            paused = self._paused_until.get(host, 0.0) - time.monotonic()
+            if paused > 0:
+                await sleep(paused)
+            # Redis round trips run in a thread so a slow Redis never stalls the reactor.
+            wait = await run_in_thread(self._slots.reserve, host, self.interval_for(host) + self.margin)
+            if wait > 0:
+                self._inc("newsdesk/rate_limited")
+                self._inc("newsdesk/rate_wait_ms", round(wait * 1000))
+                await sleep(wait)
+            if time.monotonic() >= self._paused_until.get(host, 0.0):
+                return  # else a Retry-After pause began while we slept: take a slot after it
 
     async def process_response(self, request: Request, response: Response) -> Response:
         header = response.headers.get(b"Retry-After")
@@ -144,6 +153,7 @@ class HostRateLimitMiddleware:
         if delay is None:
             return response
         delay = min(delay, self.retry_after_max)
+        self._paused_until[host] = time.monotonic() + delay
         await run_in_thread(self._slots.push, host, delay)
         self._inc("newsdesk/retry_after")
         logger.info(

@@ -81,9 +81,7 @@ def run_crawls(
     if progress:
         extra["EXTENSIONS"] = {"crawler.progress.ProgressReporter": 900}
     extra.update(extra_settings or {})
-    process = CrawlerProcess(
-        scrapy_settings(settings, redis_client_url=runtime.redis_client_url, extra=extra), install_root_handler=False
-    )
+    process = CrawlerProcess(scrapy_settings(settings, redis_client_url=runtime.redis_client_url, extra=extra))
     # Scrapy's logging set-up turns its own loggers up to DEBUG; keep them at the level our settings ask for.
     logging.getLogger("scrapy").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING)
     started: list[tuple[Source, str, Crawler]] = []

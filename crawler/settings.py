@@ -56,6 +56,7 @@ def scrapy_settings(
         # Both open a control port into the crawler process: never wanted here.
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
+        "LOG_INSTALL_ROOT_HANDLER": False,
         # Scrapy's INFO lines (settings dumps, per-minute stats) drown ours; show them only when debugging.
         "LOG_LEVEL": "DEBUG" if settings.log_level == "DEBUG" else "WARNING",
         "COOKIES_ENABLED": False,

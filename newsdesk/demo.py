@@ -52,8 +52,8 @@ def _start_worker(settings: Settings, config_path: str | None) -> subprocess.Pop
     if config_path:
         args += ["--config", config_path]
     args += ["worker", "--concurrency", "2", "--name", "demo"]
-    log = (settings.data_dir / "worker.log").open("wb")
-    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    with (settings.data_dir / "worker.log").open("wb") as log:
+        return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _wait_for_drain(settings: Settings, worker: subprocess.Popen[bytes], expected: int) -> None:
@@ -61,18 +61,20 @@ def _wait_for_drain(settings: Settings, worker: subprocess.Popen[bytes], expecte
     engine = make_engine(settings.sqlalchemy_url)
     deadline = time.monotonic() + DRAIN_TIMEOUT_SECONDS
     last = -1
+    shown = (-1, -1)
     while time.monotonic() < deadline:
         if worker.poll() is not None:
             raise RuntimeError(f"the demo worker exited early; see {settings.data_dir / 'worker.log'}")
         with engine.connect() as connection:
             stored = len(connection.execute(select(articles.c.id)).all())
         queued = total_queued(runtime.redis)
-        print(f"\rprocessing: {stored}/{expected} stored, {queued} queued", end="", file=sys.stderr, flush=True)
+        if (stored, queued) != shown:
+            print(f"processing: {stored}/{expected} stored, {queued} queued", file=sys.stderr, flush=True)
+            shown = (stored, queued)
         if queued == 0 and stored == last and stored >= expected:
             break
         last = stored
         time.sleep(0.5)
-    print(file=sys.stderr)
     engine.dispose()
 
 

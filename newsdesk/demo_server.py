@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
@@ -12,14 +13,17 @@ from newsdesk.demo_pages import Route
 class RouteServer:
     """Serves ``routes`` (path -> status, content type, body) until closed."""
 
-    def __init__(self, routes: dict[str, Route] | None = None) -> None:
+    def __init__(self, routes: dict[str, Route] | None = None, delay_seconds: float = 0.0) -> None:
         self.routes: dict[str, Route] = routes or {}
+        self.delay_seconds = delay_seconds
         self.requests: list[str] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests.append(self.path)
+                if server.delay_seconds:
+                    time.sleep(server.delay_seconds)
                 status, content_type, body = server.routes.get(self.path, (404, "text/plain", b"not found"))
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)

@@ -31,8 +31,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, default=str)
 
 
+NOISY_LOGGERS = ("scrapy", "twisted", "celery", "kombu", "amqp", "alembic", "httpx", "urllib3", "py.warnings", "protego")
+
+
+class QuietLibraries(logging.Filter):
+    """Drops libraries' records below WARNING (Scrapy resets its loggers' levels, so a filter is needed)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        return not record.name.startswith(NOISY_LOGGERS)
+
+
 def configure_logging(level: str, fmt: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
+    if level != "DEBUG":
+        handler.addFilter(QuietLibraries())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
@@ -40,6 +54,3 @@ def configure_logging(level: str, fmt: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # Scrapy and Celery are chatty at INFO; keep our own lines visible.
-    for noisy in ("scrapy", "twisted", "celery", "kombu", "amqp", "alembic", "httpx", "urllib3", "py.warnings"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -47,8 +47,9 @@ LINE_PATTERNS: tuple[tuple[StripCategory, int, re.Pattern[str]], ...] = (
         r"skip advertisement|continue reading (?:the main story|below)|scroll to continue with content)"
         r"\s*[:.!]?$", _I)),
     ("text_residue", 200, re.compile(
-        r"^(?:source link|source url|original source|read more at\b.*|read more on\b.*|read the (?:full|original|rest of the) "
-        r"(?:story|article|post)\b.*|continue reading\b.*|click here to read more\b.*|read more\s*[.»›>…]*|"
+        r"^(?:source link|source url|original source|read more at\b.*|read more on\b.*|"
+        r"read the (?:full|original|rest of the) (?:story|article|post)\b.*|continue reading\b.*|"
+        r"click here to read more\b.*|read more\s*[.»›>…]*|"
         r"the post\b.{3,150}\bappeared first on\b.*|this (?:article|story|post) (?:was )?(?:originally|first) "
         r"(?:appeared|published|posted) (?:on|at|in)\b.*|view (?:the )?original (?:article|post)\b.*)$", _I)),
     # Photo credits left by captions: "Jane Doe | Bloomberg | Getty Images", "Photo: AP".
@@ -59,10 +60,12 @@ LINE_PATTERNS: tuple[tuple[StripCategory, int, re.Pattern[str]], ...] = (
     ("cookie_banner", 400, re.compile(
         r"(?:\bwe use cookies\b|\bthis (?:web)?site uses cookies\b|\buses? cookies to\b|\baccept (?:all )?cookies\b|"
         r"\bcookie (?:policy|settings|preferences|consent)\b.*\b(?:accept|agree|consent|continu)|"
-        r"\bby (?:continuing to )?(?:use|using|browse|browsing) (?:this|our) (?:site|website)\b.*\b(?:agree|accept|consent|cookies)\b)",
+        r"\bby (?:continuing to )?(?:use|using|browse|browsing) (?:this|our) (?:site|website)\b"
+        r".*\b(?:agree|accept|consent|cookies)\b)",
         _I)),
     ("newsletter_box", 300, re.compile(
-        r"(?:\b(?:sign up|subscribe) (?:now |today )?(?:for|to) (?:our|the|my)\s+(?:[\w'-]+\s+){0,3}(?:newsletters?|e-?mails?|"
+        r"(?:\b(?:sign up|subscribe) (?:now |today )?(?:for|to) (?:our|the|my)\s+(?:[\w'-]+\s+){0,3}"
+        r"(?:newsletters?|e-?mails?|"
         r"bulletin|briefing|digest)\b|\benter your e-?mail(?: address)?\b|\bdelivered (?:straight |directly |right )?"
         r"to your inbox\b|\bjoin (?:our|the) (?:mailing|e-?mail) list\b|^newsletter\s*[:.!]?$|"
         r"\bget (?:our|the)\b.{0,60}\bnewsletter\b)", _I)),
@@ -79,7 +82,9 @@ RELATED_HEADING = re.compile(
     _I,
 )
 # Same opener followed by one inline teaser on the line: "Related: Fed holds rates".
-RELATED_INLINE = re.compile(r"^(?:related|read more|also read|read also|see also|more|recommended)\s*:\s*\S.{0,140}$", _I)
+RELATED_INLINE = re.compile(
+    r"^(?:related|read more|also read|read also|see also|more|recommended)\s*:\s*\S.{0,140}$", _I
+)
 TEASER_MAX_CHARS = 160  # lines after a related heading this short are teasers
 TAIL_MAX_SHARE = 0.5  # a related tail may not start before this share of the text
 TAIL_MAX_SENTENCE_SHARE = 0.34  # teaser lines are headlines: few end like sentences

@@ -18,10 +18,10 @@ from pipelines.residue_patterns import (
     MIN_NETWORKS_ON_LINE,
     RELATED_HEADING,
     RELATED_INLINE,
+    SENTENCE_END,
     SHARE_FILLER,
     SHARE_LINE_MAX_CHARS,
     SHARE_TOKEN,
-    SENTENCE_END,
     SOCIAL_NETWORKS,
     TAIL_MAX_SENTENCE_SHARE,
     TAIL_MAX_SHARE,
@@ -60,7 +60,10 @@ def _social_counts(line: str) -> tuple[int, bool]:
 
 def _share_bars(lines: list[str], removed: list[Removal]) -> list[str]:
     info = [_social_counts(line) for line in lines]
-    social = [pure and (networks > 0 or line.lower().startswith("share")) for line, (networks, pure) in zip(lines, info, strict=True)]
+    social = [
+        pure and (networks > 0 or line.lower().startswith("share"))
+        for line, (networks, pure) in zip(lines, info, strict=True)
+    ]
     out = []
     for i, line in enumerate(lines):
         networks = info[i][0]

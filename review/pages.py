@@ -62,6 +62,11 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)  # browsers ask for it; an empty answer keeps consoles clean
+
+
 @router.get("/login")
 def login_form(request: Request, desk: DeskDep, next: str = "/") -> Response:
     if identify(request, desk) is not None:

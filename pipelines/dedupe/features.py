@@ -25,7 +25,7 @@ _U64 = npt.NDArray[np.uint64]
 _MULT = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _FMIX = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 _ENTRY = np.dtype([("v", ">u4"), ("seg", "u1")])
-_HEADER = struct.Struct(">IH")
+_HEADER = struct.Struct(">IHB")
 _CACHE_LIMIT = 1_000_000
 
 
@@ -49,8 +49,9 @@ class Fingerprint:
     """What the index needs about one text.
 
     ``sample`` is empty for texts too short for near matching; otherwise it is
-    ``>I tau, >H n_indexed`` followed by ``(>I hash, B segment)`` entries sorted
-    by hash, all hashes below ``tau``; the first ``n_indexed`` are posted.
+    ``>I tau, >H n_indexed, B n_segments``, one byte per segment (its length in
+    tokens, at most 255), then ``(>I hash, B segment)`` entries sorted by hash,
+    all hashes below ``tau``; the first ``n_indexed`` are posted.
     """
 
     content_hash: str
@@ -59,7 +60,7 @@ class Fingerprint:
 
 
 def _segments(lengths: list[int], params: DedupeParams) -> list[int]:
-    """Segment id of each paragraph piece: short paragraphs are grouped, long ones were split before."""
+    """Segment id of each paragraph piece: a short piece joins the next one, long ones were split before."""
     ids: list[int] = []
     current, filled = 0, 0
     for length in lengths:
@@ -107,7 +108,7 @@ def _shingle_hashes(words: list[str], size: int) -> tuple[_U64, npt.NDArray[np.b
     return mixed >> np.uint64(32), ~all_stop
 
 
-def _sample(words: list[str], segs: _U64, params: DedupeParams) -> bytes:
+def _sample(words: list[str], segs: _U64, seg_lengths: bytes, params: DedupeParams) -> bytes:
     values, useful = _shingle_hashes(words, params.shingle_size)
     limit = 1 << (32 - params.sample_rate_bits)
     keep = useful & (values < np.uint64(limit))
@@ -124,7 +125,7 @@ def _sample(words: list[str], segs: _U64, params: DedupeParams) -> bytes:
     entries = np.empty(len(kept), dtype=_ENTRY)
     entries["v"] = kept
     entries["seg"] = np.minimum(kept_segs, 255)
-    return _HEADER.pack(tau, n_indexed) + entries.tobytes()
+    return _HEADER.pack(tau, n_indexed, len(seg_lengths)) + seg_lengths + entries.tobytes()
 
 
 def fingerprint(text: str, params: DedupeParams) -> Fingerprint:
@@ -136,6 +137,11 @@ def fingerprint(text: str, params: DedupeParams) -> Fingerprint:
     words = [w for piece in pieces for w in piece]
     if len(words) < max(params.min_near_tokens, params.shingle_size):
         return Fingerprint(digest, len(words), b"")
-    seg_of_piece = _segments([len(p) for p in pieces], params)
-    segs = np.repeat(np.array(seg_of_piece, dtype=np.uint64), [len(p) for p in pieces])
-    return Fingerprint(digest, len(words), _sample(words, segs, params))
+    lengths = [len(p) for p in pieces]
+    seg_of_piece = [min(s, 255) for s in _segments(lengths, params)]
+    seg_lengths = [0] * (seg_of_piece[-1] + 1)
+    for seg, length in zip(seg_of_piece, lengths, strict=True):
+        seg_lengths[seg] += length
+    segs = np.repeat(np.array(seg_of_piece, dtype=np.uint64), lengths)
+    packed_lengths = bytes(min(n, 255) for n in seg_lengths)
+    return Fingerprint(digest, len(words), _sample(words, segs, packed_lengths, params))

@@ -63,6 +63,7 @@ class DedupeIndex:
             p.candidates,
             p.evict_per_call,
             p.posting_cap,
+            p.min_shared,
         ]
 
     def check_and_add(self, doc_id: str, text: str) -> DedupeVerdict:

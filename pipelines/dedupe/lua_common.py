@@ -24,6 +24,7 @@ local MIN_COMPARED = tonumber(ARGV[5])
 local CANDIDATES = tonumber(ARGV[6])
 local EVICT = tonumber(ARGV[7])
 local POSTING_CAP = tonumber(ARGV[8])
+local MIN_SHARED = tonumber(ARGV[9])
 local N0, LOAD = 16, 32
 local META = P .. 'm'
 local NOW = tonumber(redis.call('TIME')[1])
@@ -96,10 +97,12 @@ local function rec_alive(rec) return u32(rec, 2) > NOW - RETENTION end
 local function rec_docid(rec) return string.sub(rec, 20) end
 
 local function parse_sample(blob)
-  local s = {tau = u32(blob, 1), nidx = (struct.unpack('>I2', blob, 5)), vs = {}, vn = {}, sg = {}}
-  local n = (#blob - 6) / 5
+  local nseg = string.byte(blob, 7)
+  local s = {tau = u32(blob, 1), nidx = (struct.unpack('>I2', blob, 5)), vs = {}, vn = {}, sg = {}, len = {}}
+  for g = 1, nseg do s.len[g - 1] = string.byte(blob, 7 + g) end
+  local n = (#blob - 7 - nseg) / 5
   for i = 1, n do
-    local o = 2 + i * 5
+    local o = 3 + nseg + i * 5
     s.vs[i] = string.sub(blob, o, o + 3)
     s.vn[i] = u32(blob, o)
     s.sg[i] = string.byte(blob, o + 4)
@@ -112,24 +115,28 @@ local function sample_set(s)
   return set
 end
 
--- share of a's samples (below tau) lying in segments that reappear in b
+-- share of a's text (in tokens, over segments holding samples below tau) in segments that reappear
+-- in b, and the plain share of a's samples found in b
 local function cover(a, bset, tau)
-  local n, hit, total = {}, {}, 0
+  local n, hit, samples = {}, {}, 0
   for i = 1, #a.vn do
     if a.vn[i] < tau then
       local g = a.sg[i]
       n[g] = (n[g] or 0) + 1
-      total = total + 1
+      samples = samples + 1
       if bset[a.vs[i]] then hit[g] = (hit[g] or 0) + 1 end
     end
   end
-  if total < MIN_COMPARED then return 0 end
-  local good = 0
+  if samples < MIN_COMPARED then return 0, 0 end
+  local good, total, shared = 0, 0, 0
   for g, c in pairs(n) do
+    local w = a.len[g] or 1
+    total = total + w
     local h = hit[g] or 0
-    if h >= 1 and h >= QUORUM * c then good = good + c end
+    shared = shared + h
+    if h >= 1 and h >= QUORUM * c then good = good + w end
   end
-  return good / total
+  return good / total, shared / samples
 end
 
 -- eviction -----------------------------------------------------------------

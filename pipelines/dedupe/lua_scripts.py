@@ -1,6 +1,6 @@
 """The index's Lua entry points; each runs atomically, reads first and writes last.
 
-``CHECK_AND_ADD`` ARGV[9..11] = doc_id, exact key (8 bytes), sample (may be empty).
+``CHECK_AND_ADD`` ARGV[10..12] = doc_id, exact key (8 bytes), sample (may be empty).
 Returns ``{kind, canonical doc_id, similarity x 10000, inserted}`` with kind 0
 (new canonical), 1 (exact) or 2 (near).
 """
@@ -8,7 +8,7 @@ Returns ``{kind, canonical doc_id, similarity x 10000, inserted}`` with kind 0
 from pipelines.dedupe.lua_common import COMMON
 
 _CHECK = r"""
-local DOCID, EX, BLOB = ARGV[9], ARGV[10], ARGV[11]
+local DOCID, EX, BLOB = ARGV[10], ARGV[11], ARGV[12]
 local IDH = lh_addr('i', DOCID)
 
 local function verdict_of(rec)
@@ -70,8 +70,10 @@ if kind == 0 and X then
       local Y = parse_sample(blob)
       xset = xset or sample_set(X)
       local tau = math.min(X.tau, Y.tau)
-      local score = math.max(cover(X, sample_set(Y), tau), cover(Y, xset, tau))
-      if score > best then best, best_num = score, num end
+      local fwd, fwd_shared = cover(X, sample_set(Y), tau)
+      local rev, rev_shared = cover(Y, xset, tau)
+      local score = math.max(fwd, rev)
+      if math.max(fwd_shared, rev_shared) >= MIN_SHARED and score > best then best, best_num = score, num end
     end
   end
   if best >= THRESHOLD then kind, canon, sim = 2, best_num, math.floor(best * 10000 + 0.5) end
@@ -101,7 +103,7 @@ return {kind, rec_docid(rec_get(canon)), sim, 1}
 """
 
 _FORGET = r"""
-local DOCID = ARGV[9]
+local DOCID = ARGV[10]
 local IDH = lh_addr('i', DOCID)
 local known = lh_get('i', IDH, DOCID)
 local gone = 0
@@ -115,7 +117,7 @@ return gone
 """
 
 _SWEEP = r"""
-local n = evict(tonumber(ARGV[9]))
+local n = evict(tonumber(ARGV[10]))
 meta_save()
 return n
 """

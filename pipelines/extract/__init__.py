@@ -11,10 +11,10 @@ from lxml import etree
 from pipelines.decode import decode_html
 from pipelines.extract.blocks import split_blocks
 from pipelines.extract.body import choose_containers, gather
+from pipelines.extract.chrome import strip_chrome
 from pipelines.extract.metadata import Metadata, read_metadata
 from pipelines.extract.pagekind import empty_reason
 from pipelines.extract.scoring import best_candidate, score_candidates, tally
-from pipelines.extract.chrome import strip_chrome
 from pipelines.extract.tree import drop_junk, parse
 from pipelines.models import ExtractedArticle
 from pipelines.strip import strip_residue
@@ -23,6 +23,7 @@ __all__ = ["extract_article", "extract_raw"]
 
 
 def _body_keep(root: etree._Element) -> frozenset[etree._Element]:
+    """Containers the page itself marks as the article body (schema.org)."""
     return frozenset(root.iterfind(".//*[@itemprop='articleBody']"))
 
 

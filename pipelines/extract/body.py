@@ -12,6 +12,9 @@ SIBLING_SHARE = 0.2  # a sibling scoring this share of the winner joins it
 MIN_SIBLING_SCORE = 10.0
 LONE_PARAGRAPH_CHARS = 80
 MAX_BLOCK_LINK_DENSITY = 0.5
+# A long paragraph whose first sentence is a link is still prose; link lists are short lines.
+LONG_BLOCK_CHARS = 150
+LONG_BLOCK_LINK_DENSITY = 0.75
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "。")
 
 
@@ -63,7 +66,9 @@ def gather(blocks: list[Block], containers: list[etree._Element]) -> list[Block]
             continue
         if _skipped(block):
             continue
-        if block.link_chars > MAX_BLOCK_LINK_DENSITY * len(block.text):
+        n = len(block.text)
+        limit = LONG_BLOCK_LINK_DENSITY if n >= LONG_BLOCK_CHARS else MAX_BLOCK_LINK_DENSITY
+        if block.link_chars > limit * n:
             continue
         kept.append(block)
     return kept

@@ -17,13 +17,16 @@ from pipelines.extract.selectors import (
     CATEGORY_PREFIXES,
     CHROME_ROLES,
     CHROME_TAGS,
-    SAFE_TOKENS,
+    SAFE_NAMES,
+    SAFE_PREFIXES,
+    TAXONOMY_PREFIXES,
 )
 from pipelines.extract.tree import remove_all, squash
 from pipelines.models import StripCategory, StrippedBlock
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_TEXT = etree.XPath("string-length(normalize-space())")
+_TEXT = etree.XPath("string-length()")
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 MAX_STRIPPED_TEXT = 300  # characters kept per stripped block for reviewers
 MAX_STRIPPED_BLOCKS = 80
 PROTECT_SHARE = 0.5  # chrome holding this share of the page's prose is kept
@@ -51,7 +54,7 @@ def _category(el: etree._Element) -> StripCategory | None:
         return CHROME_ROLES[role.lower()]
     names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
     for name in names:
-        if name in SAFE_TOKENS:
+        if name in SAFE_NAMES or name.startswith(TAXONOMY_PREFIXES):
             continue
         for tail in _tails(name):
             found = _name_category(tail)
@@ -73,7 +76,7 @@ def _name_category(tail: str) -> StripCategory | None:
     exact = CATEGORY_EXACT.get(tail)
     if exact is not None:
         return exact
-    if not tail.startswith(ALL_PREFIXES):
+    if not tail.startswith(ALL_PREFIXES) or tail.startswith(SAFE_PREFIXES):
         return None
     return next((category for category, prefixes in CATEGORY_PREFIXES if tail.startswith(prefixes)), None)
 
@@ -81,9 +84,7 @@ def _name_category(tail: str) -> StripCategory | None:
 def _prose_mass(el: etree._Element) -> float:
     """Characters of text outside links: what an article body is made of."""
     total: float = _TEXT(el)
-    for link in el.iter("a"):
-        total -= _TEXT(link)
-    return total
+    return total - sum(map(len, _LINK_TEXT(el)))
 
 
 class _Guard:
@@ -91,8 +92,13 @@ class _Guard:
 
     def __init__(self, start: etree._Element) -> None:
         self.start = start
-        self.total = _prose_mass(start)
+        self._total: float | None = None
         self._long: dict[etree._Element, float] | None = None
+
+    def total(self) -> float:
+        if self._total is None:
+            self._total = _prose_mass(self.start)
+        return self._total
 
     def long_paragraphs(self) -> dict[etree._Element, float]:
         if self._long is None:
@@ -105,13 +111,13 @@ class _Guard:
 
     def holds_article(self, el: etree._Element) -> bool:
         size: float = _TEXT(el)
-        if size < 2 * LONG_PARAGRAPH_CHARS and size <= PROTECT_SHARE * self.total:
-            return False  # too small to hold two long paragraphs or half the prose
+        if size < 2 * LONG_PARAGRAPH_CHARS:
+            return False  # too small to hold two long paragraphs or much prose
         long = self.long_paragraphs()
         inside = [long[p] for p in el.iter("p") if p in long]
         if len(inside) >= 2 and sum(inside) >= PROTECT_LONG_SHARE * sum(long.values()):
             return True
-        return _prose_mass(el) > PROTECT_SHARE * self.total
+        return _prose_mass(el) > PROTECT_SHARE * self.total()
 
 
 def strip_chrome(
@@ -136,7 +142,7 @@ def strip_chrome(
         if drop_hidden and is_hidden(el):
             doomed.append((el, "other"))
             continue
-        category = None if el in protected else _category(el)
+        category = None if el in protected or el is start else _category(el)
         if category is not None and (category == "comments" or not guard.holds_article(el)):
             doomed.append((el, category))
             continue

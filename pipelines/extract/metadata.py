@@ -105,9 +105,9 @@ def _published(root: etree._Element, meta: dict[str, str], ld: list[dict[str, An
     if found:
         return found
     for el in root.iter("time"):
-        value = el.get("datetime")
-        if value and value.strip():
-            return value.strip()
+        stamp = str(el.get("datetime") or "").strip()
+        if stamp:
+            return stamp
     return None
 
 

@@ -63,20 +63,25 @@ _CATEGORY_WORDS: dict[StripCategory, tuple[str, ...]] = {
         "nav", "navbar", "menu", "masthead", "site-header", "header", "footer", "skip-link", "skiplink",
         "toolbar", "pagination", "pager", "byline", "author-bio", "authorbio", "author-info", "about-author",
         "dateline", "timestamp", "published", "meta", "post-meta", "entry-meta", "article-meta", "print",
-        "caption", "credit", "figcaption", "modal", "overlay", "popup", "hidden", "visually-hidden", "sr-only",
+        "caption", "credit", "figcaption", "modal", "overlay", "popup", "visually-hidden", "sr-only",
         "screen-reader", "offscreen", "login", "paywall", "toc", "table-of-contents",
     ),
 }  # fmt: skip
 
-# Exact tokens that must not trigger a category although a prefix matches
-# ("address" starts with "ad"; "header-image" is fine to drop anyway).
-SAFE_TOKENS: frozenset[str] = frozenset(
+# Class/id names that never mark chrome although a chrome word starts them or a part of them.
+SAFE_NAMES: frozenset[str] = frozenset(
     {
-        "add", "addition", "additional", "address", "admin", "adapt", "adaptive", "advance", "advanced",
-        "metadata-body", "shared", "navigator", "headline", "header-title", "tagline", "social-body",
-        "comments-body", "article-body", "post-body", "entry-content", "printable", "promoted-content",
+        "article-body", "post-body", "entry-content", "story-body", "article-content", "main-content",
+        "content", "main", "article", "story", "post",
     }
 )  # fmt: skip
+# Name parts that merely start like a chrome word ("commentary" is not "comment").
+SAFE_PREFIXES: tuple[str, ...] = (
+    "commentar", "address", "additional", "advantage", "adventure", "shareholder", "navigator", "tagline",
+    "headline", "header-title", "printable", "metadata-body", "social-body", "comments-body",
+)  # fmt: skip
+# CMS taxonomy classes describe the content, not chrome ("category-social-media", "tag-ads").
+TAXONOMY_PREFIXES: tuple[str, ...] = ("category-", "tag-", "section-", "format-", "type-", "status-", "topic-")
 
 
 def _prefixes(words: tuple[str, ...]) -> tuple[str, ...]:

@@ -95,7 +95,9 @@ def _regex(source: object, field: str, local_dir: Path | None) -> re.Pattern[str
         raise _Fault(field, "expected a regex string")
     try:
         return compile_safe(_expand_lists(source, local_dir), 0, field)
-    except (ParamError, ValueError) as exc:
+    except ParamError as exc:
+        raise _Fault(field, exc.problem) from exc
+    except ValueError as exc:  # an unknown {{list:...}}
         raise _Fault(field, str(exc)) from exc
 
 

@@ -19,16 +19,20 @@ from pipelines.flagging.termmatch import TermMatcher
 from pipelines.models import Evidence
 
 
+_STOPS = ".!?\n"
+
+
 @dataclass(frozen=True)
 class Unless:
-    """A context pattern that excuses a nearby hit."""
+    """A context pattern that excuses a hit in the same sentence, within ``window`` characters."""
 
     pattern: re.Pattern[str]
     window: int
 
     def excuses(self, text: str, start: int, end: int) -> bool:
-        lo = max(0, start - self.window)
-        hi = min(len(text), end + self.window)
+        lo = max(0, start - self.window, *(text.rfind(c, 0, start) + 1 for c in _STOPS))
+        ends = [i for i in (text.find(c, end) for c in _STOPS) if i >= 0]
+        hi = min(len(text), end + self.window, *ends)
         return self.pattern.search(text, lo, hi) is not None
 
 

@@ -97,9 +97,10 @@ def compile_safe(source: str, flags: int, where: str) -> re.Pattern[str]:
     case- and accent-insensitively; ParamError names ``where``.
     """
     try:
+        compiled = re.compile(fold_pattern(source), flags)
         check_pattern(source)
-        return re.compile(fold_pattern(source), flags)
-    except UnsafePattern as exc:
-        raise ParamError(where, f"catastrophic regex refused: {exc}") from exc
     except re.error as exc:
         raise ParamError(where, f"bad regex: {exc}") from exc
+    except UnsafePattern as exc:
+        raise ParamError(where, f"catastrophic regex refused: {exc}") from exc
+    return compiled

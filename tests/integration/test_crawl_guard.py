@@ -42,7 +42,7 @@ def test_redirect_to_a_forbidden_address_is_refused_before_download(tmp_path: Pa
         site.routes["/"] = (302, {"Location": target_url}, b"")
         result = crawl(tmp_path, {"start_urls": [site.url("/", host="localhost")], "settings": allow_localhost(site)})
         assert seen(site) == [(f"localhost:{site.port}", "/")]  # the target never received a request
-    assert [(e["url"], e["type"]) for e in result["errors"]] == [(target_url, "IgnoreRequest")]
+    assert [(e["url"], e["type"]) for e in result["errors"]] == [(target_url, "GuardRefused")]
     assert "refused" in result["errors"][0]["message"]
     assert result["items"] == []
     stats = result["stats"]
@@ -70,7 +70,7 @@ def test_meta_refresh_to_loopback_is_refused_without_opt_in(tmp_path: Path) -> N
         site.routes["/"] = (200, HTML, refresh.encode())
         result = crawl(tmp_path, {"start_urls": [site.url("/", host="localhost")], "settings": allow_localhost(site)})
         assert seen(site) == [(f"localhost:{site.port}", "/")]
-    assert [(e["url"], e["type"]) for e in result["errors"]] == [(site.url("/secret"), "IgnoreRequest")]
+    assert [(e["url"], e["type"]) for e in result["errors"]] == [(site.url("/secret"), "GuardRefused")]
     assert "loopback" in result["errors"][0]["message"]
     assert result["stats"]["newsdesk/refused_address"] == 1
 
@@ -84,7 +84,7 @@ def test_links_to_private_addresses_are_refused(tmp_path: Path) -> None:
             {"start_urls": [site.url("/", host="localhost")], "settings": allow_localhost(site), "follow": True},
         )
         assert seen(site) == [(f"localhost:{site.port}", "/")]
-    assert sorted((e["url"], e["type"]) for e in result["errors"]) == sorted((t, "IgnoreRequest") for t in targets)
+    assert sorted((e["url"], e["type"]) for e in result["errors"]) == sorted((t, "GuardRefused") for t in targets)
     assert result["stats"]["newsdesk/refused_address"] == len(targets)
 
 

@@ -117,3 +117,70 @@ def test_two_crawlers_on_one_host_share_the_interval(
     print("gaps between requests (s):", [round(g, 3) for g in spacing])
     assert min(spacing) >= interval, f"gaps {[round(g, 3) for g in spacing]}"
     assert all(int(result["stats"].get("newsdesk/rate_limited", 0)) > 0 for result in results)
+
+
+def test_retry_after_delays_the_retry_and_the_rest_of_the_host(
+    tmp_path: Path, shared_redis_url: str, namespace: str, redis_client: redis.Redis
+) -> None:
+    served = {"count": 0}
+    lock = threading.Lock()
+
+    def busy_once(request: RecordedRequest) -> tuple[int, dict[str, str], bytes]:
+        with lock:
+            served["count"] += 1
+            first = served["count"] == 1
+        if first:
+            return 429, {"Retry-After": "1", "Content-Type": "text/plain"}, b"slow down"
+        return 200, HTML, f"page {request.path}".encode()
+
+    with HttpSite({f"/{i}": busy_once for i in range(4)}) as site:
+        result = crawl(
+            tmp_path,
+            {
+                "start_urls": [site.url(f"/{i}") for i in range(4)],
+                "spider_attrs": {"allow_private_hosts": True},
+                "settings": {
+                    "NEWSDESK_REDIS_URL": shared_redis_url,
+                    "NEWSDESK_KEY_NAMESPACE": namespace,
+                    "NEWSDESK_HOST_MIN_INTERVAL": 0.2,
+                    "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+                },
+            },
+        )
+        requests = sorted(site.requests, key=lambda r: r.arrived)
+    first, rest = requests[0], requests[1:]
+    assert len(rest) == 4  # three other pages and the retry of the refused one
+    assert [r.path for r in rest].count(first.path) == 1
+    # The request slotted 0.2 s after the 429 was already asleep; it too waited out the pause.
+    assert min(r.arrived for r in rest) - first.arrived >= 1.0
+    assert sorted(item["url"] for item in result["items"]) == [site.url(f"/{i}") for i in range(4)]
+    assert result["stats"]["newsdesk/retry_after"] == 1
+    assert result["stats"]["retry/count"] == 1
+
+
+def test_robots_crawl_delay_raises_the_interval(
+    tmp_path: Path, shared_redis_url: str, namespace: str, redis_client: redis.Redis
+) -> None:
+    with HttpSite({"/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nCrawl-delay: 0.5\n")}) as site:
+        section(site, "s", 4)
+        result = crawl(
+            tmp_path,
+            config(site, "s", shared_redis_url, namespace, NEWSDESK_HOST_MIN_INTERVAL=0.05, ROBOTSTXT_OBEY=True),
+        )
+        pages = [r for r in site.requests if r.path != "/robots.txt"]
+    assert len(result["items"]) == 5
+    assert min(gaps(pages)) >= 0.5
+    assert "asks for a crawl delay of 0.5s" in result["log"]
+
+
+def test_redis_outage_falls_back_to_a_per_process_limit(tmp_path: Path, namespace: str) -> None:
+    dead_redis = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with HttpSite() as site:
+        section(site, "s", 5)
+        result = crawl(tmp_path, config(site, "s", dead_redis, namespace, NEWSDESK_HOST_MIN_INTERVAL=0.2))
+        requests = site.requests
+    assert len(result["items"]) == 6  # the crawl went on
+    assert min(gaps(requests)) >= 0.2  # and stayed polite within the process
+    warnings = [line for line in result["log"].splitlines() if "[crawler.ratelimit] WARNING: Redis unreachable" in line]
+    assert len(warnings) == 1  # one warning per outage, not one per request
+    assert warnings[0].endswith("rate limits fall back to this process only")

@@ -8,15 +8,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import httpx
+import pytest
 from sqlalchemy import Engine, func, select
 
 from pipelines.storage.engine import make_engine
 from pipelines.storage.schema import decisions, review_items
 from review.app import create_app
+from tests.integration.review_seed import (
+    SeedArticle,
+    SeedFlag,
+    make_user,
+    migrated_engine,
+    seed_article,
+    sqlite_settings,
+)
 from tests.integration.review_server import client_for, live_server
-from tests.integration.review_seed import SeedArticle, SeedFlag, make_user, migrated_engine, seed_article, sqlite_settings
 
 
 @pytest.fixture()
@@ -81,7 +88,11 @@ def test_reason_is_required(client: httpx.Client, engine: Engine) -> None:
     item_id = seed_article(engine, SeedArticle("art1"))
     token = make_user(engine, "rita")
     client.post("/api/queue/claim", headers=bearer(token))
-    for body in ({"decision": "approve"}, {"decision": "approve", "reason": "   "}, {"decision": "maybe", "reason": "x"}):
+    for body in (
+        {"decision": "approve"},
+        {"decision": "approve", "reason": "   "},
+        {"decision": "maybe", "reason": "x"},
+    ):
         response = client.post(f"/api/items/{item_id}/decision", headers=bearer(token), json=body)
         assert response.status_code == 422, body
     with engine.connect() as conn:

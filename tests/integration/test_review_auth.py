@@ -61,8 +61,14 @@ def page_csrf(http: httpx.Client) -> str:
 def test_no_or_bad_credentials_get_401(base: str, engine: Engine) -> None:
     token = make_user(engine, "rita")
     with client_for(base) as http:
-        for method, path in [("GET", "/api/queue"), ("POST", "/api/queue/claim"), ("GET", "/api/stats"),
-                             ("GET", "/api/audit"), ("GET", "/api/items/1"), ("GET", "/api/decisions/export")]:
+        for method, path in [
+            ("GET", "/api/queue"),
+            ("POST", "/api/queue/claim"),
+            ("GET", "/api/stats"),
+            ("GET", "/api/audit"),
+            ("GET", "/api/items/1"),
+            ("GET", "/api/decisions/export"),
+        ]:
             assert http.request(method, path).status_code == 401, path
             bad = http.request(method, path, headers={"Authorization": "Bearer nd_wrong"})
             assert bad.status_code == 401, path
@@ -178,9 +184,16 @@ def test_security_headers_on_every_response(base: str, engine: Engine) -> None:
     token = make_user(engine, "rita", password=PASSWORD)
     with client_for(base) as http:
         responses = [
-            http.get("/login"), http.get("/"), http.get("/healthz"), http.get("/readyz"), http.get("/openapi.json"),
-            http.get("/static/review.js"), http.get("/static/review.css"), http.get("/nowhere"),
-            http.get("/api/queue"), http.post("/login", data={}),
+            http.get("/login"),
+            http.get("/"),
+            http.get("/healthz"),
+            http.get("/readyz"),
+            http.get("/openapi.json"),
+            http.get("/static/review.js"),
+            http.get("/static/review.css"),
+            http.get("/nowhere"),
+            http.get("/api/queue"),
+            http.post("/login", data={}),
         ]
         sign_in(http, "rita")
         responses += [http.get("/"), http.get(f"/items/{item_id}"), http.get("/items/999"), http.get("/audit")]
@@ -196,7 +209,16 @@ def test_security_headers_on_every_response(base: str, engine: Engine) -> None:
 def test_openapi_is_published(base: str) -> None:
     with client_for(base) as http:
         spec = http.get("/openapi.json").json()
-    for path in ("/api/queue", "/api/queue/claim", "/api/items/{item_id}/decision", "/api/items/{item_id}/undo",
-                 "/api/audit", "/api/decisions/export", "/api/stats", "/healthz", "/readyz"):
+    for path in (
+        "/api/queue",
+        "/api/queue/claim",
+        "/api/items/{item_id}/decision",
+        "/api/items/{item_id}/undo",
+        "/api/audit",
+        "/api/decisions/export",
+        "/api/stats",
+        "/healthz",
+        "/readyz",
+    ):
         assert path in spec["paths"], path
     assert "/login" not in spec["paths"]

@@ -20,8 +20,8 @@ from pipelines.storage.engine import make_engine
 from pipelines.storage.schema import audit_log, decisions, review_items
 from review import decisions as decide_mod
 from review import leases
-from review.numbers import stats
 from review.clock import utcnow
+from review.numbers import stats
 from tests.integration.review_seed import SeedArticle, SeedFlag, migrated_engine, seed_article, seed_many
 
 CLAIMERS = 20

@@ -79,7 +79,7 @@ def _jsonable(value: Any) -> Any:
 
 def main(config_path: str, out_path: str) -> None:
     config = json.loads(Path(config_path).read_text())
-    process = CrawlerProcess({**BASE_SETTINGS, **config.get("settings", {})}, install_root_handler=True)
+    process = CrawlerProcess({**BASE_SETTINGS, **config.get("settings", {})})
     crawler = process.create_crawler(ProbeSpider)
     process.crawl(
         crawler,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 
 from pipelines.flagging.findings import Finding, evidence_at
 from pipelines.flagging.normalize import fold

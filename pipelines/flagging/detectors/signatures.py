@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pipelines.flagging.findings import Finding, evidence_at
 from pipelines.flagging.matchers import chunks
 from pipelines.flagging.normalize import folded
-from pipelines.flagging.params import ParamError, Params
+from pipelines.flagging.params import Params
 from pipelines.models import Evidence, FlagInput
 
 _SPACES = re.compile(r"\s+")
@@ -28,7 +28,6 @@ _MIN_TITLE_CHARS = 15  # short titles ("Home", "News") repeat innocently
 class SignatureDetector:
     name: str
     patterns: dict[str, re.Pattern[str]]
-    combined: re.Pattern[str]  # all patterns as named alternatives: one scan per text
     stripped_categories: frozenset[str]
     title_repeat: bool
     min_distinct: int
@@ -42,13 +41,13 @@ class SignatureDetector:
         if len(low.text) > self.max_line_chars:
             pieces = list(chunks(low.text, self.max_line_chars))
         first: dict[str, Evidence] = {}
-        for offset, piece in pieces:
-            for match in self.combined.finditer(piece):
-                label = match.lastgroup
-                if label is None or label in first or match.end() == match.start():
-                    continue
-                start, end = low.span(offset + match.start(), offset + match.end())
-                first[label] = evidence_at(text, start, end, label)
+        for label, pattern in self.patterns.items():
+            for offset, piece in pieces:
+                match = pattern.search(piece)
+                if match and match.end() > match.start():
+                    start, end = low.span(offset + match.start(), offset + match.end())
+                    first[label] = evidence_at(text, start, end, label)
+                    break
         return first
 
     def _title_repeats(self, item: FlagInput) -> list[Evidence]:
@@ -89,20 +88,12 @@ class SignatureDetector:
         return [Finding(evidence=tuple(evidence), weight=float(len(labels)), detail=detail)]
 
 
-def _combine(patterns: dict[str, re.Pattern[str]]) -> re.Pattern[str]:
-    for label, pattern in patterns.items():
-        if not label.isidentifier() or pattern.groups:
-            raise ParamError(f"patterns.{label}", "labels must be identifiers and patterns use only (?:...) groups")
-    return re.compile("|".join(f"(?P<{label}>{p.pattern})" for label, p in patterns.items()), re.MULTILINE)
-
-
 def make(params: Params, name: str = "signatures") -> SignatureDetector:
     params.only(["patterns", "stripped_categories", "title_repeat", "min_distinct", "max_line_chars"])
     patterns = params.patterns("patterns", re.MULTILINE)
     return SignatureDetector(
         name=name,
         patterns=patterns,
-        combined=_combine(patterns),
         stripped_categories=frozenset(params.strings("stripped_categories")),
         title_repeat=params.flag("title_repeat", False),
         min_distinct=params.integer("min_distinct", 1),
