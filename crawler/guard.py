@@ -64,7 +64,10 @@ class CachingResolver:
 
 
 class AddressGuardMiddleware:
-    """Downloader middleware raising GuardRefused (an IgnoreRequest) for refused addresses (stats ``newsdesk/refused_address``)."""
+    """Downloader middleware raising GuardRefused (an IgnoreRequest) for refused targets.
+
+    Each refusal is logged as a warning and counted in stats ``newsdesk/refused_address``.
+    """
 
     def __init__(
         self,

@@ -3,23 +3,26 @@
 AddressGuardMiddleware resolves a host to judge it, but the downloader
 resolves it again before connecting.  A hostile DNS server can answer the
 first lookup with a public address and the second with 127.0.0.1 (DNS
-rebinding).  Installed as ``DNS_RESOLVER = "crawler.resolver.GuardedResolver"``,
-this resolver checks the address the downloader will actually connect to.
+rebinding).  Installed as ``TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"``
+(a process-level setting: pass it to CrawlerProcess), this resolver checks
+the address the downloader will actually connect to.
 
-It honours the same opt-ins as the middleware: ``NEWSDESK_ALLOW_PRIVATE_HOSTS``,
-the spider attribute ``allow_private_hosts``, and the host names of
-``NEWSDESK_GUARD_ALLOWED_HOSTS`` (a resolver does not see ports).  Caution:
-it also resolves the proxy's host, so a proxy on a private address must be
-allow-listed.
+Scrapy builds one resolver per process from the CrawlerProcess, not from a
+Crawler, so it reads the process settings ``NEWSDESK_ALLOW_PRIVATE_HOSTS`` and
+the host names of ``NEWSDESK_GUARD_ALLOWED_HOSTS`` (a resolver does not see
+ports), and it lets private answers through while any spider of the process
+has ``allow_private_hosts`` (newsdesk runs one source per crawl process).
+Caution: it also resolves the proxy's host, so a proxy on a private address
+must be allow-listed.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from ipaddress import ip_address
 from typing import Any
 
-from scrapy.crawler import Crawler
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.base import ReactorBase
 from twisted.internet.defer import Deferred
@@ -29,8 +32,10 @@ from crawler.guard import GuardRefused
 
 __all__ = ["GuardedResolver"]
 
+logger = logging.getLogger(__name__)
 
-class GuardedResolver(CachingThreadedResolver):  # type: ignore[misc]  # Twisted's base is untyped
+
+class GuardedResolver(CachingThreadedResolver):
     """IPv4 caching resolver (Scrapy's default) that fails lookups answering a forbidden address."""
 
     def __init__(
@@ -41,15 +46,16 @@ class GuardedResolver(CachingThreadedResolver):  # type: ignore[misc]  # Twisted
         *,
         allow_private: bool = False,
         allowed_names: Sequence[str] = (),
-        crawler: Crawler | None = None,
+        runner: Any = None,
     ) -> None:
         super().__init__(reactor, cache_size, timeout)
         self.allow_private = allow_private
         self.allowed_names = frozenset(name.lower() for name in allowed_names)
-        self._crawler = crawler
+        self._runner = runner
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, reactor: ReactorBase) -> GuardedResolver:
+    def from_crawler(cls, crawler: Any, reactor: ReactorBase) -> GuardedResolver:
+        """``crawler`` is the CrawlerProcess here (Scrapy passes the runner); only its settings are read."""
         settings = crawler.settings
         cache_size = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
         allowed = settings.getlist("NEWSDESK_GUARD_ALLOWED_HOSTS", [])
@@ -59,18 +65,16 @@ class GuardedResolver(CachingThreadedResolver):  # type: ignore[misc]  # Twisted
             settings.getfloat("DNS_TIMEOUT"),
             allow_private=settings.getbool("NEWSDESK_ALLOW_PRIVATE_HOSTS", False),
             allowed_names=[entry.rsplit(":", 1)[0] for entry in allowed],
-            crawler=crawler,
+            runner=crawler,
         )
 
     def _exempt(self, name: str) -> bool:
-        spider = self._crawler.spider if self._crawler is not None else None
-        return (
-            self.allow_private
-            or name.lower() in self.allowed_names
-            or bool(getattr(spider, "allow_private_hosts", False))
-        )
+        if self.allow_private or name.lower() in self.allowed_names:
+            return True
+        crawlers = getattr(self._runner, "crawlers", ())
+        return any(getattr(c.spider, "allow_private_hosts", False) for c in crawlers if c.spider is not None)
 
-    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802  # Twisted API
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # Twisted's name
         looked_up: Deferred[str] = super().getHostByName(name, timeout)
         if self._exempt(name):
             return looked_up
@@ -79,7 +83,8 @@ class GuardedResolver(CachingThreadedResolver):  # type: ignore[misc]  # Twisted
     def _check(self, address: Any, name: str) -> str:
         reason = forbidden_reason(ip_address(str(address)))
         if reason is not None:
-            if self._crawler is not None and self._crawler.stats is not None:
-                self._crawler.stats.inc_value("newsdesk/refused_address")
-            raise GuardRefused(f"refused connection to {name!r}: it now resolves to {address}, which is {reason}")
+            # Twisted reports any resolver failure as "DNS lookup failed", so say why here.
+            message = f"refused connection to {name!r}: it resolves to {address}, which is {reason}"
+            logger.warning("Guarded resolver: %s", message)
+            raise GuardRefused(message)
         return str(address)

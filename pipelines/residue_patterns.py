@@ -43,7 +43,7 @@ MIN_NETWORKS_ON_LINE = 2  # "Facebook Twitter" is a bar; "Facebook" alone needs 
 LINE_PATTERNS: tuple[tuple[StripCategory, int, re.Pattern[str]], ...] = (
     ("ad_slot", 80, re.compile(
         r"^(?:advertisement|advertising|advertisment|sponsored(?: content)?|ad|ads|anzeige|publicidad|"
-        r"publicité|pubblicità|reklama|story continues below(?: this)? advertisement|"
+        r"publicité|pubblicità|reklama|iklan|advert|story continues below(?: this)? advertisement|"
         r"skip advertisement|continue reading (?:the main story|below)|scroll to continue with content)"
         r"\s*[:.!]?$", _I)),
     ("text_residue", 200, re.compile(
@@ -52,6 +52,31 @@ LINE_PATTERNS: tuple[tuple[StripCategory, int, re.Pattern[str]], ...] = (
         r"click here to read more\b.*|read more\s*[.»›>…]*|"
         r"the post\b.{3,150}\bappeared first on\b.*|this (?:article|story|post) (?:was )?(?:originally|first) "
         r"(?:appeared|published|posted) (?:on|at|in)\b.*|view (?:the )?original (?:article|post)\b.*)$", _I)),
+    # Interface labels and counters: "Comments", "12 comments", "Tags", "Text size", "Image 2 of 5".
+    ("text_residue", 40, re.compile(
+        r"^(?:\d+\s+)?(?:comments?|tags|topics|text size|font size|print|more|filed under|"
+        r"(?:image|photo|picture|slide)s?)\s*(?:\(\d+\))?\s*[:|]?$|"
+        r"^(?:(?:image|photo|picture|slide)\s+)?\d+\s*(?:of|/)\s*\d+$", _I)),
+    # A dateline standing alone: "November 15, 2019", "05/10/2018 11:28", "Updated at 1:23 p.m.".
+    ("text_residue", 60, re.compile(
+        r"^(?:(?:posted|published|updated|last updated)(?: on| at)?:?\s+)?"
+        r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+        r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
+        r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
+        r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
+        r"(?:,?\s*(?:-|at|\|)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)?$",
+        _I)),
+    ("text_residue", 80, re.compile(r"^(?:posted|published|written|updated)(?: on| by| at)\b.{0,60}$", _I)),
+    # Contributor credits: "Reporting by ...; editing by ...", "Jane Doe contributed to this report."
+    ("text_residue", 300, re.compile(
+        r"^\(?(?:additional )?(?:reporting|writing|editing|compiled|research) by\b.*$|"
+        r"^.{0,200}\bcontributed (?:reporting|to this (?:report|story|article))\b.{0,60}$", _I)),
+    # Contact and follow lines: a bare address or handle, "Follow her on Twitter @x".
+    ("share_bar", 250, re.compile(
+        r"^(?:[\w.+-]+@[\w-]+\.[\w.]+|(?:https?://|www\.)\S+|(?:twitter|facebook|instagram)\.com/\S+|@\w+)$|"
+        r"^(?:email\b.{0,80}\bor )?follow (?:him|her|them|us|me|@\w+)\b.{0,40}\b(?:on )?"
+        r"(?:twitter|facebook|instagram|linkedin|threads|bluesky|x)\b.*$|"
+        r"^like this (?:story|article|post)\?.{0,80}$", _I)),
     # Photo credits left by captions: "Jane Doe | Bloomberg | Getty Images", "Photo: AP".
     ("text_residue", 120, re.compile(
         r"^(?:(?:photo|image|picture|photograph|video|credit|foto)s?(?: by| credit)?\s*:.*|"
@@ -78,7 +103,8 @@ RELATED_HEADING = re.compile(
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|(?:also|further) read(?:ing)?|"
     r"read (?:next|also)|recommended(?: for you| stories| articles| reading)?|"
     r"trending(?: now| stories)?|most (?:read|popular|viewed)|what to read next|"
-    r"don'?t miss|see also|popular (?:posts|stories)|latest (?:news|stories|posts))\s*[:.!]?$",
+    r"don'?t miss|see also|popular (?:posts|stories)|latest (?:news|stories|posts)|popular on\b.{1,40}|"
+    r"more great\b.{1,40}\bstories)\s*[:.!]?$",
     _I,
 )
 # Same opener followed by one inline teaser on the line: "Related: Fed holds rates".

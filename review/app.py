@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from config.settings import Settings
 from pipelines.storage.engine import make_engine
-from review import api, pages
+from review import api, pages, signin
 from review.auth import LoginRequired
 from review.desk import Desk
 from review.errors import InvalidInput, LeaseConflict, NotFound, ReviewError
@@ -95,5 +95,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
+    app.include_router(signin.router)
     app.include_router(pages.router)
     return app

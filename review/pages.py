@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import secrets
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import Response
 
 from review import audit, decisions, leases
-from review.auth import DeskDep, PageAdmin, PageUser, Principal, identify
+from review.auth import DeskDep, PageAdmin, PageUser, Principal
 from review.clock import utcnow
 from review.decisions import VERDICTS
 from review.desk import Desk
@@ -18,135 +17,9 @@ from review.detail import load_detail
 from review.errors import LeaseConflict
 from review.numbers import stats
 from review.queue import STATES, QueueFilter, list_items
-from review.sessions import LOGIN_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE
-from review.users import authenticate
+from review.rendering import redirect, render
 
 router = APIRouter(include_in_schema=False)
-
-# Notices are chosen by key so a crafted link cannot put words on the page.
-NOTICES = {
-    "empty": "Nothing left to review with these filters.",
-    "decided": "Decision recorded.",
-    "released": "Item released back to the queue.",
-    "lease": "You hold no live lease on that item (it may have expired or been decided).",
-    "undone": "Decision undone: the item is back in the queue.",
-    "signed_out": "Signed out.",
-}
-LOGIN_COOKIE_SECONDS = 900
-
-
-def render(
-    desk: Desk, request: Request, name: str, principal: Principal | None, status: int = 200, **context: Any
-) -> HTMLResponse:
-    html = desk.templates.get_template(name).render(
-        user=principal.user if principal else None,
-        csrf=principal.csrf_token if principal else "",
-        notice=NOTICES.get(request.query_params.get("notice", "")),
-        **context,
-    )
-    return HTMLResponse(html, status_code=status)
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: "//host" or "/\\host" would leave the site."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return "/"
-    return target
-
-
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
-
-
-@router.get("/favicon.ico")
-def favicon() -> Response:
-    return Response(status_code=204)  # browsers ask for it; an empty answer keeps consoles clean
-
-
-@router.get("/login")
-def login_form(request: Request, desk: DeskDep, next: str = "/") -> Response:
-    if identify(request, desk) is not None:
-        return redirect(safe_next(next))
-    return _login_page(request, desk, next, None, 200)
-
-
-def _login_page(request: Request, desk: Desk, next_url: str, error: str | None, status: int) -> Response:
-    nonce = secrets.token_urlsafe(24)
-    response = render(
-        desk,
-        request,
-        "login.html",
-        None,
-        status,
-        login_csrf=desk.sessions.login_csrf(nonce),
-        next_url=safe_next(next_url),
-        error=error,
-    )
-    response.set_cookie(
-        LOGIN_COOKIE,
-        nonce,
-        max_age=LOGIN_COOKIE_SECONDS,
-        path="/login",
-        httponly=True,
-        samesite="strict",
-        secure=_secure(request),
-    )
-    return response
-
-
-@router.post("/login")
-def login(
-    request: Request,
-    desk: DeskDep,
-    username: Annotated[str, Form(max_length=100)],
-    password: Annotated[str, Form(max_length=1000)],
-    csrf_token: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",
-) -> Response:
-    if not desk.sessions.check_login_csrf(request.cookies.get(LOGIN_COOKIE), csrf_token):
-        return _login_page(request, desk, next, "The sign-in form expired; please try again.", 403)
-    address = request.client.host if request.client else "unknown"
-    # Count against both keys every time, so neither a name nor an address can be sprayed.
-    user_ok = desk.user_limiter.hit(f"user:{username.lower()}")
-    address_ok = desk.address_limiter.hit(f"addr:{address}")
-    if not (user_ok and address_ok):
-        return _login_page(request, desk, next, "Too many sign-in attempts; wait a minute.", 429)
-    with desk.engine.begin() as conn:
-        user = authenticate(conn, username, password)
-        audit.record(
-            conn,
-            actor=username if user else "anonymous",
-            action="sign_in" if user else "sign_in_failed",
-            target=audit.user_target(username),
-            detail={"address": address},
-        )
-    if user is None:
-        return _login_page(request, desk, next, "Wrong name or password.", 401)
-    response = redirect(safe_next(next))
-    response.set_cookie(
-        SESSION_COOKIE,
-        desk.sessions.encode(user.name),
-        max_age=SESSION_MAX_AGE,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-    )
-    response.delete_cookie(LOGIN_COOKIE, path="/login")
-    return response
-
-
-@router.post("/logout")
-def logout(desk: DeskDep, principal: PageUser) -> Response:
-    with desk.engine.begin() as conn:
-        audit.record(conn, actor=principal.name, action="sign_out", target=audit.user_target(principal.name))
-    response = redirect("/login?notice=signed_out")
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    return response
 
 
 @router.get("/")
@@ -208,7 +81,7 @@ def _item_response(
         holds_lease=holds,
         error=error,
         verdicts=VERDICTS,
-        heartbeat_seconds=max(5, desk.lease_seconds // 3),
+        heartbeat_seconds=max(2, desk.lease_seconds // 3),
     )
 
 

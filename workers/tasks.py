@@ -83,6 +83,8 @@ def handle_process_page(context: WorkerContext, task_key: str, payload: dict[str
         "url": page.url,
         "action": processed.outcome.action,
         "duplicate_of": processed.verdict.duplicate_of,
+        "duplicate_kind": processed.verdict.kind,
+        "flags": [[flag.code, flag.action] for flag in processed.outcome.flags if not flag.shadow],
         "in_review": in_review,
         "timings_ms": processed.timings_ms,
     }

@@ -18,7 +18,6 @@ from pipelines.flagging.findings import Detector, FieldName, Finding, ItemView, 
 from pipelines.flagging.termmatch import TermMatcher
 from pipelines.models import Evidence
 
-
 _STOPS = ".!?\n"
 
 

@@ -7,7 +7,10 @@ behind nearly all catastrophic backtracking:
 
 * a repeated group whose body itself repeats without bound: ``(a+)+``, ``(\\w*x)*``;
 * a repeated group whose alternatives can start with the same character:
-  ``(a|ab)+``, ``(\\w|\\d)*``.
+  ``(a|ab)+``, ``(\\w|\\d)*``;
+* an unbounded repeat of a broad atom (``.*``, ``\\S+``, ``[^x]*``), or more than
+  one long repeat of broad atoms: ``a.*x.*y`` is cubic on a long line.  Write
+  ``.{0,200}`` instead; cost is then linear times the bound.
 
 Atomic groups ``(?>...)`` and possessive quantifiers (``++``, ``*+``), both in
 Python 3.11, cannot backtrack and are allowed.  The check is deliberately
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 
 # A bounded repeat larger than this counts as unbounded: (a{1,50}){1,50} is as bad as (a+)+.
 _LARGE_REPEAT = 16
+_MAX_BROAD_REPEAT = 1000  # longest allowed {m,n} over a broad atom such as "."
 _BRACES = re.compile(r"\{(\d*)(,?)(\d*)\}")
 
 
@@ -85,21 +89,39 @@ def _overlapping(starts: list[str]) -> bool:
     return False
 
 
+def _broad_check(pattern: str, i: int, seen: int) -> int:
+    """Refuse an unbounded or over-long repeat of a broad atom, or a second long one."""
+    m = _BRACES.match(pattern, i)
+    if not m or (m.group(2) and not m.group(3)):
+        raise UnsafePattern(
+            "unbounded repeat of a broad atom ('.*', '\\S+', '[^x]*'): bound it, e.g. '.{0,200}'"
+        )
+    if int(m.group(3) or m.group(1)) > _MAX_BROAD_REPEAT:
+        raise UnsafePattern(f"repeat of a broad atom longer than {_MAX_BROAD_REPEAT}")
+    if seen:
+        raise UnsafePattern("more than one long repeat of broad atoms (polynomial backtracking)")
+    return seen + 1
+
+
 def check_pattern(pattern: str) -> None:
     """Raise :class:`UnsafePattern` when ``pattern`` has a catastrophic-backtracking shape."""
     stack: list[_Group] = [_Group()]
+    broad_repeats = 0
     i = 0
     while i < len(pattern):
         ch = pattern[i]
         group = stack[-1]
         atom_start = ""
+        broad = False
         closed: _Group | None = None
         if ch == "\\":
             nxt = pattern[i + 1 : i + 2]
             atom_start = "*" if nxt.isalpha() else nxt.casefold()
+            broad = nxt in ("S", "W", "D")
             i += 2
         elif ch == "[":
             atom_start = "*"
+            broad = pattern.startswith("[^", i)
             i = _class_end(pattern, i)
         elif ch == "(":
             stack.append(_Group(atomic=pattern.startswith("(?>", i)))
@@ -125,8 +147,11 @@ def check_pattern(pattern: str) -> None:
             continue
         else:
             atom_start = "*" if ch == "." else ch.casefold()
+            broad = ch == "."
             i += 1
         size, big, possessive = _quantifier(pattern, i)
+        if broad and big and not possessive:
+            broad_repeats = _broad_check(pattern, i, broad_repeats)
         if closed is not None and big and not possessive and not closed.atomic:
             if closed.has_repeat:
                 raise UnsafePattern(
@@ -140,7 +165,7 @@ def check_pattern(pattern: str) -> None:
                 )
         if closed is not None and closed.has_repeat and not closed.atomic:
             group.has_repeat = True
-        if big and not possessive:
+        if (big or (broad and size)) and not possessive:
             group.has_repeat = True
         if group.at_branch_start:
             # An atom that may match zero times does not fix the branch's first character.

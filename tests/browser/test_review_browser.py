@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
 from sqlalchemy import Engine, select
 
-from pipelines.storage.schema import decisions
+from pipelines.storage.schema import audit_log, decisions, review_items
 from review.app import create_app
 from tests.integration.review_seed import (
     SeedArticle,
@@ -203,3 +203,33 @@ def test_hostile_article_is_inert(browser: Browser, base: str, engine: Engine) -
     page.wait_for_timeout(200)
     watch.assert_clean()
     context.close()
+
+
+@pytest.mark.slow
+def test_open_item_page_renews_its_lease(browser: Browser, engine: Engine, data_dir: Path) -> None:
+    """review.js sends heartbeats (with the CSRF header) while the reviewer is active."""
+    item_id = seed_article(engine, SeedArticle("art1"))
+    make_user(engine, "rita", password=PASSWORD)
+    with live_server(create_app(sqlite_settings(data_dir, lease_seconds=6), engine)) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        watch = Watch()
+        watch.attach(page)
+        sign_in(page, url, "rita")
+        page.click("#next-form button")
+        page.wait_for_url(f"{url}/items/{item_id}")
+        with engine.connect() as conn:
+            claimed_until = conn.execute(select(review_items.c.lease_expires_at)).scalar_one()
+        for _ in range(9):  # stay "active" for 4.5 s: the script beats every 2 s
+            page.mouse.move(10, 10)
+            page.mouse.move(20, 20)
+            page.wait_for_timeout(500)
+        with engine.connect() as conn:
+            row = conn.execute(select(review_items)).one()
+            beats = conn.execute(select(audit_log).where(audit_log.c.action == "heartbeat")).all()
+        assert row.state == "claimed"
+        assert row.lease_owner == "rita"
+        assert row.lease_expires_at > claimed_until
+        assert len(beats) >= 1
+        watch.assert_clean()
+        context.close()

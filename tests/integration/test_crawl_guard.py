@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.support.http_site import HttpSite
-from tests.support.run_crawl import crawl
+from tests.support.run_crawl import NEWSDESK_MIDDLEWARES, crawl
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 
@@ -118,3 +118,23 @@ def test_with_opt_in_the_local_site_is_crawled(tmp_path: Path, opt_in: dict[str,
     assert "newsdesk/refused_address" not in result["stats"]
     assert result["errors"] == []
 
+
+
+@pytest.mark.parametrize(("attrs", "crawled"), [({}, False), ({"allow_private_hosts": True}, True)])
+def test_guarded_resolver_checks_the_address_actually_connected_to(
+    tmp_path: Path, attrs: dict[str, Any], crawled: bool
+) -> None:
+    # The middleware is switched off to stand for a DNS answer that changed after it looked
+    # (rebinding): the resolver alone must still keep the crawler off loopback.
+    settings = {
+        "TWISTED_DNS_RESOLVER": "crawler.resolver.GuardedResolver",
+        "DOWNLOADER_MIDDLEWARES": {**NEWSDESK_MIDDLEWARES, "crawler.guard.AddressGuardMiddleware": None},
+    }
+    with HttpSite({"/": (200, HTML, b"home")}) as site:
+        result = crawl(
+            tmp_path, {"start_urls": [site.url("/", host="localhost")], "spider_attrs": attrs, "settings": settings}
+        )
+        assert len(site.requests) == (1 if crawled else 0)
+    assert len(result["items"]) == (1 if crawled else 0)
+    refused = "Guarded resolver: refused connection to 'localhost': it resolves to 127.0.0.1, which is loopback"
+    assert (refused in result["log"]) is not crawled

@@ -6,6 +6,7 @@ owner would see: no two requests to the host closer than the interval.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 def gaps(requests: list[RecordedRequest]) -> list[float]:
     times = sorted(r.arrived for r in requests)
-    return [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    return [later - earlier for earlier, later in itertools.pairwise(times)]
 
 
 def section(site: HttpSite, prefix: str, pages: int) -> None:
@@ -55,7 +56,7 @@ def test_reservations_queue_one_interval_apart(redis_client: redis.Redis, namesp
     slots = RedisSlots(redis_client, namespace=namespace)
     waits = [slots.reserve("news.example", 0.2) for _ in range(5)]
     # Each reservation is ~0.2 s after the previous one, minus the time the calls themselves took.
-    for earlier, later in zip(waits, waits[1:], strict=False):
+    for earlier, later in itertools.pairwise(waits):
         assert later - earlier == pytest.approx(0.2, abs=0.02)
     assert waits[0] == 0.0
     assert slots.reserve("other.example", 0.2) == 0.0
@@ -80,7 +81,7 @@ def test_concurrent_reservations_never_share_a_slot(redis_client: redis.Redis, n
         thread.join()
     results.sort()
     # 20 distinct slots; consecutive ones 0.1 s apart (minus the few ms between the calls).
-    assert all(b - a >= 0.1 - 0.02 for a, b in zip(results, results[1:], strict=False))
+    assert all(b - a >= 0.1 - 0.02 for a, b in itertools.pairwise(results))
     assert results[-1] >= 1.9 - 0.2
 
 

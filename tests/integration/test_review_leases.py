@@ -22,6 +22,7 @@ from review import decisions as decide_mod
 from review import leases
 from review.clock import utcnow
 from review.numbers import stats
+from review.queue import QueueFilter, list_items
 from tests.integration.review_seed import SeedArticle, SeedFlag, migrated_engine, seed_article, seed_many
 
 CLAIMERS = 20
@@ -140,6 +141,11 @@ def test_postgres_decide_undo_and_numbers(pg_url: str) -> None:
     engine = migrated_engine(pg_url)
     first = seed_article(engine, SeedArticle("orig", text="cheap pills", flags=(SeedFlag("spam", "cheap"),)))
     copy = seed_article(engine, SeedArticle("copy", duplicate_of="orig", priority=1))
+    other = seed_article(engine, SeedArticle("other", priority=1, flags=(SeedFlag("spam_link"),)))
+    with engine.connect() as conn:
+        assert [item.id for item in list_items(conn, QueueFilter(code="spam"), utcnow())] == [first, copy]
+        assert [item.id for item in list_items(conn, QueueFilter(code="spam_link"), utcnow())] == [other]
+        assert list_items(conn, QueueFilter(code="spam%"), utcnow()) == []
     assert leases.claim_next(engine, "rita", 600) == first
     leases.heartbeat(engine, first, "rita", 600)
     assert sorted(decide_mod.decide(engine, first, "rita", "reject", "spam", apply_to_copies=True)) == [first, copy]
@@ -150,7 +156,7 @@ def test_postgres_decide_undo_and_numbers(pg_url: str) -> None:
     with engine.connect() as conn:
         numbers = stats(conn, utcnow())
         assert conn.execute(select(func.count()).select_from(decisions)).scalar_one() == 3
-    assert numbers.queue_depth == 1
+    assert numbers.queue_depth == 2
     assert numbers.decisions_last_hour == 2
     assert {rule.code: (rule.confirmed, rule.approved) for rule in numbers.rules} == {"spam": (1, 0)}
     engine.dispose()

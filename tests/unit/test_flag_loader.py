@@ -113,7 +113,10 @@ def test_local_word_lists_next_to_the_rules_file_are_used(tmp_path: Path) -> Non
     assert rules.term_index is not None
 
 
-@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(\w+\s?)*$", r"(a|a)+b", r"((ab)*)+c", r"(.*a){20}"])
+@pytest.mark.parametrize(
+    "pattern",
+    [r"(a+)+$", r"(\w+\s?)*$", r"(a|a)+b", r"((ab)*)+c", r"(.*a){20}", r"a.*x.*y", r"(?:.{0,5}x)+", r"\S+@"],
+)
 def test_catastrophic_shapes_are_detected(pattern: str) -> None:
     with pytest.raises(UnsafePattern):
         check_pattern(pattern)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from review.pages import safe_next
 from review.passwords import hash_password, verify_password
 from review.ratelimit import SlidingWindowLimiter
+from review.rendering import safe_next
 from review.sessions import SessionCodec
 from review.terminal import inert
 from review.users import token_hash

@@ -99,8 +99,37 @@ def test_advertisement_label_is_removed() -> None:
 
 
 @pytest.mark.parametrize(
+    "line,category",
+    [
+        ("Comments", "text_residue"),
+        ("12 comments", "text_residue"),
+        ("Image 2 of 5", "text_residue"),
+        ("1 of 6", "text_residue"),
+        ("November 15, 2019", "text_residue"),
+        ("05/10/2018 11:28", "text_residue"),
+        ("Updated at 1:23 p.m.", "text_residue"),
+        ("Posted on March 30, 2015 by Admin", "text_residue"),
+        ("Reporting by Jane Doe; Editing by John Roe", "text_residue"),
+        ("Jane Doe contributed to this report.", "text_residue"),
+        ("Jane Doe | Bloomberg | Getty Images", "text_residue"),
+        ("jane.doe@example.com", "share_bar"),
+        ("Follow her on Twitter @janedoe", "share_bar"),
+    ],
+)
+def test_interface_labels_datelines_and_credits_are_removed(line: str, category: str) -> None:
+    result = strip_residue(article(BODY[0], line, *BODY[1:]))
+    assert result.text == "\n".join(BODY)
+    assert removed(result) == [StrippedBlock(category, line)]
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
+        "The company was founded on November 15, 2019, in a small office above a bakery in Leeds.",
+        "-12.99",
+        "4:14 p.m.",
+        "Comments from the minister were not immediately available on Tuesday evening.",
+        "She posted on Instagram that she would follow the advice of her doctors and rest for a month.",
         "The company said it would appeal against the fine imposed on Facebook by the regulator last year.",
         "Facebook",
         "Twitter and LinkedIn both declined to comment when asked about the leaked memo on Monday.",

@@ -39,7 +39,7 @@ def base_language(code: str) -> str:
 class LanguageMismatch:
     min_chars: int
     sample_chars: int
-    min_confidence: float
+    max_declared: float  # fire only when the declared language gets at most this probability
     equivalent: Mapping[str, str]  # language -> canonical member of its group
     name: str = "language_mismatch"
 
@@ -53,16 +53,23 @@ class LanguageMismatch:
             return []
         start = len(item.text) - len(item.text.lstrip())
         sample = item.text[start : start + self.sample_chars]
-        detected, confidence = identifier().classify(sample)
-        if confidence < self.min_confidence or self._canon(detected) == self._canon(declared):
+        ranked: list[tuple[str, float]] = identifier().rank(sample)
+        detected, confidence = ranked[0]
+        # "Confidently not the declared language" rather than "confidently X":
+        # close relatives (ru/bg/mk, ar/ary) split the mass of a clear mismatch.
+        target = self._canon(declared)
+        declared_p = sum(p for lang, p in ranked if self._canon(lang) == target)
+        if declared_p > self.max_declared or self._canon(detected) == target:
             return []
         evidence = (evidence_at(item.text, start, start + len(sample), f"detected {detected}"),)
-        detail = f"source declares {declared}, text looks {detected} (p={confidence:.2f})"
+        detail = (
+            f"source declares {declared} (p={declared_p:.3f}), text looks {detected} (p={confidence:.2f})"
+        )
         return [Finding(evidence=evidence, weight=1.0, detail=detail)]
 
 
 def make(params: Params) -> LanguageMismatch:
-    params.only(["min_chars", "sample_chars", "min_confidence", "equivalent"])
+    params.only(["min_chars", "sample_chars", "max_declared_probability", "equivalent"])
     groups = params.values.get("equivalent", [])
     if not isinstance(groups, list) or not all(
         isinstance(g, list) and all(isinstance(c, str) for c in g) for g in groups
@@ -72,6 +79,6 @@ def make(params: Params) -> LanguageMismatch:
     return LanguageMismatch(
         min_chars=params.integer("min_chars", 200),
         sample_chars=max(50, params.integer("sample_chars", 600)),
-        min_confidence=params.number("min_confidence", 0.9),
+        max_declared=params.number("max_declared_probability", 0.05),
         equivalent=equivalent,
     )
