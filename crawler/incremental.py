@@ -8,6 +8,10 @@ the stored sha256 is flagged ``meta["newsdesk_unchanged"] = True`` (stats
 (``meta["newsdesk_discovery"]``: feeds, sitemaps) the flag is informational
 and counted as ``newsdesk/unchanged_discovery``.  Every 200 updates the state.
 
+Order: between RetryMiddleware (550) and HttpCompressionMiddleware (590),
+e.g. 560: process_response runs in decreasing order, so the body it hashes
+is already decompressed, and the 304 is handled before Retry sees it.
+
 Settings: ``NEWSDESK_REDIS_URL`` (required, else NotConfigured),
 ``NEWSDESK_FETCH_STATE_TTL`` (seconds, default 30 days), ``NEWSDESK_KEY_NAMESPACE``.
 A request with ``meta["newsdesk_unconditional"]`` is fetched plainly.  If

@@ -1,12 +1,16 @@
 """HostRateLimitMiddleware: one minimum interval per host, shared by every crawler process.
 
-Each request reserves the host's next slot (see :mod:`crawler.slots`) and
-waits for it without blocking the reactor (``process_request`` is a
+Each request asks for the host's slot (see :mod:`crawler.slots`) and, until it
+gets it, sleeps without blocking the reactor (``process_request`` is a
 coroutine; Scrapy >= 2.14 awaits it, a returned Deferred is deprecated).  A
 429/503 with ``Retry-After`` pushes the host's next slot back before
 Scrapy's RetryMiddleware re-schedules the request, so the retry and every
-other request to that host wait.  A robots.txt ``Crawl-delay`` raises the
+other request to that host, in every process, wait.  A robots.txt ``Crawl-delay`` raises the
 host's interval.
+
+Order: as close to the downloader as possible (950: after HttpCacheMiddleware 900
+so cache hits take no slot, and after every other process_request so little
+happens between the slot and the request leaving).
 
 Settings: ``NEWSDESK_REDIS_URL`` (required, else NotConfigured),
 ``NEWSDESK_HOST_MIN_INTERVAL`` (seconds, default 1.0), ``NEWSDESK_KEY_NAMESPACE``,
@@ -14,8 +18,8 @@ Settings: ``NEWSDESK_REDIS_URL`` (required, else NotConfigured),
 ``NEWSDESK_CRAWL_DELAY_MAX`` (cap in seconds, default 60),
 ``NEWSDESK_HOST_INTERVAL_MARGIN`` (seconds added to every reservation, default
 0.025: the slot is taken a few milliseconds before the request reaches the
-server, and that lag varies, so without a margin two arrivals could land a
-little closer than the interval).  Spider attribute
+server, and that lag varies with load, so without a margin two arrivals could
+land a little closer than the interval).  Spider attribute
 ``host_min_interval`` overrides the interval for that spider's requests.
 """
 
@@ -82,9 +86,6 @@ class HostRateLimitMiddleware:
         self.margin = margin
         self._crawler = crawler
         self._crawl_delays: dict[str, float] = {}
-        # Retry-After pauses seen by this process, so requests already asleep on an
-        # earlier slot take a new one instead of going out during the pause.
-        self._paused_until: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostRateLimitMiddleware:
@@ -131,18 +132,15 @@ class HostRateLimitMiddleware:
         host = urlparse_cached(request).hostname
         if not host:
             return
-        while True:
-            paused = self._paused_until.get(host, 0.0) - time.monotonic()
-            if paused > 0:
-                await sleep(paused)
-            # Redis round trips run in a thread so a slow Redis never stalls the reactor.
-            wait = await run_in_thread(self._slots.reserve, host, self.interval_for(host) + self.margin)
-            if wait > 0:
+        interval = self.interval_for(host) + self.margin
+        waited = False
+        # Redis round trips run in a thread so a slow Redis never stalls the reactor.
+        while (wait := await run_in_thread(self._slots.take, host, interval)) > 0:
+            if not waited:
                 self._inc("newsdesk/rate_limited")
-                self._inc("newsdesk/rate_wait_ms", round(wait * 1000))
-                await sleep(wait)
-            if time.monotonic() >= self._paused_until.get(host, 0.0):
-                return  # else a Retry-After pause began while we slept: take a slot after it
+                waited = True
+            self._inc("newsdesk/rate_wait_ms", round(wait * 1000))
+            await sleep(wait)
 
     async def process_response(self, request: Request, response: Response) -> Response:
         header = response.headers.get(b"Retry-After")
@@ -153,7 +151,6 @@ class HostRateLimitMiddleware:
         if delay is None:
             return response
         delay = min(delay, self.retry_after_max)
-        self._paused_until[host] = time.monotonic() + delay
         await run_in_thread(self._slots.push, host, delay)
         self._inc("newsdesk/retry_after")
         logger.info(

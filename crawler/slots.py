@@ -1,13 +1,18 @@
-"""Per-host request slots: reserve the next moment a request to a host may leave.
+"""Per-host request slots: let a request leave only when the host's interval has passed.
 
 :class:`RedisSlots` shares the schedule between every crawler process through
 one Redis key per host (``pipelines.keys.host_rate``) holding the earliest
-time, in Redis-server milliseconds, of the next request.  Reservation is one
-atomic Lua script, so concurrent reservations queue up one interval apart
-instead of racing.  The Redis server's clock is used so that crawlers on
-machines with skewed clocks still agree.  :class:`LocalSlots` is the same
-schedule for one process, the fallback while Redis is down; :class:`SharedSlots`
-picks between them.
+time, in Redis-server milliseconds, of the next request.  :meth:`take` is one
+atomic Lua script: if that time has come, the caller may go and the key moves
+one interval on; otherwise it is told how long to wait, sleeps, and asks again.
+
+Deciding at the moment of departure (rather than handing out future slots in
+advance) matters: a request that wakes late from its sleep would otherwise
+leave close behind the request holding the next slot.  Waiters compete when
+they wake; which one wins is arbitrary, which politeness does not care about.
+The Redis server's clock is used so that crawlers on machines with skewed
+clocks still agree.  :class:`LocalSlots` is the same schedule for one process,
+the fallback while Redis is down; :class:`SharedSlots` picks between them.
 """
 
 from __future__ import annotations
@@ -24,17 +29,20 @@ from pipelines import keys
 
 __all__ = ["LocalSlots", "RedisSlots", "SharedSlots", "SlotBook"]
 
-# Keys outlive the slot they describe by this much, then vanish on their own.
+# Keys outlive the moment they describe by this much, then vanish on their own.
 KEY_GRACE_MS = 60_000
 
-# KEYS[1] host key; ARGV[1] interval ms; ARGV[2] grace ms.  Returns the wait in ms.
-_RESERVE = """
+# KEYS[1] host key; ARGV[1] interval ms; ARGV[2] grace ms.
+# Returns 0 when the caller may go now (and books the interval), else the wait in ms (>= 1).
+_TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
-local after = slot + tonumber(ARGV[1])
-redis.call('SET', KEYS[1], string.format('%d', after), 'PX', after - now + tonumber(ARGV[2]))
-return slot - now
+local next_at = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now < next_at then
+  return next_at - now
+end
+redis.call('SET', KEYS[1], string.format('%d', now + tonumber(ARGV[1])), 'PX', tonumber(ARGV[1]) + tonumber(ARGV[2]))
+return 0
 """
 
 # KEYS[1] host key; ARGV[1] delay ms; ARGV[2] grace ms.  Moves the next slot to
@@ -45,7 +53,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 local wanted = now + tonumber(ARGV[1])
 if wanted > current then
-  redis.call('SET', KEYS[1], string.format('%d', wanted), 'PX', wanted - now + tonumber(ARGV[2]))
+  redis.call('SET', KEYS[1], string.format('%d', wanted), 'PX', tonumber(ARGV[1]) + tonumber(ARGV[2]))
   current = wanted
 end
 return current - now
@@ -53,8 +61,8 @@ return current - now
 
 
 class SlotBook(Protocol):
-    def reserve(self, host: str, interval: float) -> float:
-        """Take the next slot for ``host``, keeping ``interval`` seconds free after it; return the wait."""
+    def take(self, host: str, interval: float) -> float:
+        """0.0 if a request to ``host`` may leave now (the next must wait ``interval``), else seconds to wait."""
 
     def push(self, host: str, delay: float) -> float:
         """Let no request reach ``host`` for ``delay`` seconds (Retry-After); return the wait now in force."""
@@ -65,14 +73,14 @@ class RedisSlots:
 
     def __init__(self, client: redis.Redis, *, namespace: str = "") -> None:
         self._namespace = namespace
-        self._reserve = client.register_script(_RESERVE)
+        self._take = client.register_script(_TAKE)
         self._push = client.register_script(_PUSH)
 
     def key(self, host: str) -> str:
         return scoped_key(keys.host_rate(host), self._namespace)
 
-    def reserve(self, host: str, interval: float) -> float:
-        waited = self._reserve(keys=[self.key(host)], args=[round(interval * 1000), KEY_GRACE_MS])
+    def take(self, host: str, interval: float) -> float:
+        waited = self._take(keys=[self.key(host)], args=[round(interval * 1000), KEY_GRACE_MS])
         return int(waited) / 1000  # an integer reply
 
     def push(self, host: str, delay: float) -> float:
@@ -88,12 +96,14 @@ class LocalSlots:
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def reserve(self, host: str, interval: float) -> float:
+    def take(self, host: str, interval: float) -> float:
         with self._lock:
             now = self._clock()
-            slot = max(now, self._next.get(host, now))
-            self._next[host] = slot + interval
-            return slot - now
+            next_at = self._next.get(host, now)
+            if now < next_at:
+                return next_at - now
+            self._next[host] = now + interval
+            return 0.0
 
     def push(self, host: str, delay: float) -> float:
         with self._lock:
@@ -110,16 +120,16 @@ class SharedSlots:
         self._local = local
         self._breaker = breaker
 
-    def reserve(self, host: str, interval: float) -> float:
+    def take(self, host: str, interval: float) -> float:
         if self._breaker.available():
             try:
-                wait = self._shared.reserve(host, interval)
+                wait = self._shared.take(host, interval)
             except redis.RedisError as exc:
                 self._breaker.failed(exc)
             else:
                 self._breaker.succeeded()
                 return wait
-        return self._local.reserve(host, interval)
+        return self._local.take(host, interval)
 
     def push(self, host: str, delay: float) -> float:
         # Pushed locally too, so the pause also holds if Redis fails before it ends.

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from config.errors import ConfigError
 from config.settings import Settings, load_settings
-from newsdesk import cmd_crawl, cmd_queue, cmd_tools, demo, review_commands
+from newsdesk import cmd_crawl, cmd_ops, cmd_queue, cmd_tools, demo, review_commands
 from newsdesk.logs import configure_logging
 from pipelines.errors import NewsdeskError
 from pipelines.storage.migrate import upgrade
@@ -26,7 +26,7 @@ quick start:  newsdesk demo            crawl a bundled demo site end to end
               newsdesk crawl --all     crawl every enabled source now
 """
 # Commands that need no database (and must not create one).
-NO_DATABASE = frozenset({"extract", "flag", "config", "db", "redis"})
+NO_DATABASE = frozenset({"extract", "flag", "config", "db", "redis", "review next", "review decide"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_crawl.register(subparsers)
     cmd_tools.register(subparsers)
     review_commands.register(subparsers)
+    cmd_ops.register(subparsers)
     return parser
 
 
@@ -67,7 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(
             "DEBUG" if args.verbose else settings.log_level, "json" if args.log_json else settings.log_format
         )
-        if args.command not in NO_DATABASE:
+        subcommand = f"{args.command} {getattr(args, 'review_command', '')}".strip()
+        if args.command not in NO_DATABASE and subcommand not in NO_DATABASE:
             prepare_database(settings)
         code: int = args.func(settings, args)
         return code

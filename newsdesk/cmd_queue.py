@@ -18,6 +18,7 @@ from pipelines.storage.engine import make_engine
 from workers import embedded_redis
 from workers.context import WorkerContext
 from workers.inspect import queue_depths
+from workers.metrics import install_worker_metrics
 from workers.queues import ALL_QUEUES, PROCESS_PAGE_TASK
 from workers.runtime import build_runtime, resolve_broker_url
 from workers.tasks import register_tasks
@@ -44,6 +45,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     ]
     if args.max_tasks_per_child:
         argv.append(f"--max-tasks-per-child={args.max_tasks_per_child}")
+    install_worker_metrics(settings)
     runtime.app.worker_main(argv)
     return 0
 

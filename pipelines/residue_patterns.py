@@ -39,26 +39,27 @@ SHARE_TOKEN = re.compile(r"[\w+@.-]+")
 SHARE_LINE_MAX_CHARS = 160
 MIN_NETWORKS_ON_LINE = 2  # "Facebook Twitter" is a bar; "Facebook" alone needs a neighbour
 
-# Whole-line patterns, each with its category.  Lines longer than the limit never match.
-LINE_PATTERNS: tuple[tuple[StripCategory, int, re.Pattern[str]], ...] = (
-    ("ad_slot", 80, re.compile(
+# Whole-line patterns: (category, longest line that may match, words one of which the
+# lower-cased line must contain before the regex is tried (none: always try), pattern).
+LINE_PATTERNS: tuple[tuple[StripCategory, int, tuple[str, ...], re.Pattern[str]], ...] = (
+    ("ad_slot", 80, (), re.compile(
         r"^(?:advertisement|advertising|advertisment|sponsored(?: content)?|ad|ads|anzeige|publicidad|"
         r"publicité|pubblicità|reklama|iklan|advert|story continues below(?: this)? advertisement|"
         r"skip advertisement|continue reading (?:the main story|below)|scroll to continue with content)"
         r"\s*[:.!]?$", _I)),
-    ("text_residue", 200, re.compile(
+    ("text_residue", 200, (), re.compile(
         r"^(?:source link|source url|original source|read more at\b.*|read more on\b.*|"
         r"read the (?:full|original|rest of the) (?:story|article|post)\b.*|continue reading\b.*|"
         r"click here to read more\b.*|read more\s*[.»›>…]*|"
         r"the post\b.{3,150}\bappeared first on\b.*|this (?:article|story|post) (?:was )?(?:originally|first) "
         r"(?:appeared|published|posted) (?:on|at|in)\b.*|view (?:the )?original (?:article|post)\b.*)$", _I)),
     # Interface labels and counters: "Comments", "12 comments", "Tags", "Text size", "Image 2 of 5".
-    ("text_residue", 40, re.compile(
+    ("text_residue", 40, (), re.compile(
         r"^(?:\d+\s+)?(?:comments?|tags|topics|text size|font size|print|more|filed under|"
         r"(?:image|photo|picture|slide)s?)\s*(?:\(\d+\))?\s*[:|]?$|"
         r"^(?:(?:image|photo|picture|slide)\s+)?\d+\s*(?:of|/)\s*\d+$", _I)),
     # A dateline standing alone: "November 15, 2019", "05/10/2018 11:28", "Updated at 1:23 p.m.".
-    ("text_residue", 60, re.compile(
+    ("text_residue", 60, (), re.compile(
         r"^(?:(?:posted|published|updated|last updated)(?: on| at)?:?\s+)?"
         r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
         r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
@@ -66,29 +67,32 @@ LINE_PATTERNS: tuple[tuple[StripCategory, int, re.Pattern[str]], ...] = (
         r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
         r"(?:,?\s*(?:-|at|\|)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)?$",
         _I)),
-    ("text_residue", 80, re.compile(r"^(?:posted|published|written|updated)(?: on| by| at)\b.{0,60}$", _I)),
+    ("text_residue", 80, (), re.compile(r"^(?:posted|published|written|updated)(?: on| by| at)\b.{0,60}$", _I)),
     # Contributor credits: "Reporting by ...; editing by ...", "Jane Doe contributed to this report."
-    ("text_residue", 300, re.compile(
+    ("text_residue", 300, ("reporting", "writing", "editing", "compiled", "research", "contributed"), re.compile(
         r"^\(?(?:additional )?(?:reporting|writing|editing|compiled|research) by\b.*$|"
         r"^.{0,200}\bcontributed (?:reporting|to this (?:report|story|article))\b.{0,60}$", _I)),
     # Contact and follow lines: a bare address or handle, "Follow her on Twitter @x".
-    ("share_bar", 250, re.compile(
+    ("share_bar", 250, (), re.compile(
         r"^(?:[\w.+-]+@[\w-]+\.[\w.]+|(?:https?://|www\.)\S+|(?:twitter|facebook|instagram)\.com/\S+|@\w+)$|"
         r"^(?:email\b.{0,80}\bor )?follow (?:him|her|them|us|me|@\w+)\b.{0,40}\b(?:on )?"
         r"(?:twitter|facebook|instagram|linkedin|threads|bluesky|x)\b.*$|"
         r"^like this (?:story|article|post)\?.{0,80}$", _I)),
     # Photo credits left by captions: "Jane Doe | Bloomberg | Getty Images", "Photo: AP".
-    ("text_residue", 120, re.compile(
+    ("text_residue", 120, (
+        "photo", "image", "picture", "video", "credit", "foto", "getty", "shutterstock", "istock", "reuters/",
+        "epa-efe", "alamy", "imago",
+    ), re.compile(
         r"^(?:(?:photo|image|picture|photograph|video|credit|foto)s?(?: by| credit)?\s*:.*|"
         r".*\b(?:getty images|shutterstock|ap photo|istock(?:photo)?|afp via getty images|"
         r"reuters/[\w .]+|epa-efe|alamy|imago)\)?)$", _I)),
-    ("cookie_banner", 400, re.compile(
+    ("cookie_banner", 400, ("cookie", "agree", "consent", "accept"), re.compile(
         r"(?:\bwe use cookies\b|\bthis (?:web)?site uses cookies\b|\buses? cookies to\b|\baccept (?:all )?cookies\b|"
         r"\bcookie (?:policy|settings|preferences|consent)\b.*\b(?:accept|agree|consent|continu)|"
         r"\bby (?:continuing to )?(?:use|using|browse|browsing) (?:this|our) (?:site|website)\b"
         r".*\b(?:agree|accept|consent|cookies)\b)",
         _I)),
-    ("newsletter_box", 300, re.compile(
+    ("newsletter_box", 300, ("newsletter", "mail", "inbox", "bulletin", "briefing", "digest"), re.compile(
         r"(?:\b(?:sign up|subscribe) (?:now |today )?(?:for|to) (?:our|the|my)\s+(?:[\w'-]+\s+){0,3}"
         r"(?:newsletters?|e-?mails?|"
         r"bulletin|briefing|digest)\b|\benter your e-?mail(?: address)?\b|\bdelivered (?:straight |directly |right )?"

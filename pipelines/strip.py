@@ -78,8 +78,14 @@ def _share_bars(lines: list[str], removed: list[Removal]) -> list[str]:
 def _line_patterns(lines: list[str], removed: list[Removal]) -> list[str]:
     out = []
     for line in lines:
+        lower = line.lower()
         hit = next(
-            (cat for cat, limit, pattern in LINE_PATTERNS if len(line) <= limit and pattern.search(line)), None
+            (
+                cat
+                for cat, limit, gate, pattern in LINE_PATTERNS
+                if len(line) <= limit and (not gate or any(w in lower for w in gate)) and pattern.search(line)
+            ),
+            None,
         )
         if hit is None:
             out.append(line)

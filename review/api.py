@@ -23,6 +23,7 @@ from review.users import list_users
 router = APIRouter()
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0)]
+UNDO_DEFAULT_REASON = "undone by an admin (no reason given)"
 
 
 @router.get("/healthz", tags=["health"])
@@ -112,9 +113,10 @@ def decide(item_id: int, body: DecisionIn, desk: DeskDep, principal: ApiUser) ->
 
 
 @router.post("/api/items/{item_id}/undo", tags=["items"])
-def undo(item_id: int, body: UndoIn, desk: DeskDep, principal: ApiAdmin) -> dict[str, Any]:
-    """Admin only: return a decided item to the queue."""
-    decisions.undo(desk.engine, item_id, principal.name, body.reason)
+def undo(item_id: int, desk: DeskDep, principal: ApiAdmin, body: UndoIn | None = None) -> dict[str, Any]:
+    """Admin only: return a decided item to the queue (the reason is optional but recommended)."""
+    reason = body.reason if body is not None and body.reason else UNDO_DEFAULT_REASON
+    decisions.undo(desk.engine, item_id, principal.name, reason)
     return {"id": item_id, "state": "pending"}
 
 

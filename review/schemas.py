@@ -20,4 +20,4 @@ class DecisionIn(BaseModel):
 class UndoIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Reason
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] = ""

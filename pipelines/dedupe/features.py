@@ -24,7 +24,6 @@ from pipelines.dedupe.stopwords import STOPWORDS
 _U64 = npt.NDArray[np.uint64]
 _MULT = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _FMIX = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
-_ENTRY = np.dtype([("v", ">u4"), ("seg", "u1")])
 _HEADER = struct.Struct(">IHB")
 _CACHE_LIMIT = 1_000_000
 
@@ -50,8 +49,9 @@ class Fingerprint:
 
     ``sample`` is empty for texts too short for near matching; otherwise it is
     ``>I tau, >H n_indexed, B n_segments``, one byte per segment (its length in
-    tokens, at most 255), then ``(>I hash, B segment)`` entries sorted by hash,
-    all hashes below ``tau``; the first ``n_indexed`` are posted.
+    tokens, at most 255), one byte per kept shingle (its segment), then the kept
+    shingle hashes as ``>I``, ascending and all below ``tau``; the first
+    ``n_indexed`` are posted.  (Columns, not records: Lua reads each in one call.)
     """
 
     content_hash: str
@@ -122,10 +122,14 @@ def _sample(words: list[str], segs: _U64, seg_lengths: bytes, params: DedupePara
         return b""
     index_limit = min(tau, 1 << (32 - params.index_rate_bits))
     n_indexed = min(params.max_postings, int(np.count_nonzero(kept < np.uint64(index_limit))))
-    entries = np.empty(len(kept), dtype=_ENTRY)
-    entries["v"] = kept
-    entries["seg"] = np.minimum(kept_segs, 255)
-    return _HEADER.pack(tau, n_indexed, len(seg_lengths)) + seg_lengths + entries.tobytes()
+    return b"".join(
+        (
+            _HEADER.pack(tau, n_indexed, len(seg_lengths)),
+            seg_lengths,
+            np.minimum(kept_segs, 255).astype(np.uint8).tobytes(),
+            kept.astype(">u4").tobytes(),
+        )
+    )
 
 
 def fingerprint(text: str, params: DedupeParams) -> Fingerprint:

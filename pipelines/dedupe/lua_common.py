@@ -98,39 +98,46 @@ local function rec_docid(rec) return string.sub(rec, 20) end
 
 local function parse_sample(blob)
   local nseg = string.byte(blob, 7)
-  local s = {tau = u32(blob, 1), nidx = (struct.unpack('>I2', blob, 5)), vs = {}, vn = {}, sg = {}, len = {}}
-  for g = 1, nseg do s.len[g - 1] = string.byte(blob, 7 + g) end
   local n = (#blob - 7 - nseg) / 5
-  for i = 1, n do
-    local o = 3 + nseg + i * 5
-    s.vs[i] = string.sub(blob, o, o + 3)
-    s.vn[i] = u32(blob, o)
-    s.sg[i] = string.byte(blob, o + 4)
-  end
+  local s = {tau = u32(blob, 1), nidx = (struct.unpack('>I2', blob, 5)), n = n, vs = {}, vn = {}}
+  s.len = {string.byte(blob, 8, 7 + nseg)}
+  s.sg = {string.byte(blob, 8 + nseg, 7 + nseg + n)}
+  local vs, i = s.vs, 0
+  for v in string.gmatch(string.sub(blob, 8 + nseg + n), '....') do i = i + 1; vs[i] = v end
   return s
+end
+local function vnum(s, i)
+  local v = s.vn[i]
+  if not v then v = u32(s.vs[i]); s.vn[i] = v end
+  return v
+end
+-- how many of s's hashes (ascending) lie below tau
+local function below(s, tau)
+  local k = s.n
+  if tau >= s.tau then return k end
+  while k > 0 and vnum(s, k) >= tau do k = k - 1 end
+  return k
 end
 local function sample_set(s)
   local set = {}
-  for i = 1, #s.vs do set[s.vs[i]] = true end
+  for i = 1, s.n do set[s.vs[i]] = true end
   return set
 end
 
 -- share of a's text (in tokens, over segments holding samples below tau) in segments that reappear
 -- in b, and the plain share of a's samples found in b
 local function cover(a, bset, tau)
-  local n, hit, samples = {}, {}, 0
-  for i = 1, #a.vn do
-    if a.vn[i] < tau then
-      local g = a.sg[i]
-      n[g] = (n[g] or 0) + 1
-      samples = samples + 1
-      if bset[a.vs[i]] then hit[g] = (hit[g] or 0) + 1 end
-    end
-  end
+  local n, hit, vs, sg = {}, {}, a.vs, a.sg
+  local samples = below(a, tau)
   if samples < MIN_COMPARED then return 0, 0 end
+  for i = 1, samples do
+    local g = sg[i]
+    n[g] = (n[g] or 0) + 1
+    if bset[vs[i]] then hit[g] = (hit[g] or 0) + 1 end
+  end
   local good, total, shared = 0, 0, 0
   for g, c in pairs(n) do
-    local w = a.len[g] or 1
+    local w = a.len[g + 1] or 1
     total = total + w
     local h = hit[g] or 0
     shared = shared + h
@@ -167,7 +174,7 @@ local function drop(num, rec)
   if blob then
     local s = parse_sample(blob)
     local me = p32(num)
-    for i = 1, s.nidx do posting_remove(s.vn[i], s.vs[i], me) end
+    for i = 1, s.nidx do posting_remove(vnum(s, i), s.vs[i], me) end
     redis.call('DEL', skey)
   end
 end

@@ -44,7 +44,7 @@ if #BLOB > 0 then X = parse_sample(BLOB) end
 if kind == 0 and X then
   local counts, order = {}, {}
   for i = 1, X.nidx do
-    local pl = lh_get('p', X.vn[i], X.vs[i])
+    local pl = lh_get('p', vnum(X, i), X.vs[i])
     postings[i] = pl
     if pl then
       for o = 1, #pl, 4 do
@@ -74,6 +74,7 @@ if kind == 0 and X then
       local rev, rev_shared = cover(Y, xset, tau)
       local score = math.max(fwd, rev)
       if math.max(fwd_shared, rev_shared) >= MIN_SHARED and score > best then best, best_num = score, num end
+      if best >= THRESHOLD then break end  -- candidates come best-first: the first copy found wins
     end
   end
   if best >= THRESHOLD then kind, canon, sim = 2, best_num, math.floor(best * 10000 + 0.5) end
@@ -92,7 +93,7 @@ if kind == 0 then
     for i = 1, X.nidx do
       local pl = (postings[i] or '') .. me
       if #pl > 4 * POSTING_CAP then pl = string.sub(pl, 5) end
-      lh_set('p', X.vn[i], X.vs[i], pl)
+      lh_set('p', vnum(X, i), X.vs[i], pl)
     end
   end
 end

@@ -16,7 +16,7 @@ class DedupeParams:
     """
 
     shingle_size: int = 3
-    sample_rate_bits: int = 3  # keep 1 shingle in 2**3 for verification
+    sample_rate_bits: int = 2  # keep 1 shingle in 2**2 for verification
     index_rate_bits: int = 4  # post 1 shingle in 2**4 to the inverted index
     max_samples: int = 96
     max_postings: int = 40
@@ -25,9 +25,9 @@ class DedupeParams:
     max_tokens: int = 20_000
     min_near_tokens: int = 12
     threshold: float = 0.78
-    segment_quorum: float = 0.15
+    segment_quorum: float = 0.3
     min_compared_samples: int = 4
-    min_shared: float = 0.0  # plain share of samples in common (smaller document), a floor against chance
+    min_shared: float = 0.35  # plain share of samples in common (smaller document), a floor against chance
     candidates: int = 3
     evict_per_call: int = 3
     posting_cap: int = 15  # docnums per feature: keeps each hash field under Redis's 64-byte listpack limit

@@ -1,5 +1,18 @@
 """Main-content extraction: one lxml parse, chrome removal, container scoring, text gathering.
 
+Stages, each its own module:
+
+1. :mod:`.tree` parses (one libxml2 pass, oversized markup bounded first) and drops
+   never-text tags; :mod:`.metadata` reads title/date/author/language/canonical
+   from meta tags, JSON-LD and ``<time>`` before that.
+2. :mod:`.chrome` removes navigation, share bars, ads, comments, cookie and
+   newsletter boxes by tag, ARIA role and class/id words (:mod:`.selectors`),
+   recording each as a :class:`StrippedBlock`, unless the element holds the article.
+3. :mod:`.blocks` cuts the tree into paragraph-like text runs; :mod:`.scoring`
+   votes them into a best container (readability-style, plus lifting to the common
+   ancestor of scattered paragraphs); :mod:`.body` adds sibling parts and drops
+   captions and link lists; :mod:`.pagekind` empties listing and error pages.
+
 ``extract_raw`` gives the extractor's view; ``extract_article`` adds the
 text-level residue pass of :mod:`pipelines.strip`.
 """
@@ -16,7 +29,7 @@ from pipelines.extract.metadata import Metadata, read_metadata
 from pipelines.extract.pagekind import empty_reason
 from pipelines.extract.scoring import best_candidate, score_candidates, tally
 from pipelines.extract.tree import drop_junk, parse
-from pipelines.models import ExtractedArticle
+from pipelines.models import ExtractedArticle, StrippedBlock
 from pipelines.strip import strip_residue
 
 __all__ = ["extract_article", "extract_raw"]
@@ -30,20 +43,21 @@ def _body_keep(root: etree._Element) -> frozenset[etree._Element]:
 def extract_raw(html: str | bytes, url: str | None = None) -> ExtractedArticle:
     """The page's main text and metadata, before text-level residue stripping."""
     text_in = decode_html(html) if isinstance(html, bytes) else html
-    article = _extract(text_in, url, drop_hidden=True)
+    article = _extract(text_in, url, strict=True)
     if article is not None and article.empty_reason == "no_main_content":
-        # Some pages keep the body in a hidden wrapper until a script reveals it.
-        article = _extract(text_in, url, drop_hidden=False)
+        # Nothing left: the body may sit in a hidden wrapper a script reveals, or in a
+        # container with a chrome-like name too small for the guard.  Retry leniently.
+        article = _extract(text_in, url, strict=False)
     return article or ExtractedArticle(title="", text="", empty_reason="no_html")
 
 
-def _extract(html: str, url: str | None, drop_hidden: bool) -> ExtractedArticle | None:
+def _extract(html: str, url: str | None, strict: bool) -> ExtractedArticle | None:
     root = parse(html)
     if root is None:
         return None
     meta = read_metadata(root, url)
     drop_junk(root)
-    stripped = strip_chrome(root, _body_keep(root), drop_hidden)
+    stripped = strip_chrome(root, _body_keep(root), strict)
     body = root.find("body")
     blocks = split_blocks(body if body is not None else root)
     counts = tally(blocks)
@@ -55,7 +69,9 @@ def _extract(html: str, url: str | None, drop_hidden: bool) -> ExtractedArticle 
     return _article(meta, text, tuple(stripped), reason)
 
 
-def _article(meta: Metadata, text: str, stripped: tuple[object, ...], reason: str | None) -> ExtractedArticle:
+def _article(
+    meta: Metadata, text: str, stripped: tuple[StrippedBlock, ...], reason: str | None
+) -> ExtractedArticle:
     return ExtractedArticle(
         title=meta.title,
         text=text,
@@ -63,7 +79,7 @@ def _article(meta: Metadata, text: str, stripped: tuple[object, ...], reason: st
         author=meta.author,
         language=meta.language,
         canonical_url=meta.canonical_url,
-        stripped=stripped,  # type: ignore[arg-type]
+        stripped=stripped,
         empty_reason=reason,
     )
 

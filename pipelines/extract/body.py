@@ -6,7 +6,7 @@ from lxml import etree
 
 from pipelines.extract.blocks import Block
 from pipelines.extract.scoring import Tally
-from pipelines.extract.selectors import SKIP_IN_BODY
+from pipelines.extract.selectors import HEADING_TAGS, SKIP_IN_BODY
 
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the winner joins it
 MIN_SIBLING_SCORE = 10.0
@@ -15,11 +15,9 @@ MAX_BLOCK_LINK_DENSITY = 0.5
 # A long paragraph whose first sentence is a link is still prose; link lists are short lines.
 LONG_BLOCK_CHARS = 150
 LONG_BLOCK_LINK_DENSITY = 0.75
+TEASER_MIN_CHARS = 20
+TEASER_LINK_DENSITY = 0.8
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "。")
-
-
-def _sibling_text(sibling: etree._Element, blocks_by_owner: dict[etree._Element, str]) -> str:
-    return blocks_by_owner.get(sibling, "")
 
 
 def choose_containers(
@@ -44,7 +42,7 @@ def choose_containers(
         if sibling in scores and scores[sibling] + bonus >= threshold:
             chosen.append(sibling)
         elif sibling.tag == "p":
-            text = _sibling_text(sibling, owned)
+            text = owned.get(sibling, "")
             density = counts.link_density(sibling)
             if (len(text) > LONE_PARAGRAPH_CHARS and density < 0.25) or (
                 text and density == 0 and text.endswith(_SENTENCE_END)
@@ -55,6 +53,15 @@ def choose_containers(
 
 def _skipped(block: Block) -> bool:
     return any(el.tag in SKIP_IN_BODY for el in block.path)
+
+
+def is_teaser_heading(block: Block) -> bool:
+    """A headline that is all link: how index pages and recirculation boxes list stories."""
+    return (
+        len(block.text) >= TEASER_MIN_CHARS
+        and block.link_chars >= TEASER_LINK_DENSITY * len(block.text)
+        and any(el.tag in HEADING_TAGS for el in block.path[-3:])
+    )
 
 
 def gather(blocks: list[Block], containers: list[etree._Element]) -> list[Block]:

@@ -13,6 +13,7 @@ from lxml import etree
 
 from pipelines.extract.selectors import (
     ALL_PREFIXES,
+    BODY_NAMES,
     CATEGORY_EXACT,
     CATEGORY_PREFIXES,
     CHROME_ROLES,
@@ -42,7 +43,7 @@ def is_hidden(el: etree._Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def _category(el: etree._Element) -> StripCategory | None:
+def _category(el: etree._Element, by_name: bool) -> StripCategory | None:
     tag = el.tag
     if not isinstance(tag, str):
         return None
@@ -52,7 +53,13 @@ def _category(el: etree._Element) -> StripCategory | None:
     role = el.get("role")
     if role and role.lower() in CHROME_ROLES:
         return CHROME_ROLES[role.lower()]
-    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+    classes, ident = el.get("class"), el.get("id")
+    if not by_name or (not classes and not ident):
+        return None
+    # "_" and "-" separate words alike: "read_more" is "read-more".
+    names = f"{classes or ''} {ident or ''}".lower().replace("_", "-").split()
+    if not BODY_NAMES.isdisjoint(names):
+        return None
     for name in names:
         if name in SAFE_NAMES or name.startswith(TAXONOMY_PREFIXES):
             continue
@@ -65,11 +72,9 @@ def _category(el: etree._Element) -> StripCategory | None:
 
 def _tails(name: str) -> list[str]:
     """The name and every part of it that starts after a "-" or "_"."""
-    tails = [name]
-    for i, char in enumerate(name):
-        if char in "-_" and i + 1 < len(name):
-            tails.append(name[i + 1 :])
-    return tails
+    if "-" not in name and "_" not in name:
+        return [name]
+    return [name] + [name[i + 1 :] for i, char in enumerate(name[:-1]) if char in "-_"]
 
 
 def _name_category(tail: str) -> StripCategory | None:
@@ -121,12 +126,13 @@ class _Guard:
 
 
 def strip_chrome(
-    root: etree._Element, keep: frozenset[etree._Element], drop_hidden: bool = True
+    root: etree._Element, keep: frozenset[etree._Element], strict: bool = True
 ) -> list[StrippedBlock]:
     """Remove navigation, share bars, ads, comments... and say what went.
 
     ``keep`` holds elements (body containers found by selector) that must survive along with
-    their ancestors; so does chrome that holds the article (see :class:`_Guard`).
+    their ancestors; so does chrome that holds the article (see :class:`_Guard`).  Not
+    ``strict``: hidden elements stay and only tags and ARIA roles mark chrome, not names.
     """
     body = root.find("body")
     start = body if body is not None else root
@@ -139,10 +145,10 @@ def strip_chrome(
     stack = [start]
     while stack:
         el = stack.pop()
-        if drop_hidden and is_hidden(el):
+        if strict and is_hidden(el):
             doomed.append((el, "other"))
             continue
-        category = None if el in protected or el is start else _category(el)
+        category = None if el in protected or el is start else _category(el, strict)
         if category is not None and (category == "comments" or not guard.holds_article(el)):
             doomed.append((el, category))
             continue

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 from pipelines.extract.blocks import Block
+from pipelines.extract.body import is_teaser_heading
 from pipelines.extract.metadata import Metadata
-from pipelines.extract.selectors import HEADING_TAGS
 
 MIN_ARTICLE_CHARS = 120
-TEASER_MIN_CHARS = 20
 LISTING_TEASERS = 5
 LISTING_SHARE = 0.5
+RUN_PARAGRAPH_CHARS = 80
 ERROR_TEXT_CHARS = 1500
 _ERROR_TITLE = re.compile(
     r"\b(?:404|410|500|503)\b|page not found|not found|seite nicht gefunden|page introuvable|"
@@ -21,30 +21,37 @@ _ERROR_TITLE = re.compile(
 )
 
 
-def _is_teaser_link(block: Block) -> bool:
-    """A linked headline: what index pages are made of."""
-    return (
-        len(block.text) >= TEASER_MIN_CHARS
-        and block.link_chars >= 0.8 * len(block.text)
-        and any(el.tag in HEADING_TAGS for el in block.path[-3:])
-    )
-
-
 def empty_reason(meta: Metadata, kept: list[Block], blocks: list[Block]) -> str | None:
     """Why the page yields no article text, or None when it does."""
     chars = sum(len(b.text) for b in kept)
     if chars < ERROR_TEXT_CHARS and (_ERROR_TITLE.search(meta.title) or _ERROR_TITLE.search(meta.document_title)):
         return "error_page"
     if chars < MIN_ARTICLE_CHARS:
-        return "no_main_content"
-    if kept:
-        first, last = kept[0].path, kept[-1].path
-        # Teaser headlines interleaved with the kept paragraphs mean an index page.
-        span = [b for b in blocks if _between(b, first, last)]
-        teasers = sum(1 for b in span if _is_teaser_link(b))
-        if teasers >= LISTING_TEASERS and teasers >= LISTING_SHARE * len(kept):
-            return "listing_page"
+        teasers = sum(1 for b in blocks if is_teaser_heading(b))
+        return "listing_page" if teasers >= LISTING_TEASERS else "no_main_content"
+    first, last = kept[0].path, kept[-1].path
+    span = [b for b in blocks if _between(b, first, last)]
+    teasers = sum(1 for b in span if is_teaser_heading(b))
+    if teasers >= LISTING_TEASERS and teasers >= LISTING_SHARE * len(kept) and _longest_run(span, kept) <= 2:
+        return "listing_page"
     return None
+
+
+def _longest_run(span: list[Block], kept: list[Block]) -> int:
+    """Most consecutive prose paragraphs with no teaser headline between them.
+
+    An index page alternates headline and summary; an article has a run of
+    paragraphs, even if a few related headlines follow it.
+    """
+    prose = {id(b) for b in kept if len(b.text) >= RUN_PARAGRAPH_CHARS}
+    best = run = 0
+    for block in span:
+        if is_teaser_heading(block):
+            run = 0
+        elif id(block) in prose:
+            run += 1
+            best = max(best, run)
+    return best
 
 
 def _between(block: Block, first: tuple[object, ...], last: tuple[object, ...]) -> bool:

@@ -61,20 +61,25 @@ _CATEGORY_WORDS: dict[StripCategory, tuple[str, ...]] = {
     ),
     "navigation": (
         "nav", "navbar", "menu", "masthead", "site-header", "header", "footer", "skip-link", "skiplink",
-        "toolbar", "pagination", "pager", "byline", "author-bio", "authorbio", "author-info", "about-author",
+        "toolbar", "pagination", "pager", "prev-next", "next-prev", "prevnext", "nextprev", "post-nav",
+        "byline", "author-bio", "authorbio", "author-info", "about-author",
         "dateline", "timestamp", "published", "meta", "post-meta", "entry-meta", "article-meta", "print",
         "caption", "credit", "figcaption", "modal", "overlay", "popup", "visually-hidden", "sr-only",
         "screen-reader", "offscreen", "login", "paywall", "toc", "table-of-contents",
     ),
 }  # fmt: skip
 
-# Class/id names that never mark chrome although a chrome word starts them or a part of them.
-SAFE_NAMES: frozenset[str] = frozenset(
+# Class/id names many CMSes give the article body: such an element is never chrome,
+# whatever its other classes say ("article-body share-enabled").
+BODY_NAMES: frozenset[str] = frozenset(
     {
-        "article-body", "post-body", "entry-content", "story-body", "article-content", "main-content",
-        "content", "main", "article", "story", "post",
+        "article-body", "article__body", "articlebody", "post-body", "entry-content", "story-body",
+        "article-content", "article__content", "story-content", "post-content", "article-text", "story-text",
+        "body-text", "main-content", "article-main",
     }
 )  # fmt: skip
+# Generic names that say nothing about chrome.
+SAFE_NAMES: frozenset[str] = frozenset({"content", "main", "article", "story", "post", "entry", "body", "text"})
 # Name parts that merely start like a chrome word ("commentary" is not "comment").
 SAFE_PREFIXES: tuple[str, ...] = (
     "commentar", "address", "additional", "advantage", "adventure", "shareholder", "navigator", "tagline",
@@ -112,19 +117,6 @@ NEGATIVE_HINT = re.compile(
     r"comment|footer|footnote|sidebar|widget|related|promo|sponsor|share|social|nav|menu|"
     r"byline|author|meta|caption|teaser|card|list|tags|rail|banner|masthead|shopping|ad-",
     re.IGNORECASE,
-)
-
-# Body containers named the same way by many CMSes (schema.org and common class words).
-BODY_XPATHS: tuple[str, ...] = (
-    "//*[@itemprop='articleBody']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-body ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' article__body ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' article-content ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' story-body ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' entry-content ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' post-content ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' article-text ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' story-content ')]",
 )
 
 # Block-level tags: a text run ends at these.

@@ -140,8 +140,13 @@ def folded(text: str) -> Folded:
             add(chunk.lower(), run.start(), len(chunk))
             continue
         base = run.start()
-        for offset, ch in enumerate(chunk):
-            add(fold_char(ch), base + offset, 1)
+        pieces = list(map(fold_char, chunk))
+        sizes = list(map(len, pieces))
+        if min(sizes) == 1 == max(sizes):
+            add("".join(pieces), base, len(chunk))  # one char each (Cyrillic, Greek, CJK...): linear
+            continue
+        for offset, piece in enumerate(pieces):
+            add(piece, base + offset, 1)
     if not norm_starts:
         return Folded("", text, (0,), (0,), (0,), (0,))
     return Folded(

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 
 from pipelines.storage.schema import audit_log, decisions, review_items
 from review.app import create_app
-from tests.integration.review_seed import (
+from tests.support.review_seed import (
     SeedArticle,
     SeedFlag,
     make_user,
@@ -24,7 +24,7 @@ from tests.integration.review_seed import (
     seed_article,
     sqlite_settings,
 )
-from tests.integration.review_server import live_server
+from tests.support.review_server import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

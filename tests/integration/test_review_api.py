@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 from pipelines.storage.engine import make_engine
 from pipelines.storage.schema import decisions, review_items
 from review.app import create_app
-from tests.integration.review_seed import (
+from tests.support.review_seed import (
     SeedArticle,
     SeedFlag,
     make_user,
@@ -23,7 +23,7 @@ from tests.integration.review_seed import (
     seed_article,
     sqlite_settings,
 )
-from tests.integration.review_server import client_for, live_server
+from tests.support.review_server import client_for, live_server
 
 
 @pytest.fixture()
@@ -186,6 +186,7 @@ def test_admin_undo_is_logged(client: httpx.Client, engine: Engine) -> None:
     undone = client.post(f"/api/items/{item_id}/undo", headers=bearer(admin), json={"reason": "wrong call"})
     assert undone.status_code == 200, undone.text
     assert client.post(f"/api/items/{item_id}/undo", headers=bearer(admin), json={"reason": "again"}).status_code == 409
+    assert client.post(f"/api/items/{item_id}/undo", headers=bearer(admin)).status_code == 409  # body optional
 
     with engine.connect() as conn:
         row = conn.execute(select(review_items).where(review_items.c.id == item_id)).one()
@@ -223,6 +224,10 @@ def test_apply_to_copies(client: httpx.Client, engine: Engine) -> None:
     with engine.connect() as conn:
         states = dict(conn.execute(select(review_items.c.id, review_items.c.state)).all())
     assert states == {first: "decided", copy_a: "claimed", copy_b: "decided", unrelated: "pending"}
+    admin = make_user(engine, "ada", "admin")
+    assert client.post(f"/api/items/{copy_b}/undo", headers=bearer(admin)).status_code == 200  # no body needed
+    history = client.get(f"/api/items/{copy_b}", headers=bearer(admin)).json()["decisions"]
+    assert [(row["decision"], row["reviewer"]) for row in history] == [("reject", "rita"), ("undo", "ada")]
 
 
 def test_stats(client: httpx.Client, engine: Engine) -> None:

@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 from review.app import create_app
 from review.headers import SECURITY_HEADERS
 from review.users import revoke_tokens
-from tests.integration.review_seed import SeedArticle, make_user, migrated_engine, seed_article, sqlite_settings
-from tests.integration.review_server import client_for, live_server
+from tests.support.review_seed import SeedArticle, make_user, migrated_engine, seed_article, sqlite_settings
+from tests.support.review_server import client_for, live_server
 
 PASSWORD = "correct horse battery"
 

@@ -21,8 +21,8 @@ from pipelines.storage.engine import make_engine
 from pipelines.storage.migrate import upgrade
 from pipelines.storage.schema import api_tokens, review_items, users
 from review.app import create_app
-from tests.integration.review_seed import SeedArticle, SeedFlag, seed_article, sqlite_settings
-from tests.integration.review_server import live_server
+from tests.support.review_seed import SeedArticle, SeedFlag, seed_article, sqlite_settings
+from tests.support.review_server import live_server
 
 
 def parser() -> argparse.ArgumentParser:

@@ -23,7 +23,7 @@ from review import leases
 from review.clock import utcnow
 from review.numbers import stats
 from review.queue import QueueFilter, list_items
-from tests.integration.review_seed import SeedArticle, SeedFlag, migrated_engine, seed_article, seed_many
+from tests.support.review_seed import SeedArticle, SeedFlag, migrated_engine, seed_article, seed_many
 
 CLAIMERS = 20
 

@@ -26,10 +26,10 @@ class FlakyShared:
         self.down = False
         self.calls: list[tuple[str, str, float]] = []
 
-    def reserve(self, host: str, interval: float) -> float:
+    def take(self, host: str, interval: float) -> float:
         if self.down:
             raise redis.ConnectionError("connection refused")
-        self.calls.append(("reserve", host, interval))
+        self.calls.append(("take", host, interval))
         return 0.25
 
     def push(self, host: str, delay: float) -> float:
@@ -39,22 +39,29 @@ class FlakyShared:
         return delay
 
 
-def test_local_slots_space_requests_one_interval_apart() -> None:
+def test_local_slots_let_one_request_go_per_interval() -> None:
     clock = FakeClock()
     slots = LocalSlots(clock)
-    waits = [slots.reserve("a.example", 0.5) for _ in range(4)]
-    assert waits == [0.0, 0.5, 1.0, 1.5]
-    assert slots.reserve("b.example", 0.5) == 0.0  # hosts are independent
+    assert slots.take("a.example", 0.5) == 0.0  # goes
+    assert slots.take("a.example", 0.5) == 0.5  # must wait
+    assert slots.take("a.example", 0.5) == 0.5  # still; asking does not book anything
+    assert slots.take("b.example", 0.5) == 0.0  # hosts are independent
+    clock.now += 0.3
+    assert slots.take("a.example", 0.5) == pytest.approx(0.2)
+    clock.now += 0.2
+    assert slots.take("a.example", 0.5) == 0.0
 
 
-def test_local_slots_free_up_as_time_passes() -> None:
+def test_late_departure_moves_the_next_slot() -> None:
+    # The next request may leave one interval after the previous one actually left,
+    # not after the moment it was scheduled for.
     clock = FakeClock()
     slots = LocalSlots(clock)
-    slots.reserve("a.example", 1.0)
-    clock.now += 0.4
-    assert slots.reserve("a.example", 1.0) == pytest.approx(0.6)
-    clock.now += 5.0
-    assert slots.reserve("a.example", 1.0) == 0.0
+    slots.take("a.example", 1.0)
+    clock.now += 1.4  # the next request woke late
+    assert slots.take("a.example", 1.0) == 0.0
+    clock.now += 0.7
+    assert slots.take("a.example", 1.0) == pytest.approx(0.3)
 
 
 def test_local_push_delays_the_next_slot_but_never_shortens_it() -> None:
@@ -62,15 +69,16 @@ def test_local_push_delays_the_next_slot_but_never_shortens_it() -> None:
     slots = LocalSlots(clock)
     assert slots.push("a.example", 3.0) == 3.0
     assert slots.push("a.example", 1.0) == 3.0
-    assert slots.reserve("a.example", 0.5) == 3.0
-    assert slots.reserve("a.example", 0.5) == 3.5
+    assert slots.take("a.example", 0.5) == 3.0
+    clock.now += 3.0
+    assert slots.take("a.example", 0.5) == 0.0
 
 
 def test_shared_slots_use_redis_while_it_answers() -> None:
     shared, clock = FlakyShared(), FakeClock()
     slots = SharedSlots(shared, LocalSlots(clock), OutageBreaker("test", clock=clock))
-    assert slots.reserve("a.example", 0.3) == 0.25
-    assert shared.calls == [("reserve", "a.example", 0.3)]
+    assert slots.take("a.example", 0.3) == 0.25
+    assert shared.calls == [("take", "a.example", 0.3)]
 
 
 def test_shared_slots_fall_back_to_local_and_warn_once(caplog: pytest.LogCaptureFixture) -> None:
@@ -79,8 +87,8 @@ def test_shared_slots_fall_back_to_local_and_warn_once(caplog: pytest.LogCapture
     slots = SharedSlots(shared, LocalSlots(clock), breaker)
     shared.down = True
     with caplog.at_level(logging.WARNING):
-        waits = [slots.reserve("a.example", 0.5) for _ in range(3)]
-    assert waits == [0.0, 0.5, 1.0]  # the local schedule still spaces requests
+        waits = [slots.take("a.example", 0.5) for _ in range(3)]
+    assert waits == [0.0, 0.5, 0.5]  # the local schedule still spaces requests
     warnings = [r for r in caplog.records if "Redis unreachable" in r.getMessage()]
     assert len(warnings) == 1
     assert breaker.failures == 1  # the breaker stopped trying after the first failure
@@ -90,14 +98,14 @@ def test_shared_slots_return_to_redis_after_the_pause() -> None:
     shared, clock = FlakyShared(), FakeClock()
     slots = SharedSlots(shared, LocalSlots(clock), OutageBreaker("test", pause=5.0, clock=clock))
     shared.down = True
-    slots.reserve("a.example", 0.5)
+    slots.take("a.example", 0.5)
     shared.down = False
     clock.now += 1.0
-    slots.reserve("a.example", 0.5)
+    slots.take("a.example", 0.5)
     assert shared.calls == []  # still pausing
     clock.now += 5.0
-    assert slots.reserve("a.example", 0.5) == 0.25
-    assert shared.calls == [("reserve", "a.example", 0.5)]
+    assert slots.take("a.example", 0.5) == 0.25
+    assert shared.calls == [("take", "a.example", 0.5)]
 
 
 def test_push_is_kept_locally_even_when_redis_takes_it() -> None:
@@ -106,4 +114,4 @@ def test_push_is_kept_locally_even_when_redis_takes_it() -> None:
     slots = SharedSlots(shared, local, OutageBreaker("test", clock=clock))
     assert slots.push("a.example", 2.0) == 2.0
     shared.down = True  # Redis dies during the pause: the local schedule still honours it
-    assert slots.reserve("a.example", 0.1) == 2.0
+    assert slots.take("a.example", 0.1) == 2.0

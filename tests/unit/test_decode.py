@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.decode import decode_html
 from pipelines.errors import UndecodableContent
@@ -85,3 +87,13 @@ def test_byte_order_mark_wins(bom: bytes, codec: str) -> None:
     text = decode_html(bom + PAGE.format(meta="").encode(codec))
     assert TEXT in text
     assert not text.startswith("\ufeff")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_decode_or_raise_undecodable(body: bytes) -> None:
+    try:
+        text = decode_html(body)
+    except UndecodableContent:
+        return
+    assert isinstance(text, str)

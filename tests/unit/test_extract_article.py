@@ -130,3 +130,40 @@ def test_hidden_duplicate_metadata_block_is_ignored() -> None:
     article = extract_article(html)
     assert "HIDDEN" not in article.text
     assert "Rail services" in article.text
+
+
+def test_body_container_with_a_chrome_word_among_its_classes_is_kept() -> None:
+    html = (
+        "<html><body><div class='article-body share-enabled'>"
+        "<p>The festival drew more than twelve thousand visitors over the weekend, organisers said.</p>"
+        "<p>Next year's event will move to the larger showground on the edge of town.</p>"
+        "</div></body></html>"
+    )
+    article = extract_article(html)
+    assert article.text.startswith("The festival drew more than twelve thousand visitors")
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<?xml version="1.0" encoding="iso-8859-1"?>',
+        '<meta charset="windows-1252">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=shift_jis">',
+    ],
+)
+def test_str_input_ignores_a_charset_the_page_declares(head: str) -> None:
+    paragraph = "<p>Crème brûlée and café au lait were served at the festival on Saturday, said the organisers.</p>"
+    article = extract_article(f"{head}<html><body><article>{paragraph * 3}</article></body></html>")
+    assert article.text.startswith("Crème brûlée and café au lait")
+
+
+def test_short_article_in_a_chrome_named_container_survives_by_retry() -> None:
+    html = (
+        "<html><body><nav><a href='/'>Home</a></nav><div class='widget blog-widget'>"
+        "<p>Only one paragraph of news today: the library will close early on Friday for staff training, "
+        "and it will reopen at nine on Saturday morning as usual.</p>"
+        "</div><footer>Contact</footer></body></html>"
+    )
+    article = extract_article(html)
+    assert article.text.startswith("Only one paragraph of news today")
+    assert "Home" not in article.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.models import ExtractedArticle, StrippedBlock
+from pipelines.models import ExtractedArticle, StripCategory, StrippedBlock
 from pipelines.strip import strip_residue
 
 BODY = [
@@ -116,7 +116,7 @@ def test_advertisement_label_is_removed() -> None:
         ("Follow her on Twitter @janedoe", "share_bar"),
     ],
 )
-def test_interface_labels_datelines_and_credits_are_removed(line: str, category: str) -> None:
+def test_interface_labels_datelines_and_credits_are_removed(line: str, category: StripCategory) -> None:
     result = strip_residue(article(BODY[0], line, *BODY[1:]))
     assert result.text == "\n".join(BODY)
     assert removed(result) == [StrippedBlock(category, line)]

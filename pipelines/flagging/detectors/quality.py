@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from pipelines.flagging.findings import Finding, evidence_at
-from pipelines.flagging.normalize import fold
+from pipelines.flagging.normalize import fold, folded
 from pipelines.flagging.params import Params
 from pipelines.models import FlagInput
 
@@ -68,8 +68,15 @@ class TitleBodyMismatch:
         title_stems = _stems(item.title, self.prefix, self.stopwords)
         if len(title_stems) < self.min_title_words or not item.text.strip():
             return []
-        body_stems = _stems(item.text[: self.body_chars], self.prefix, self.stopwords)
-        overlap = len(title_stems & body_stems) / len(title_stems)
+        # One scan of the (shared, cached) folded body for words starting with a title stem.
+        body = folded(item.text).text[: self.body_chars]
+        # A stem shorter than the prefix is a whole short word: it must end there too.
+        alternatives = (
+            re.escape(s) + (r"(?!\w)" if len(s) < self.prefix else "")
+            for s in sorted(title_stems, key=len, reverse=True)
+        )
+        seen = {m.group() for m in re.finditer(rf"(?<!\w)(?:{'|'.join(alternatives)})", body)}
+        overlap = len(title_stems & seen) / len(title_stems)
         if overlap > self.max_overlap:
             return []
         evidence = (evidence_at(item.title, 0, len(item.title), "title", "title"),)

@@ -7,11 +7,16 @@ distinct signatures, so the rule's score grows with them.  Signatures that
 extraction already removed are looked for in the stripped blocks of the
 configured categories too; they count, but have no offsets in the text, so they
 are named in ``detail`` rather than given as evidence.
+
+Patterns anchored with ``^`` are whole-line signatures: they are only tried on
+lines of at most ``short_line_chars`` (page furniture is short; article
+paragraphs are long), which keeps the detector cheap on a typical article.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from pipelines.flagging.findings import Finding, evidence_at
@@ -24,6 +29,25 @@ _SPACES = re.compile(r"\s+")
 _MIN_TITLE_CHARS = 15  # short titles ("Home", "News") repeat innocently
 
 
+_LINE = re.compile(r"[^\n]+")
+
+
+def _short_lines(text: str, max_chars: int) -> tuple[list[int], list[int], str]:
+    """The lines of ``text`` up to ``max_chars`` joined by newlines, with each kept
+    line's start in ``text`` and in the joined string."""
+    starts: list[int] = []
+    joined_starts: list[int] = []
+    lines: list[str] = []
+    pos = 0
+    for m in _LINE.finditer(text):
+        if m.end() - m.start() <= max_chars:
+            starts.append(m.start())
+            joined_starts.append(pos)
+            lines.append(m.group())
+            pos += m.end() - m.start() + 1
+    return starts, joined_starts, "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class SignatureDetector:
     name: str
@@ -32,6 +56,11 @@ class SignatureDetector:
     title_repeat: bool
     min_distinct: int
     max_line_chars: int
+    short_line_chars: int
+
+    def _search(self, label: str, text: str) -> re.Match[str] | None:
+        match = self.patterns[label].search(text)
+        return match if match and match.end() > match.start() else None
 
     def _in_text(self, text: str) -> dict[str, Evidence]:
         """The first hit of each signature, searched on the folded text, mapped back."""
@@ -40,11 +69,20 @@ class SignatureDetector:
         pieces = [(0, low.text)]
         if len(low.text) > self.max_line_chars:
             pieces = list(chunks(low.text, self.max_line_chars))
+        starts, joined_starts, short = _short_lines(low.text, self.short_line_chars)
         first: dict[str, Evidence] = {}
         for label, pattern in self.patterns.items():
+            if pattern.pattern.startswith("^"):
+                match = self._search(label, short)
+                if match:
+                    line = bisect_right(joined_starts, match.start()) - 1
+                    shift = starts[line] - joined_starts[line]
+                    start, end = low.span(match.start() + shift, match.end() + shift)
+                    first[label] = evidence_at(text, start, end, label)
+                continue
             for offset, piece in pieces:
-                match = pattern.search(piece)
-                if match and match.end() > match.start():
+                match = self._search(label, piece)
+                if match:
                     start, end = low.span(offset + match.start(), offset + match.end())
                     first[label] = evidence_at(text, start, end, label)
                     break
@@ -75,8 +113,8 @@ class SignatureDetector:
             if block.category not in self.stripped_categories:
                 continue
             block_text = folded(block.text[: self.max_line_chars]).text
-            for label, pattern in self.patterns.items():
-                if label not in labels and pattern.search(block_text):
+            for label in self.patterns:
+                if label not in labels and self._search(label, block_text):
                     stripped_only.add(label)
         labels |= stripped_only
         if len(labels) < self.min_distinct:
@@ -89,7 +127,8 @@ class SignatureDetector:
 
 
 def make(params: Params, name: str = "signatures") -> SignatureDetector:
-    params.only(["patterns", "stripped_categories", "title_repeat", "min_distinct", "max_line_chars"])
+    params.only(["patterns", "stripped_categories", "title_repeat", "min_distinct", "max_line_chars",
+                 "short_line_chars"])
     patterns = params.patterns("patterns", re.MULTILINE)
     return SignatureDetector(
         name=name,
@@ -98,4 +137,5 @@ def make(params: Params, name: str = "signatures") -> SignatureDetector:
         title_repeat=params.flag("title_repeat", False),
         min_distinct=params.integer("min_distinct", 1),
         max_line_chars=max(1, params.integer("max_line_chars", 10_000)),
+        short_line_chars=max(1, params.integer("short_line_chars", 300)),
     )

@@ -1,0 +1,72 @@
+"""Task context on every log record, so one article can be followed from crawl to processing to review.
+
+While a task runs, a context variable holds its id and the page it works on
+(url, source, crawl run); :class:`TaskContextFilter` copies them onto each
+record, where ``newsdesk.logs.JsonFormatter`` prints them.  When a page has
+been processed, one record links the task to the stored ``article_id`` that
+the review desk uses.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+from typing import Any
+
+from celery import signals
+
+from workers.queues import PROCESS_PAGE_TASK
+
+log = logging.getLogger("newsdesk.worker.trace")
+_current: ContextVar[dict[str, str] | None] = ContextVar("newsdesk_task_context", default=None)
+PAGE_FIELDS = ("url", "source_id", "crawl_run_id")
+
+
+def context_from_task(task_id: str, kwargs: dict[str, Any]) -> dict[str, str]:
+    """The fields worth logging for a task, from its id and its (JSON) keyword arguments."""
+    fields = {"task_id": task_id}
+    page = kwargs.get("page")
+    source = page if isinstance(page, dict) else kwargs
+    for name in PAGE_FIELDS:
+        value = source.get(name)
+        if isinstance(value, str) and value:
+            fields[name] = value
+    return fields
+
+
+class TaskContextFilter(logging.Filter):
+    """Adds the running task's fields to records that do not carry their own."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name, value in (_current.get() or {}).items():
+            if getattr(record, name, None) is None:
+                setattr(record, name, value)
+        return True
+
+
+def _on_prerun(task_id: str | None = None, kwargs: dict[str, Any] | None = None, **_: Any) -> None:
+    _current.set(context_from_task(task_id or "", kwargs or {}))
+
+
+def _on_postrun(**_: Any) -> None:
+    _current.set(None)
+
+
+def _on_success(sender: Any = None, result: Any = None, **_: Any) -> None:
+    if getattr(sender, "name", None) == PROCESS_PAGE_TASK and isinstance(result, dict) and result.get("article_id"):
+        log.info(
+            "task stored article %s (action %s)",
+            result["article_id"],
+            result.get("action"),
+            extra={"article_id": result["article_id"]},
+        )
+
+
+def install_task_logging() -> None:
+    """Attach the filter to the root handlers and follow task start and end (call after logging is set up)."""
+    task_filter = TaskContextFilter()
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(task_filter)
+    signals.task_prerun.connect(_on_prerun, weak=False)
+    signals.task_postrun.connect(_on_postrun, weak=False)
+    signals.task_success.connect(_on_success, weak=False)
