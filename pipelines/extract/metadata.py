@@ -25,6 +25,7 @@ from pipelines.extract.tree import squash
 
 MAX_LD_CHARS = 500_000  # bigger JSON-LD blobs are skipped: cost, not content
 MAX_LD_NODES = 2_000
+MAX_AUTHORS = 10
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,60}$")
 
@@ -62,7 +63,7 @@ def _ld_objects(root: etree._Element) -> list[dict[str, Any]]:
             continue
         try:
             data: Any = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # malformed, or nested deeper than json can follow
             continue
         pending, seen = [data], 0
         while pending and seen < MAX_LD_NODES:
@@ -83,13 +84,15 @@ def _ld_objects(root: etree._Element) -> list[dict[str, Any]]:
 
 
 def _names(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return _names(value.get("name"))
-    if isinstance(value, list):
-        return [name for item in value[:10] for name in _names(item)]
-    return []
+    """Author names from a JSON-LD author value: a string, a Person, or a list of those."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items[:MAX_AUTHORS]:
+        if isinstance(item, dict):
+            item = item.get("name")
+        if isinstance(item, str):
+            names.append(item)
+    return names
 
 
 def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
@@ -163,7 +166,12 @@ def _canonical(root: etree._Element, meta: dict[str, str], url: str | None) -> s
     href = href or _first(meta, CANONICAL_META)
     if not href:
         return None
-    return urljoin(url, href) if url else href
+    if not url:
+        return href
+    try:
+        return urljoin(url, href)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return href
 
 
 def read_metadata(root: etree._Element, url: str | None) -> Metadata:

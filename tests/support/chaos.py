@@ -91,10 +91,10 @@ class RowAudit:
     def audit(self, expected: set[str]) -> Audit:
         with self.engine.connect() as connection:
             ids = [row[0] for row in connection.execute(select(articles.c.id))]
-            # Every test story is distinct, so an article marked duplicate was counted twice somewhere.
+            # A re-run must not find the article's own earlier copy in the duplicate index.
             marked = int(
                 connection.execute(
-                    select(func.count()).select_from(articles).where(articles.c.duplicate_of.is_not(None))
+                    select(func.count()).select_from(articles).where(articles.c.duplicate_of == articles.c.id)
                 ).scalar()
                 or 0
             )
@@ -140,6 +140,7 @@ class FaultResult:
     reruns: int
     recover_seconds: float
     limit_seconds: float
+    drain_seconds: float
     note: str = ""
 
 

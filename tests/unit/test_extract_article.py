@@ -167,3 +167,41 @@ def test_short_article_in_a_chrome_named_container_survives_by_retry() -> None:
     article = extract_article(html)
     assert article.text.startswith("Only one paragraph of news today")
     assert "Home" not in article.text
+
+
+def test_live_blog_entries_are_all_collected() -> None:
+    entries = "".join(
+        f"<div class='post-entry'><time>10:{i:02d}</time><p>Update {i}: the minister arrived at the summit venue "
+        "and, speaking briefly to reporters, said talks would run late into the night.</p></div>"
+        for i in range(8)
+    )
+    html = (
+        "<html><body><header><nav><a href='/'>Home</a></nav></header><h1>Summit live</h1>"
+        f"<div class='live-feed'>{entries}</div><aside><h3>Most read</h3><a href='/x'>Other story</a></aside>"
+        "</body></html>"
+    )
+    article = extract_article(html)
+    assert [line for line in article.text.split("\n") if line.startswith("Update")] == [
+        f"Update {i}: the minister arrived at the summit venue and, speaking briefly to reporters, "
+        "said talks would run late into the night."
+        for i in range(8)
+    ]
+    assert "Most read" not in article.text
+
+
+def test_wordpress_post_with_taxonomy_classes_and_a_long_comment_thread() -> None:
+    paragraph = "<p>The council voted on Tuesday to approve the plan, which has divided residents for years.</p>"
+    comments = "".join(
+        f"<li class='comment'><div class='comment-body'><p>Comment {i}: I really disagree with this decision "
+        "because it will make the traffic much worse in the town centre for everyone.</p></div></li>"
+        for i in range(12)
+    )
+    html = (
+        "<html><body><article class='post type-post category-social-media tag-ads'><h1>Vote</h1>"
+        f"<div class='entry-content'>{paragraph * 3}</div></article>"
+        f"<div id='comments' class='comments-area'><ol class='comment-list'>{comments}</ol></div></body></html>"
+    )
+    article = extract_article(html)
+    assert article.text.count("The council voted") == 3
+    assert "Comment" not in article.text
+    assert any(b.category == "comments" and "Comment 0" in b.text for b in article.stripped)

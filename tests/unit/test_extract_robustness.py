@@ -103,3 +103,17 @@ def test_mixed_encodings_extract() -> None:
 def test_arbitrary_text_never_crashes(html: str) -> None:
     article = extract_article(html)
     assert isinstance(article.text, str)
+
+
+def test_hostile_metadata_does_not_crash() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    html = (
+        f"<html><head><script type='application/ld+json'>{deep}</script>"
+        "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"author\": {\"name\": {\"x\": 1}}}</script>"
+        "<script type='application/ld+json'>{not json</script>"
+        "<link rel='canonical' href='http://[::1/broken'><meta name='author' content='https://example.com/me'>"
+        f"</head><body><article>{PARAGRAPH * 3}</article></body></html>"
+    )
+    article = extract_article(html, "https://example.com/a")
+    assert article.text.count("The orchestra announced") == 3
+    assert article.author is None
