@@ -10,6 +10,7 @@ from pathlib import Path
 from config.settings import Settings
 from config.sources import Source, find_source, load_sources
 from crawler.run import adhoc_source, run_crawls
+from pipelines.source_health import assess
 from pipelines.storage import crawl_runs
 from pipelines.storage.engine import make_engine
 from workers.beat import run_beat
@@ -53,17 +54,38 @@ def cmd_crawl(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
     sources = configured_sources(settings)
     engine = make_engine(settings.sqlalchemy_url)
-    print(f"{'id':<20} {'kind':<8} {'enabled':<8} {'schedule':<16} {'last run':<20} {'pages':>6} status")
+    rows = []
     for source in sources:
         runs = crawl_runs.recent_runs(engine, source.id, limit=1)
+        health = assess(source.id, crawl_runs.run_facts(engine, source.id))
         schedule = f"every {source.schedule.every_seconds}s" if source.schedule.every_seconds else source.schedule.cron
         last = runs[0] if runs else None
-        print(
-            f"{source.id:<20} {source.kind:<8} {('yes' if source.enabled else 'no'):<8} {schedule or '':<16} "
-            f"{(last['started_at'].strftime('%Y-%m-%d %H:%M') if last else '-'):<20} "
-            f"{(last['pages_fetched'] if last else 0):>6} {(last['status'] if last else '-')}"
+        rows.append(
+            {
+                "id": source.id,
+                "kind": source.kind,
+                "enabled": source.enabled,
+                "schedule": schedule or "",
+                "last_run": last["started_at"].strftime("%Y-%m-%d %H:%M") if last else None,
+                "pages": last["pages_fetched"] if last else 0,
+                "empty_rate": round(health.empty_rate, 3),
+                "block_rate": round(health.block_rate, 3),
+                "healthy": health.healthy,
+                "health": health.reason,
+            }
         )
     engine.dispose()
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    header = ("id", "kind", "on", "schedule", "last run", "pages", "empty", "403/429")
+    print("{:<20} {:<8} {:<4} {:<14} {:<17} {:>5} {:>6} {:>7}  health".format(*header))
+    for row in rows:
+        print(
+            f"{row['id']:<20} {row['kind']:<8} {('yes' if row['enabled'] else 'no'):<4} {row['schedule']:<14} "
+            f"{row['last_run'] or '-':<17} {row['pages']:>5} {row['empty_rate']:>6.0%} {row['block_rate']:>7.0%}  "
+            f"{'OK' if row['healthy'] else 'UNHEALTHY'}: {row['health']}"
+        )
     return 0
 
 
@@ -87,7 +109,13 @@ def register(subparsers: Subparsers) -> None:
     crawl.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")
     crawl.set_defaults(func=cmd_crawl)
 
-    sources = subparsers.add_parser("sources", help="list configured sources with their last crawl")
+    sources = subparsers.add_parser(
+        "sources",
+        help="list configured sources with their last crawl and health",
+        description="A source turns UNHEALTHY when its empty-extraction or 403/429 rate jumps over its own "
+        "baseline (a layout change or a block).",
+    )
+    sources.add_argument("--json", action="store_true")
     sources.set_defaults(func=cmd_sources)
 
     beat = subparsers.add_parser(

@@ -33,7 +33,12 @@ _BINARY_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "appl
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-_SINGLE_BYTE_WESTERN = frozenset({"iso-8859-1", "latin-1", "latin1", "cp1252", "windows-1252", "ascii"})
+# As in browsers (WHATWG Encoding), these labels mean their Windows superset: pages
+# labelled ISO-8859-1 routinely carry Windows-1252 curly quotes and dashes.
+_WHATWG_SUPERSETS = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874"}
+_SINGLE_BYTE_WESTERN = frozenset({"cp1252"})
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+MIXED_SHARE = 0.3
 
 
 def _codec(name: str | None) -> str | None:
@@ -41,9 +46,10 @@ def _codec(name: str | None) -> str | None:
     if not name:
         return None
     try:
-        return codecs.lookup(name.strip().strip("\"'")).name
+        codec = codecs.lookup(name.strip().strip("\"'")).name
     except LookupError:
         return None
+    return _WHATWG_SUPERSETS.get(codec, codec)
 
 
 def _refuse_binary(body: bytes, content_type: str | None) -> None:
@@ -70,6 +76,16 @@ def _declared(body: bytes, content_type: str | None) -> list[str]:
     return found
 
 
+def _looks_mixed(body: bytes) -> bool:
+    """UTF-8 text with Windows-1252 islands, rather than a single-byte page with chance matches.
+
+    In a mostly-UTF-8 body most high bytes sit inside valid UTF-8 sequences; in a
+    Windows-1252 body an accented capital before a curly quote rarely forms one.
+    """
+    in_sequences = sum(len(m) for m in _UTF8_MULTIBYTE.findall(body))
+    return in_sequences > 0 and in_sequences >= MIXED_SHARE * len(_HIGH_BYTE.findall(body))
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """Decode a page body; raise UndecodableContent for empty or binary input."""
     for bom, codec in _BOMS:
@@ -83,7 +99,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    mixed = _UTF8_MULTIBYTE.search(body) is not None
+    mixed = _looks_mixed(body)
     for codec in _declared(body, content_type):
         if mixed and codec in _SINGLE_BYTE_WESTERN | {"utf-8"}:
             break  # a Western label on a body with UTF-8 runs: repair below instead

@@ -7,11 +7,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 
 from config.sources import Source
+from pipelines.source_health import RunFacts
 from pipelines.storage.repository import upsert_row
-from pipelines.storage.schema import crawl_runs, sources
+from pipelines.storage.schema import articles, crawl_runs, sources
 
 
 def save_source(engine: Engine, source: Source) -> None:
@@ -63,3 +64,31 @@ def recent_runs(engine: Engine, source_id: str, limit: int = 10) -> list[dict[st
             .limit(limit)
         )
         return [dict(r._mapping) for r in rows]
+
+
+def run_facts(engine: Engine, source_id: str, limit: int = 10) -> list[RunFacts]:
+    """The facts of a source's last crawl runs, newest first, for :func:`pipelines.source_health.assess`."""
+    facts = []
+    with engine.connect() as connection:
+        for run in recent_runs(engine, source_id, limit):
+            stats = run["stats"] or {}
+            empty = connection.execute(
+                select(func.count())
+                .select_from(articles)
+                .where(articles.c.crawl_run_id == run["id"], articles.c.text == "")
+            ).scalar()
+            total = connection.execute(
+                select(func.count()).select_from(articles).where(articles.c.crawl_run_id == run["id"])
+            ).scalar()
+            facts.append(
+                RunFacts(
+                    run_id=run["id"],
+                    status=run["status"],
+                    responses=int(stats.get("downloader/response_count", 0)),
+                    blocked=int(stats.get("downloader/response_status_count/403", 0))
+                    + int(stats.get("downloader/response_status_count/429", 0)),
+                    articles=int(total or 0),
+                    empty_articles=int(empty or 0),
+                )
+            )
+    return facts

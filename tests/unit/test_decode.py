@@ -97,3 +97,20 @@ def test_arbitrary_bytes_decode_or_raise_undecodable(body: bytes) -> None:
     except UndecodableContent:
         return
     assert isinstance(text, str)
+
+
+def test_latin1_label_means_windows_1252() -> None:
+    body = "<p>“Quoted” – dashed</p>".encode("cp1252")
+    assert "“Quoted” – dashed" in decode_html(body, "text/html; charset=ISO-8859-1")
+
+
+def test_mixed_body_labelled_latin1_is_repaired() -> None:
+    body = '<meta charset="iso-8859-1"><p>Crème brûlée — '.encode() + "“legacy”</p>".encode("cp1252")
+    text = decode_html(body)
+    assert "Crème brûlée — “legacy”" in text
+
+
+def test_cp1252_page_with_a_chance_utf8_sequence_stays_cp1252() -> None:
+    # "É’" (0xC9 0x92) happens to be valid UTF-8; the rest of the page is plainly Windows-1252.
+    text = "PÉREZ’S café – “naïve” façade, déjà vu, résumé, crème brûlée."
+    assert text in decode_html(f"<p>{text}</p>".encode("cp1252"))

@@ -1,8 +1,9 @@
 """Count co-occurring template signatures: auto-blog residue, leftover boilerplate.
 
-One signature alone (a stray "Advertisement" line) is weak; several together
-(``[ad_1]`` + ``[ad_2]`` + "Source link" + the title printed twice) are the
-fingerprint of an auto-blogging plugin.  The finding's weight is the number of
+One weak signature alone (a stray "[…]", a title printed twice) proves little;
+several together (``[ad_1]`` + ``[ad_2]`` + "Source link" + the title printed
+twice) are the fingerprint of an auto-blogging plugin, and a few ``strong``
+ones ("Source link" as a line of its own, ``[ad_1]``) are enough alone.  The finding's weight is the number of
 distinct signatures, so the rule's score grows with them.  Signatures that
 extraction already removed are looked for in the stripped blocks of the
 configured categories too; they count, but have no offsets in the text, so they
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pipelines.flagging.findings import Finding, evidence_at
 from pipelines.flagging.matchers import chunks
 from pipelines.flagging.normalize import folded
-from pipelines.flagging.params import Params
+from pipelines.flagging.params import ParamError, Params
 from pipelines.models import Evidence, FlagInput
 
 _SPACES = re.compile(r"\s+")
@@ -55,6 +56,7 @@ class SignatureDetector:
     stripped_categories: frozenset[str]
     title_repeat: bool
     min_distinct: int
+    strong: frozenset[str]  # any one of these suffices on its own
     max_line_chars: int
     short_line_chars: int
 
@@ -117,7 +119,7 @@ class SignatureDetector:
                 if label not in labels and self._search(label, block_text):
                     stripped_only.add(label)
         labels |= stripped_only
-        if len(labels) < self.min_distinct:
+        if len(labels) < self.min_distinct and not labels & self.strong:
             return []
         detail = "signatures: " + ", ".join(sorted(labels - stripped_only))
         if stripped_only:
@@ -127,15 +129,20 @@ class SignatureDetector:
 
 
 def make(params: Params, name: str = "signatures") -> SignatureDetector:
-    params.only(["patterns", "stripped_categories", "title_repeat", "min_distinct", "max_line_chars",
+    params.only(["patterns", "stripped_categories", "title_repeat", "min_distinct", "strong", "max_line_chars",
                  "short_line_chars"])
     patterns = params.patterns("patterns", re.MULTILINE)
+    strong = frozenset(params.strings("strong"))
+    unknown = strong - set(patterns) - {"title_repeated"}
+    if unknown:
+        raise ParamError("strong", f"not pattern labels: {', '.join(sorted(unknown))}")
     return SignatureDetector(
         name=name,
         patterns=patterns,
         stripped_categories=frozenset(params.strings("stripped_categories")),
         title_repeat=params.flag("title_repeat", False),
         min_distinct=params.integer("min_distinct", 1),
+        strong=strong,
         max_line_chars=max(1, params.integer("max_line_chars", 10_000)),
         short_line_chars=max(1, params.integer("short_line_chars", 300)),
     )
