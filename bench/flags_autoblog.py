@@ -147,7 +147,7 @@ def _autoblog(rng: random.Random, title: str, body: str) -> tuple[str, tuple[Str
     else:
         tail = [("gen", f"This article was automatically generated from a syndicated feed by {site}."),
                 ("source", _vary(rng, "Source link"))]
-    lines = head + [("body", body)] + tail
+    lines = [*head, ("body", body), *tail]
     stripped: list[StrippedBlock] = []
     kept: list[str] = []
     for sig, line in lines:

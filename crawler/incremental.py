@@ -106,7 +106,7 @@ class ConditionalRequestMiddleware:
         if stash is not None:
             # A redirect copies headers and meta; our validators belong to the old URL.
             for name in stash["added"]:
-                del request.headers[name]
+                request.headers.pop(name, None)
             del request.meta[_STASH]
         if not self._applies(request):
             return

@@ -115,9 +115,14 @@ class HostRateLimitMiddleware:
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         """Signal handler: remember the Crawl-delay robots.txt asks of our user agent."""
-        agent = request.headers.get(b"User-Agent") or b"*"
-        if self._crawler is not None:
-            agent = self._crawler.settings.get("ROBOTSTXT_USER_AGENT") or agent
+        # The same agent RobotsTxtMiddleware matches rules against.
+        settings = self._crawler.settings if self._crawler is not None else {}
+        agent = (
+            settings.get("ROBOTSTXT_USER_AGENT")
+            or request.headers.get(b"User-Agent")
+            or settings.get("USER_AGENT")
+            or "*"
+        )
         delay = robotparser.crawl_delay(agent)
         host = urlparse_cached(request).hostname
         if delay and host:

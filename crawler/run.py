@@ -88,11 +88,11 @@ def run_crawls(
     for source in sources:
         run_id = crawl_runs.start_run(engine, source)
         per_source = scrapy_settings(settings, redis_client_url=runtime.redis_client_url, source=source, extra=extra)
-        crawler = process.create_crawler(spider_class(source.kind))
-        crawler.settings.frozen = False
-        crawler.settings.setdict(
-            {k: v for k, v in per_source.items() if k.startswith(("DEPTH_", "CONCURRENT_REQUESTS_PER"))}
-        )
+        # Per-source settings ride on a subclass's custom_settings, Scrapy's supported per-spider override.
+        overrides = {k: v for k, v in per_source.items() if k.startswith(("DEPTH_", "CONCURRENT_REQUESTS_PER"))}
+        base = spider_class(source.kind)
+        spider_cls = type(f"{base.__name__}_{source.id.replace('-', '_')}", (base,), {"custom_settings": overrides})
+        crawler = process.create_crawler(spider_cls)
         process.crawl(crawler, source=source, crawl_run_id=run_id)
         started.append((source, run_id, crawler))
     if lease is not None:

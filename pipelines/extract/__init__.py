@@ -28,7 +28,7 @@ from pipelines.extract.chrome import strip_chrome
 from pipelines.extract.metadata import Metadata, read_metadata
 from pipelines.extract.pagekind import empty_reason
 from pipelines.extract.scoring import best_candidate, score_candidates, tally
-from pipelines.extract.tree import drop_junk, parse
+from pipelines.extract.tree import bound, drop_junk, parse
 from pipelines.models import ExtractedArticle, StrippedBlock
 from pipelines.strip import strip_residue
 
@@ -42,7 +42,7 @@ def _body_keep(root: etree._Element) -> frozenset[etree._Element]:
 
 def extract_raw(html: str | bytes, url: str | None = None) -> ExtractedArticle:
     """The page's main text and metadata, before text-level residue stripping."""
-    text_in = decode_html(html) if isinstance(html, bytes) else html
+    text_in = bound(decode_html(html) if isinstance(html, bytes) else html)
     article = _extract(text_in, url, strict=True)
     if article is not None and article.empty_reason == "no_main_content":
         # Nothing left: the body may sit in a hidden wrapper a script reveals, or in a

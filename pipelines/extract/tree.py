@@ -15,10 +15,13 @@ from pipelines.extract.selectors import JUNK_TAGS
 
 _local = threading.local()  # lxml parsers must not be shared between threads
 _DOOMED = "newsdesk-doomed"  # a tag name no page uses
-_NON_TEXT = re.compile(r"<(script|style|svg|noscript)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+# Unrolled loops rather than lazy ".*?": linear, and about ten times faster on big inline scripts.
+_NON_TEXT = re.compile(
+    r"<(script|style|svg|noscript)\b[^<]*(?:<(?!/\1)[^<]*)*</\1\s*>|<!--[^-]*(?:-(?!->)[^-]*)*-->", re.IGNORECASE
+)
 # Text-heavy markup is walked at roughly 1 MB/s; article pages rarely carry more than
 # a few hundred KB once scripts are gone.
-MAX_MARKUP_CHARS = 600_000
+MAX_MARKUP_CHARS = 400_000
 
 
 def _parser() -> etree.HTMLParser:
@@ -39,13 +42,13 @@ def bound(html: str) -> str:
     """
     if len(html) <= MAX_MARKUP_CHARS:
         return html
-    html = _NON_TEXT.sub(" ", html)
+    html = _NON_TEXT.sub("", html)  # as the parser would drop them: "Ev<!-- -->en" is "Even"
     return html[:MAX_MARKUP_CHARS]
 
 
 def parse(html: str) -> etree._Element | None:
-    """The document root, or None when nothing parseable is there."""
-    data = bound(html).encode("utf-8", "replace")
+    """The document root, or None when nothing parseable is there (call :func:`bound` first)."""
+    data = html.encode("utf-8", "replace")
     if not data.strip():
         return None
     try:

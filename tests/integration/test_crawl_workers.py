@@ -40,7 +40,7 @@ def test_two_crawl_workers_crawl_a_source_once(tmp_path: Path, own_redis: Privat
             worker.start()
         try:
             # The same source is due twice at once (say, two schedulers or a manual run beside a scheduled one).
-            for n in range(2):
+            for _ in range(2):
                 runtime.app.send_task(CRAWL_SOURCE_TASK, kwargs={"source_id": "planet"}, queue=CRAWL_QUEUE)
             client = redis.Redis.from_url(own_redis.url)
             wait_until(lambda: client.llen(PROCESS_QUEUE) >= 5, 120, message="the crawl to queue 5 pages")

@@ -49,8 +49,13 @@ def make(store: MemoryStore) -> tuple[ConditionalRequestMiddleware, Crawler]:
     return ConditionalRequestMiddleware(store, OutageBreaker("unconditional"), crawler=crawler), crawler
 
 
-def fetch(middleware: ConditionalRequestMiddleware, request: Request, status: int, body: bytes = BODY,
-          headers: dict[str, str] | None = None) -> Response:
+def fetch(
+    middleware: ConditionalRequestMiddleware,
+    request: Request,
+    status: int,
+    body: bytes = BODY,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """One request/response round through the middleware, like the downloader would do it."""
 
     async def round_trip() -> Response:

@@ -66,10 +66,20 @@ def test_interval_comes_from_setting_spider_and_robots() -> None:
     assert spider_override.interval_for("b.example") == 0.2
 
 
+def test_crawl_delay_for_our_user_agent_wins_over_the_wildcard() -> None:
+    crawler = get_crawler(Spider, {"USER_AGENT": "newsdesk/0.1 (+https://newsdesk.example)"})
+    crawler.spider = crawler._create_spider("probe")
+    middleware = HostRateLimitMiddleware(LocalSlots(), min_interval=0.5, crawler=crawler)
+    robots = b"User-agent: newsdesk\nCrawl-delay: 4\n\nUser-agent: *\nCrawl-delay: 1\n"
+    middleware.robots_parsed(ProtegoRobotParser(robots, None), Request("https://a.example/"))
+    assert middleware.interval_for("a.example") == 4.0
+
+
 def test_crawl_delay_is_capped() -> None:
     middleware = HostRateLimitMiddleware(LocalSlots(), crawl_delay_max=30.0, crawler=make_crawler())
-    middleware.robots_parsed(ProtegoRobotParser(b"User-agent: *\nCrawl-delay: 3600\n", None),
-                             Request("https://a.example/"))
+    middleware.robots_parsed(
+        ProtegoRobotParser(b"User-agent: *\nCrawl-delay: 3600\n", None), Request("https://a.example/")
+    )
     assert middleware.interval_for("a.example") == 30.0
 
 

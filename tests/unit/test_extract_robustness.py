@@ -109,7 +109,7 @@ def test_hostile_metadata_does_not_crash() -> None:
     deep = "[" * 100_000 + "]" * 100_000
     html = (
         f"<html><head><script type='application/ld+json'>{deep}</script>"
-        "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"author\": {\"name\": {\"x\": 1}}}</script>"
+        '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "author": {"name": {"x": 1}}}</script>'
         "<script type='application/ld+json'>{not json</script>"
         "<link rel='canonical' href='http://[::1/broken'><meta name='author' content='https://example.com/me'>"
         f"</head><body><article>{PARAGRAPH * 3}</article></body></html>"

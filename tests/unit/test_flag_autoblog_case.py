@@ -18,8 +18,15 @@ CASE = json.loads((Path(__file__).parents[1] / "fixtures" / "flags" / "autoblog_
 
 def _item() -> FlagInput:
     stripped = tuple(StrippedBlock(b["category"], b["text"]) for b in CASE["stripped"])
-    return FlagInput("isil-1", CASE["title"], CASE["text"], url="https://blog.example/isil",
-                     source_id="autoblog", source_language="en", stripped=stripped)
+    return FlagInput(
+        "isil-1",
+        CASE["title"],
+        CASE["text"],
+        url="https://blog.example/isil",
+        source_id="autoblog",
+        source_language="en",
+        stripped=stripped,
+    )
 
 
 def test_news_about_isil_on_an_autoblog_is_flagged_for_provenance_not_held() -> None:

@@ -57,9 +57,20 @@ def test_a_long_wildcard_regex_is_bounded(tmp_path: Path) -> None:
     # "a.{0,1000}y" passes the load check (".*" would not); on a 200k-char line
     # with no "y" each start costs at most the bound, pieces cap the rest.
     doc = {
-        "version": "q", "max_line_chars": 10000, "codes": {"hate": "h"},
-        "rules": [{"id": "q", "code": "hate", "description": "q", "kind": "regex",
-                   "patterns": [r"a.{0,1000}y"], "severity": "low", "action": "tag"}],
+        "version": "q",
+        "max_line_chars": 10000,
+        "codes": {"hate": "h"},
+        "rules": [
+            {
+                "id": "q",
+                "code": "hate",
+                "description": "q",
+                "kind": "regex",
+                "patterns": [r"a.{0,1000}y"],
+                "severity": "low",
+                "action": "tag",
+            }
+        ],
     }
     path = tmp_path / "rules.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")

@@ -146,3 +146,14 @@ def test_title_body_mismatch(rules: RuleSet) -> None:
     flag = _flag(outcome, "title_body_mismatch")
     assert flag.evidence[0].field == "title"
     assert "title_body_mismatch" not in _codes(_run(rules))
+
+
+def test_one_strong_autoblog_signature_suffices_but_one_weak_does_not(rules: RuleSet) -> None:
+    strong = _run(rules, CLEAN + "\nSource link")
+    assert _flag(strong, "autoblog_signature").evidence[0].excerpt == "Source link"
+    weak = _run(rules, CLEAN.rstrip() + " […]")
+    assert "autoblog_signature" not in _codes(weak)
+    both = _run(rules, CLEAN_TITLE + "\n" + CLEAN_TITLE + "\n" + CLEAN.rstrip() + " […]", title=CLEAN_TITLE)
+    flag = _flag(both, "autoblog_signature")
+    assert "feed_ellipsis" in flag.detail and "title_repeated" in flag.detail
+    assert flag.score == pytest.approx(0.7)  # two co-occurring signatures x 0.35

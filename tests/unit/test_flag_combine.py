@@ -22,8 +22,17 @@ def _rules(tmp_path: Path, *rules: dict[str, Any], threshold: float = 1.0) -> Pa
 
 
 def _terms(rid: str, terms: list[str], action: str, score: float, **extra: Any) -> dict[str, Any]:
-    return {"id": rid, "code": "hate", "description": rid, "kind": "terms", "terms": terms,
-            "severity": "medium", "action": action, "score": score, **extra}
+    return {
+        "id": rid,
+        "code": "hate",
+        "description": rid,
+        "kind": "terms",
+        "terms": terms,
+        "severity": "medium",
+        "action": action,
+        "score": score,
+        **extra,
+    }
 
 
 def _flag(action: str, score: float, shadow: bool = False) -> Flag:
@@ -43,8 +52,9 @@ def test_scores_reaching_the_threshold_make_at_least_a_flag() -> None:
 
 
 def test_shadow_flags_are_recorded_but_do_not_act(tmp_path: Path) -> None:
-    rules = load_rules(_rules(tmp_path, _terms("live", ["alpha"], "tag", 0.1),
-                              _terms("trial", ["beta"], "drop", 5.0, shadow=True)))
+    rules = load_rules(
+        _rules(tmp_path, _terms("live", ["alpha"], "tag", 0.1), _terms("trial", ["beta"], "drop", 5.0, shadow=True))
+    )
     outcome = evaluate(rules, FlagInput("x", "", "alpha and beta"))
     trial = next(f for f in outcome.flags if f.rule_id == "trial")
     assert trial.shadow and trial.action == "drop" and trial.evidence[0].excerpt == "beta"
@@ -52,10 +62,16 @@ def test_shadow_flags_are_recorded_but_do_not_act(tmp_path: Path) -> None:
 
 
 def test_per_source_overrides_change_action_score_or_disable(tmp_path: Path) -> None:
-    rule = _terms("r", ["alpha"], "hold", 1.0, overrides={
-        "satire-site": {"action": "tag", "score": 0.2},
-        "archive": {"disabled": True},
-    })
+    rule = _terms(
+        "r",
+        ["alpha"],
+        "hold",
+        1.0,
+        overrides={
+            "satire-site": {"action": "tag", "score": 0.2},
+            "archive": {"disabled": True},
+        },
+    )
     rules = load_rules(_rules(tmp_path, rule))
     text = "alpha"
     default = evaluate(rules, FlagInput("x", "", text, source_id="wire"))

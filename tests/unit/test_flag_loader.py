@@ -49,9 +49,20 @@ def test_the_bundled_rules_load_with_a_version_and_every_code_described() -> Non
     assert rules.version
     used = {rule.code for rule in rules.rules}
     assert used <= set(rules.codes)
-    for code in ("violent_extremism_promotion", "violent_extremism_mention", "graphic_violence", "hate",
-                 "profanity", "autoblog_signature", "leftover_boilerplate", "near_duplicate_of_other_source",
-                 "too_short", "extraction_failed", "language_mismatch", "title_body_mismatch"):
+    for code in (
+        "violent_extremism_promotion",
+        "violent_extremism_mention",
+        "graphic_violence",
+        "hate",
+        "profanity",
+        "autoblog_signature",
+        "leftover_boilerplate",
+        "near_duplicate_of_other_source",
+        "too_short",
+        "extraction_failed",
+        "language_mismatch",
+        "title_body_mismatch",
+    ):
         assert code in used and rules.codes[code].strip()
 
 
@@ -78,10 +89,16 @@ def test_a_valid_minimal_file_loads(tmp_path: Path) -> None:
         ({"kind": "terms", "patterns": None, "wordlist": "no_such_list"}, "rules[r1].wordlist", "no word list"),
         ({"kind": "terms", "patterns": None}, "rules[r1].terms", "exactly one"),
         ({"kind": "detector", "patterns": None, "detector": "nope"}, "rules[r1].detector", "unknown detector"),
-        ({"kind": "detector", "patterns": None, "detector": "too_short", "params": {"min_words": "ten"}},
-         "rules[r1].params.min_words", "integer"),
-        ({"kind": "detector", "patterns": None, "detector": "signatures", "params": {"patterns": {"x": "(a*)*"}}},
-         "rules[r1].params.patterns.x", "catastrophic"),
+        (
+            {"kind": "detector", "patterns": None, "detector": "too_short", "params": {"min_words": "ten"}},
+            "rules[r1].params.min_words",
+            "integer",
+        ),
+        (
+            {"kind": "detector", "patterns": None, "detector": "signatures", "params": {"patterns": {"x": "(a*)*"}}},
+            "rules[r1].params.patterns.x",
+            "catastrophic",
+        ),
         ({"unless": {"pattern": "(a+)+", "window": 10}}, "rules[r1].unless.pattern", "catastrophic"),
     ],
 )

@@ -12,7 +12,7 @@ from config.errors import ConfigError
 from pipelines.flagging import evaluate, load_rules
 from pipelines.models import FlagInput
 
-PLUGIN = '''
+PLUGIN = """
 from dataclasses import dataclass
 from pipelines.flagging import Finding, Params
 from pipelines.models import Evidence, FlagInput
@@ -33,15 +33,26 @@ class ShoutDetector:
 def make(params: Params) -> ShoutDetector:
     params.only(["min_len"])
     return ShoutDetector(params.integer("min_len", 4))
-'''
+"""
 
 
 def _rules_with(tmp_path: Path, params: dict[str, object]) -> Path:
     doc = {
-        "version": "p1", "codes": {"shouting": "All-caps words."},
-        "rules": [{"id": "shout", "code": "shouting", "description": "caps", "kind": "classifier",
-                   "detector": "flags_user_plugin:make", "params": params,
-                   "severity": "low", "action": "tag", "score": 0.25}],
+        "version": "p1",
+        "codes": {"shouting": "All-caps words."},
+        "rules": [
+            {
+                "id": "shout",
+                "code": "shouting",
+                "description": "caps",
+                "kind": "classifier",
+                "detector": "flags_user_plugin:make",
+                "params": params,
+                "severity": "low",
+                "action": "tag",
+                "score": 0.25,
+            }
+        ],
     }
     path = tmp_path / "rules.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")

@@ -1,0 +1,95 @@
+"""A page that kills its worker process every time is dead-lettered after N deliveries; the rest flows on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pipelines.models import Page
+from tests.chaos.poison_worker import POISON_MARK
+from tests.support.chaos import (
+    ChaosRig,
+    FaultResult,
+    Stopwatch,
+    chaos_pages,
+    expected_ids,
+    in_flight,
+    record_result,
+    reruns,
+)
+from tests.support.pages import article_html, story
+from tests.support.processes import run_cli, wait_until
+from tests.support.redis_server import PrivateRedis
+
+pytestmark = pytest.mark.chaos
+
+MAX_ATTEMPTS = 3
+HEALTHY = 30
+
+
+def poison_page() -> Page:
+    title, paragraphs = story(4242)
+    url = f"http://chaos.test{POISON_MARK}4242"
+    fetched = datetime(2026, 11, 1, tzinfo=UTC)
+    return Page(url, url, 200, article_html(title, paragraphs).encode(), "chaos", fetched, "text/html")
+
+
+def test_poison_page_is_dead_lettered_and_retryable(tmp_path: Path, own_redis: PrivateRedis) -> None:
+    rig = ChaosRig(tmp_path, own_redis.url, NEWSDESK_WORKER_MAX_ATTEMPTS=str(MAX_ATTEMPTS))
+    try:
+        poison, healthy = poison_page(), chaos_pages(HEALTHY)
+        rig.enqueue([poison, *healthy])
+        worker = rig.start_worker(module="tests.chaos.poison_worker")
+        clock = Stopwatch()
+        wait_until(
+            lambda: rig.rows.audit(expected_ids(healthy)).dead_letters == 1
+            and rig.rows.stored() == HEALTHY
+            and in_flight(rig.redis) == 0,
+            120,
+            interval=0.5,
+            message="poison dead-lettered and the queue drained",
+        )
+        recover = clock.elapsed()
+        assert worker.process is not None and worker.process.poll() is None, "the worker survives its children"
+        log = rig.log()
+        assert log.count("WorkerLostError") >= MAX_ATTEMPTS, "each delivery killed a pool child"
+        assert f"after {MAX_ATTEMPTS + 1} deliveries" in log
+
+        listed = run_cli(["dead-letters"], rig.env)
+        assert listed.returncode == 0, listed.stderr
+        assert poison.url in listed.stdout and f"{MAX_ATTEMPTS + 1} tries" in listed.stdout
+
+        # The worker is still healthy: a page sent now is processed.
+        later = chaos_pages(1, start=HEALTHY)
+        rig.enqueue(later)
+        wait_until(lambda: rig.rows.stored() == HEALTHY + 1, 60, message="a later page processed")
+        assert worker.terminate() == 0
+
+        # Once the defect is fixed (here: a worker without the fault), an operator requeues the page.
+        retried = run_cli(["dead-letters", "--retry"], rig.env)
+        assert retried.returncode == 0, retried.stderr
+        assert "requeued" in retried.stdout
+        rig.start_worker()
+        everything = [poison, *healthy, *later]
+        wait_until(lambda: rig.rows.audit(expected_ids(everything)).lost == 0, 60, message="the retried page stored")
+        assert "no dead letters" in run_cli(["dead-letters"], rig.env).stdout
+        audit = rig.rows.audit(expected_ids(everything))
+        record_result(
+            "poison_page",
+            FaultResult(
+                fault=f"a page that kills its pool child on every delivery (max_attempts {MAX_ATTEMPTS})",
+                items=len(everything),
+                lost=audit.lost,
+                duplicated=audit.duplicated,
+                reruns=reruns(rig.log()),
+                recover_seconds=recover,
+                limit_seconds=120,
+                drain_seconds=clock.elapsed(),
+                note=f"dead-lettered after {MAX_ATTEMPTS + 1} deliveries; stored after `dead-letters --retry`",
+            ),
+        )
+        assert audit.duplicated == 0
+    finally:
+        rig.close()
