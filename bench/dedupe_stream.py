@@ -28,7 +28,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bench.dedupe_templates import ADJUNCTS, FORMS, GENERIC_NOUNS, LINKS, PREDICATES, REPORTS, ROLES, SUBJECTS, SUBJECTS2
+from bench.dedupe_templates import (
+    ADJUNCTS,
+    FORMS,
+    GENERIC_NOUNS,
+    LINKS,
+    PREDICATES,
+    REPORTS,
+    ROLES,
+    SUBJECTS,
+    SUBJECTS2,
+)
 from bench.dedupe_words import (
     ARTICLES,
     BOILERPLATE,

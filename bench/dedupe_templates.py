@@ -9,6 +9,11 @@ and {~word} any member of word's synonym group.  Parts are short so that
 distinct stories share few exact phrases.
 """
 
+
+def _w(text: str) -> list[str]:
+    return text.split()
+
+
 FORMS = [
     "{SUBJ} {REPORT} that {SUBJ2} {PRED} {ADJ}.",
     "{SUBJ2} {PRED} {ADJ}, {SUBJ} {REPORT}.",
@@ -88,13 +93,13 @@ ADJUNCTS = [
 
 LINKS = ["but", "and", "while", "although", "as", "yet"]
 
-GENERIC_NOUNS = """
+GENERIC_NOUNS = _w("""
 dispute programme deadline proposal contract inquiry review budget statement shortfall backlog
 schedule strategy consultation audit deal timetable framework initiative protest petition warning
 overhaul pilot bid shortage surplus target estimate complaint guideline
-""".split()
+""")
 
-ROLES = """
+ROLES = _w("""
 spokesperson director chairman chairwoman president secretary analyst economist professor adviser
 commissioner inspector manager coordinator researcher representative deputy treasurer
-""".split()
+""")

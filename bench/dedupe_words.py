@@ -1,22 +1,27 @@
 """Word lists for the synthetic news generator of bench/dedupe_stream.py (data only)."""
 
-FIRST_NAMES = """
+
+def _w(text: str) -> list[str]:
+    return text.split()
+
+
+FIRST_NAMES = _w("""
 Anna Maria Elena Sofia Laura Clara Julia Nina Eva Lea Hannah Emma Olivia Amelia Grace Chloe Zoe Mia Ava Ruth
 Priya Aisha Fatima Mei Yuki Sara Ingrid Astrid Marta Lucia Ines Carmen Rosa Irene Helen Diana Paula Vera Alice
 James John Robert Michael David William Richard Thomas Daniel Paul Mark George Peter Henry Samuel Oscar Victor
 Luca Marco Pablo Diego Jonas Lars Erik Omar Ahmed Rahul Kenji Hiroshi Chen Wei Ivan Pavel Tomas Andre Felix Hugo
-""".split()
+""")
 
-LAST_NAMES = """
+LAST_NAMES = _w("""
 Smith Johnson Brown Taylor Wilson Davies Evans Thomas Roberts Walker Wright Hughes Edwards Green Hall Wood Clarke
 Jackson Turner Hill Moore Cooper Ward Morris King Baker Harris Lewis Young Allen Scott Mitchell Carter Phillips
 Garcia Martinez Lopez Gonzalez Rodriguez Fernandez Romero Navarro Moreno Alvarez Rossi Russo Ferrari Esposito
 Bianchi Romano Colombo Ricci Marino Greco Muller Schmidt Schneider Fischer Weber Meyer Wagner Becker Hoffmann
 Schulz Dubois Moreau Laurent Lefebvre Bernard Petit Durand Leroy Nakamura Tanaka Suzuki Sato Kim Park Lee Nguyen
 Khan Patel Singh Sharma Ali Hassan Novak Kowalski Nowak Horvat Jensen Hansen Nielsen Larsen Berg Lindqvist Okafor
-""".split()
+""")
 
-PLACES = """
+PLACES = _w("""
 Lisbon Porto Madrid Seville Valencia Barcelona Lyon Marseille Toulouse Bordeaux Hamburg Munich Cologne Leipzig
 Dresden Vienna Graz Zurich Geneva Basel Milan Turin Naples Florence Bologna Genoa Rotterdam Utrecht Antwerp Ghent
 Copenhagen Aarhus Oslo Bergen Stockholm Gothenburg Helsinki Tampere Tallinn Riga Vilnius Warsaw Krakow Gdansk
@@ -24,85 +29,85 @@ Prague Brno Bratislava Budapest Zagreb Ljubljana Athens Thessaloniki Sofia Bucha
 Cardiff Bristol Leeds Manchester Liverpool Nairobi Lagos Accra Dakar Cairo Tunis Casablanca Toronto Montreal
 Calgary Denver Austin Seattle Portland Boston Chicago Houston Phoenix Osaka Kyoto Busan Manila Jakarta Hanoi
 Mumbai Chennai Karachi Dhaka Lima Bogota Quito Santiago Montevideo Brisbane Perth Adelaide Auckland Wellington
-""".split()
+""")
 
-ORG_HEADS = """
+ORG_HEADS = _w("""
 National Federal Regional Central United Northern Southern Eastern Western Metropolitan Coastal Royal Public
 Independent Global Continental Municipal Provincial Allied Modern Civic
-""".split()
+""")
 
-ORG_TAILS = """
+ORG_TAILS = _w("""
 Bank Authority Council Agency Institute Foundation Union Commission Corporation Group Alliance Association
 Ministry Board Office Court Hospital University Airline Railway Utility Federation Party League Tribunal
-""".split()
+""")
 
 # Per topic: nouns, verbs (past tense), adjectives. Distinct stories on one topic share these.
 TOPICS: dict[str, tuple[list[str], list[str], list[str]]] = {
     "politics": (
-        "election vote parliament minister coalition reform bill law budget campaign opposition senator "
+        _w("election vote parliament minister coalition reform bill law budget campaign opposition senator "
         "mayor referendum cabinet policy debate ballot majority amendment constitution mandate scandal "
-        "inquiry resignation candidate governor spokesperson legislation treaty".split(),
-        "approved rejected proposed debated vetoed announced postponed passed blocked endorsed criticised "
-        "defended signed amended".split(),
-        "controversial bipartisan narrow sweeping fragile provisional divisive landmark contested".split(),
+        "inquiry resignation candidate governor spokesperson legislation treaty"),
+        _w("approved rejected proposed debated vetoed announced postponed passed blocked endorsed criticised "
+        "defended signed amended"),
+        _w("controversial bipartisan narrow sweeping fragile provisional divisive landmark contested"),
     ),
     "economy": (
-        "inflation interest rate market investor share profit revenue debt loan tariff export import "
+        _w("inflation interest rate market investor share profit revenue debt loan tariff export import "
         "growth recession unemployment wage pension currency deficit surplus forecast factory merger "
-        "acquisition dividend bond index shipment supply".split(),
-        "rose fell surged slumped climbed dropped stabilised rebounded doubled halved recovered stalled".split(),
-        "quarterly annual sluggish robust volatile modest steep unexpected record".split(),
+        "acquisition dividend bond index shipment supply"),
+        _w("rose fell surged slumped climbed dropped stabilised rebounded doubled halved recovered stalled"),
+        _w("quarterly annual sluggish robust volatile modest steep unexpected record"),
     ),
     "sports": (
-        "match tournament championship league season coach striker goalkeeper goal final semifinal "
+        _w("match tournament championship league season coach striker goalkeeper goal final semifinal "
         "transfer stadium fans title medal record injury referee penalty squad captain victory defeat "
-        "draw fixture playoff relay sprint marathon".split(),
-        "won lost beat drew scored defended qualified retired signed clinched equalised celebrated".split(),
-        "dramatic decisive stunning narrow historic thrilling dominant disappointing late".split(),
+        "draw fixture playoff relay sprint marathon"),
+        _w("won lost beat drew scored defended qualified retired signed clinched equalised celebrated"),
+        _w("dramatic decisive stunning narrow historic thrilling dominant disappointing late"),
     ),
     "technology": (
-        "software chip smartphone network startup platform data privacy breach algorithm robot satellite "
+        _w("software chip smartphone network startup platform data privacy breach algorithm robot satellite "
         "battery device update server cloud encryption app users outage patent launch prototype "
-        "semiconductor sensor browser infrastructure".split(),
-        "launched unveiled released hacked patched acquired developed tested deployed upgraded banned".split(),
-        "innovative experimental secure vulnerable proprietary autonomous wireless digital faster".split(),
+        "semiconductor sensor browser infrastructure"),
+        _w("launched unveiled released hacked patched acquired developed tested deployed upgraded banned"),
+        _w("innovative experimental secure vulnerable proprietary autonomous wireless digital faster"),
     ),
     "health": (
-        "hospital patient vaccine virus outbreak doctor nurse treatment trial drug clinic disease "
+        _w("hospital patient vaccine virus outbreak doctor nurse treatment trial drug clinic disease "
         "infection symptoms surgery diagnosis therapy epidemic screening prescription ward ambulance "
-        "research study dose immunity shortage waiting".split(),
-        "treated diagnosed vaccinated recovered admitted discharged confirmed warned recommended tested".split(),
-        "chronic contagious severe mild experimental preventive critical rare effective".split(),
+        "research study dose immunity shortage waiting"),
+        _w("treated diagnosed vaccinated recovered admitted discharged confirmed warned recommended tested"),
+        _w("chronic contagious severe mild experimental preventive critical rare effective"),
     ),
     "weather": (
-        "storm flood rain snow heatwave drought wildfire wind temperature forecast warning evacuation "
+        _w("storm flood rain snow heatwave drought wildfire wind temperature forecast warning evacuation "
         "hurricane typhoon landslide power outage river coast damage rescue shelter frost hail "
-        "thunderstorm tide blizzard".split(),
-        "hit struck flooded battered swept destroyed damaged evacuated rescued warned cleared".split(),
-        "heavy torrential extreme severe unprecedented freezing scorching unusual strong".split(),
+        "thunderstorm tide blizzard"),
+        _w("hit struck flooded battered swept destroyed damaged evacuated rescued warned cleared"),
+        _w("heavy torrential extreme severe unprecedented freezing scorching unusual strong"),
     ),
     "crime": (
-        "police suspect arrest court trial judge jury verdict sentence prison robbery fraud theft "
+        _w("police suspect arrest court trial judge jury verdict sentence prison robbery fraud theft "
         "investigation witness prosecutor lawyer evidence charge raid smuggling burglary bail appeal "
-        "detective warrant conviction hearing ransom".split(),
-        "arrested charged convicted acquitted sentenced questioned detained released searched seized".split(),
-        "alleged suspected violent organised fraudulent armed undercover lengthy unprecedented".split(),
+        "detective warrant conviction hearing ransom"),
+        _w("arrested charged convicted acquitted sentenced questioned detained released searched seized"),
+        _w("alleged suspected violent organised fraudulent armed undercover lengthy unprecedented"),
     ),
     "science": (
-        "researchers study telescope planet species fossil genome experiment laboratory climate ocean "
+        _w("researchers study telescope planet species fossil genome experiment laboratory climate ocean "
         "glacier mission probe discovery particle molecule cell protein galaxy asteroid volcano "
-        "expedition sample dataset observation specimen".split(),
-        "discovered observed measured identified mapped sequenced detected analysed confirmed recorded".split(),
-        "ancient remote microscopic distant rare unexpected novel significant detailed".split(),
+        "expedition sample dataset observation specimen"),
+        _w("discovered observed measured identified mapped sequenced detected analysed confirmed recorded"),
+        _w("ancient remote microscopic distant rare unexpected novel significant detailed"),
     ),
 }
 
-DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
-MONTHS = "January February March April May June July August September October November December".split()
+DAYS = _w("Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
+MONTHS = _w("January February March April May June July August September October November December")
 
 # Synonym groups: the spinner and the translation-noise model swap a word for another of its group.
 SYNONYMS: list[list[str]] = [
-    g.split()
+    _w(g)
     for g in """
 said stated noted remarked explained
 told informed
@@ -256,8 +261,8 @@ significant notable considerable
 ]
 
 # Function words the machine-translation noise model substitutes for one another.
-PREPOSITIONS = "in on at for with from by to into onto over under about".split()
-ARTICLES = "the a an".split()
+PREPOSITIONS = _w("in on at for with from by to into onto over under about")
+ARTICLES = _w("the a an")
 
 SITE_NAMES = """
 Daily Courier|Evening Herald|Morning Post|City Gazette|Valley Times|Coastal News|Metro Observer|

@@ -9,7 +9,7 @@ import sys
 
 from config.settings import Settings
 from newsdesk import doctor
-from newsdesk.doctor_probes import run_checks
+from newsdesk.doctor_probes import CHECK_GROUPS, run_checks
 from newsdesk.flower_launcher import FlowerLaunch, credentials_problem, serve_flower
 from workers.app import create_celery_app
 from workers.metrics_server import DEFAULT_PORT, build_registry, make_metrics_server
@@ -35,7 +35,7 @@ def cmd_flower(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
-    results = run_checks(settings, args.flower_url)
+    results = run_checks(settings, args.flower_url, args.only or CHECK_GROUPS)
     if args.json:
         print(json.dumps(doctor.as_json(results), sort_keys=True))
     else:
@@ -73,6 +73,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument("--flower-url", help="Flower to probe (default: from flower.host and flower.port)")
+    check.add_argument(
+        "--only", action="append", choices=CHECK_GROUPS, help="run only this group of checks (repeatable)"
+    )
     check.set_defaults(func=cmd_doctor)
 
     metrics = subparsers.add_parser("metrics", help="Prometheus metrics of workers, queues and the review desk")

@@ -126,7 +126,7 @@ def _sample(words: list[str], segs: _U64, seg_lengths: bytes, params: DedupePara
         (
             _HEADER.pack(tau, n_indexed, len(seg_lengths)),
             seg_lengths,
-            np.minimum(kept_segs, 255).astype(np.uint8).tobytes(),
+            kept_segs.astype(np.uint8).tobytes(),
             kept.astype(">u4").tobytes(),
         )
     )
@@ -142,7 +142,7 @@ def fingerprint(text: str, params: DedupeParams) -> Fingerprint:
     if len(words) < max(params.min_near_tokens, params.shingle_size):
         return Fingerprint(digest, len(words), b"")
     lengths = [len(p) for p in pieces]
-    seg_of_piece = [min(s, 255) for s in _segments(lengths, params)]
+    seg_of_piece = [min(s, 254) for s in _segments(lengths, params)]  # segment count fits one byte
     seg_lengths = [0] * (seg_of_piece[-1] + 1)
     for seg, length in zip(seg_of_piece, lengths, strict=True):
         seg_lengths[seg] += length

@@ -158,10 +158,10 @@ def _language(root: etree._Element, meta: dict[str, str]) -> str | None:
 
 
 def _canonical(root: etree._Element, meta: dict[str, str], url: str | None) -> str | None:
-    href = None
+    href: str | None = None
     for link in root.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip():
-            href = link.get("href", "").strip()
+        if "canonical" in str(link.get("rel") or "").lower().split() and str(link.get("href") or "").strip():
+            href = str(link.get("href")).strip()
             break
     href = href or _first(meta, CANONICAL_META)
     if not href:
