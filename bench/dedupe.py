@@ -1,9 +1,9 @@
 """Near-duplicate benchmark: newsdesk's Redis index against datasketch MinHashLSH on one labelled stream.
 
-    .venv/bin/python -m bench.dedupe                      # ~20k docs: precision, recall, ms/doc, bytes/doc
-    .venv/bin/python -m bench.dedupe --scale 1000000      # latency per 100k window + memory, PNG in bench/out
+    .venv/bin/python bench/dedupe.py                      # ~20k docs: precision, recall, ms/doc, bytes/doc
+    .venv/bin/python bench/dedupe.py --scale 1000000      # latency per 100k window + memory, PNG in bench/out
 
-Every system gets its own private redis-server (flushed between systems) so
+One private redis-server is started and flushed before each system, so
 ``used_memory`` deltas are its own.
 """
 
@@ -15,18 +15,23 @@ import time
 from pathlib import Path
 
 import redis
-
-from bench.dedupe_eval import Judge, Score, table
-from bench.dedupe_peers import DatasketchLSH, Newsdesk, System
-from bench.dedupe_stream import Doc, generate
-from tests.support.redis_server import PrivateRedis
+from dedupe_eval import Judge, Score, table
+from dedupe_peers import DatasketchLSH, Newsdesk, System
+from dedupe_redis import BenchRedis
+from dedupe_stream import Doc, generate
 
 OUT = Path(__file__).parent / "out"
+
+
+def server_cpu(client: redis.Redis) -> float:
+    cpu = client.info("cpu")
+    return float(cpu["used_cpu_user"]) + float(cpu["used_cpu_sys"])
 
 
 def run(system: System, docs: list[Doc], client: redis.Redis) -> Score:
     client.flushall()
     base = int(client.info("memory")["used_memory"])
+    cpu0 = time.process_time() + server_cpu(client)
     judge, score = Judge(), Score(system.name)
     for doc in docs:
         positive = judge.observe(doc.doc_id, doc.story)
@@ -35,11 +40,12 @@ def run(system: System, docs: list[Doc], client: redis.Redis) -> Score:
         score.seconds.append(time.perf_counter() - start)
         judge.score(score, doc.doc_id, doc.variant, positive, named)
     score.docs = len(docs)
+    score.cpu_seconds = time.process_time() + server_cpu(client) - cpu0
     score.redis_bytes = int(client.info("memory")["used_memory"]) - base
     return score
 
 
-def compare(args: argparse.Namespace, server: PrivateRedis, client: redis.Redis) -> None:
+def compare(args: argparse.Namespace, server: BenchRedis, client: redis.Redis) -> None:
     t0 = time.perf_counter()
     docs = list(generate(args.docs, args.seed))
     print(f"stream: {len(docs)} docs, seed {args.seed}, generated in {time.perf_counter() - t0:.1f}s")
@@ -71,14 +77,12 @@ def scale(args: argparse.Namespace, client: redis.Redis) -> None:
     base = int(client.info("memory")["used_memory"])
     system = Newsdesk(client)
     window, windows, memory = args.window, [], []
-    total, spent = 0, 0.0
     print(f"{'docs':>9}{'ms/doc':>9}{'p99 ms':>9}{'redis B/doc':>13}")
     batch: list[float] = []
-    for doc in generate(args.scale, args.seed, short=True):
+    for total, doc in enumerate(generate(args.scale, args.seed, short=True), start=1):
         start = time.perf_counter()
         system.check(doc.doc_id, doc.text)
         batch.append(time.perf_counter() - start)
-        total += 1
         if len(batch) == window or total == args.scale:
             spent = sum(batch)
             used = int(client.info("memory")["used_memory"]) - base
@@ -115,15 +119,13 @@ def main() -> None:
     parser.add_argument("--only-newsdesk", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        server = PrivateRedis(Path(tmp), appendonly=False).start()
-        client = redis.Redis.from_url(server.url)
+        server = BenchRedis(Path(tmp))
         try:
             if args.scale:
-                scale(args, client)
+                scale(args, server.client)
             else:
-                compare(args, server, client)
+                compare(args, server, server.client)
         finally:
-            client.close()
             server.stop()
 
 

@@ -22,6 +22,7 @@ class Score:
     seconds: list[float] = field(default_factory=list)
     redis_bytes: int | None = None
     docs: int = 0
+    cpu_seconds: float = 0.0  # this process plus the redis-server, over the whole run
 
     @property
     def precision(self) -> float:
@@ -38,6 +39,10 @@ class Score:
     def percentile_ms(self, q: float) -> float:
         ordered = sorted(self.seconds)
         return 1000.0 * ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+    @property
+    def cpu_ms_per_doc(self) -> float:
+        return 1000.0 * self.cpu_seconds / max(1, self.docs)
 
     @property
     def bytes_per_doc(self) -> float | None:
@@ -77,24 +82,25 @@ class Judge:
 
 def table(scores: list[Score]) -> str:
     """The comparison table: one row per system, then per-variant recall."""
-    head = f"{'system':<26}{'precision':>10}{'recall':>8}{'ms/doc':>8}{'p50':>7}{'p99':>7}{'redis B/doc':>12}"
+    head = (
+        f"{'system':<26}{'precision':>10}{'recall':>8}{'ms/doc':>8}{'p50':>7}{'p99':>8}"
+        f"{'cpu ms/doc':>11}{'redis B/doc':>12}"
+    )
     rows = [head, "-" * len(head)]
     for s in scores:
         mem = "-" if s.bytes_per_doc is None else f"{s.bytes_per_doc:.0f}"
         rows.append(
             f"{s.name:<26}{s.precision:>10.4f}{s.recall:>8.4f}{s.ms_per_doc:>8.3f}"
-            f"{s.percentile_ms(0.5):>7.3f}{s.percentile_ms(0.99):>7.3f}{mem:>12}"
+            f"{s.percentile_ms(0.5):>7.3f}{s.percentile_ms(0.99):>8.3f}{s.cpu_ms_per_doc:>11.3f}{mem:>12}"
         )
     variants = sorted({v for s in scores for v in s.positives_by_variant})
-    rows.append("")
-    rows.append("recall by variant (positives)   " + "  ".join(f"{v}({scores[0].positives_by_variant[v]})" for v in variants))
-    for s in scores:
-        cells = [f"{s.found_by_variant[v] / max(1, s.positives_by_variant[v]):.3f}" for v in variants]
-        rows.append(f"  {s.name:<24}" + "  ".join(f"{c:>{len(v) + 2 + len(str(s.positives_by_variant[v]))}}" for c, v in zip(cells, variants, strict=True)))
-    rows.append("")
-    rows.append("false positives by variant of the named document's reader:")
-    for s in scores:
-        rows.append(f"  {s.name:<24}{dict(s.fp_by_variant)}")
+    rows += ["", "recall by variant (positives):"]
+    rows.append(f"{'variant':<14}{'n':>6}" + "".join(f"{s.name:>28}" for s in scores))
+    for v in variants:
+        cells = "".join(f"{s.found_by_variant[v] / max(1, s.positives_by_variant[v]):>28.4f}" for s in scores)
+        rows.append(f"{v:<14}{scores[0].positives_by_variant[v]:>6}{cells}")
+    rows += ["", "false positives by variant of the document that named a wrong story:"]
+    rows += [f"  {s.name:<26}{dict(sorted(s.fp_by_variant.items()))}" for s in scores]
     return "\n".join(rows)
 
 

@@ -22,13 +22,14 @@ story exists; naming a document of another story is a false positive.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bench.dedupe_templates import (
+from dedupe_templates import (
     ADJUNCTS,
     FORMS,
     GENERIC_NOUNS,
@@ -39,7 +40,7 @@ from bench.dedupe_templates import (
     SUBJECTS,
     SUBJECTS2,
 )
-from bench.dedupe_words import (
+from dedupe_words import (
     ARTICLES,
     BOILERPLATE,
     DAYS,
@@ -64,6 +65,11 @@ for _group in SYNONYMS:
 _SLOT = re.compile(r"\{(~?\w+)\}")
 _PARTS = {"SUBJ": SUBJECTS, "SUBJ2": SUBJECTS2, "REPORT": REPORTS, "PRED": PREDICATES, "PRED2": PREDICATES,
           "ADJ": ADJUNCTS, "ADJ_CAP": [a for a in ADJUNCTS if a], "LINK": LINKS}
+
+
+def _doc_id(label: str) -> str:
+    """Ids shaped like production ones (pipelines.urls.article_id: 32 hex digits), so memory figures match."""
+    return hashlib.sha256(label.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -299,7 +305,7 @@ def generate(n_docs: int = 20_000, seed: int = 7, short: bool = False) -> Iterat
                 paras = copier.mix(a.paragraphs, b.paragraphs)
                 if paras is not None:
                     writer.next_id += 1
-                    push(clock, Doc(f"m{writer.next_id}", writer.next_id, "mix", "\n".join(paras)))
+                    push(clock, Doc(_doc_id(f"m{writer.next_id}"), writer.next_id, "mix", "\n".join(paras)))
                     break
         story = writer.story(like=rng.choice(recent) if roll > 0.85 and recent else None)
         kind = "sibling" if roll > 0.85 and recent else "original"
@@ -310,14 +316,14 @@ def generate(n_docs: int = 20_000, seed: int = 7, short: bool = False) -> Iterat
         variants = [rng.choices(VARIANTS, _VARIANT_WEIGHTS)[0] for _ in range(copies)]
         first_is_copy = copies > 0 and rng.random() < 0.15
         times = sorted(clock + rng.expovariate(1 / 60.0) for _ in range(copies))
-        docs = [_make(copier, story, v, recent, rng) for v in variants]
+        docs = [_make(copier, story, v, recent, rng, f"c{story.sid}-{i}") for i, v in enumerate(variants)]
         if first_is_copy:
             push(clock, docs[0][1])
-            push(times[0], Doc(f"s{story.sid}", story.sid, "wire", "\n".join(story.paragraphs)))
+            push(times[0], Doc(_doc_id(f"s{story.sid}"), story.sid, "wire", "\n".join(story.paragraphs)))
             docs = docs[1:]
             times = times[1:]
         else:
-            push(clock, Doc(f"s{story.sid}", story.sid, kind, "\n".join(story.paragraphs)))
+            push(clock, Doc(_doc_id(f"s{story.sid}"), story.sid, kind, "\n".join(story.paragraphs)))
         for at, (_, doc) in zip(times, docs, strict=False):
             push(at, doc)
         while pending and pending[0][0] <= clock and emitted < n_docs:
@@ -325,10 +331,9 @@ def generate(n_docs: int = 20_000, seed: int = 7, short: bool = False) -> Iterat
             emitted += 1
 
 
-_copy_counter = [0]
-
-
-def _make(copier: Copier, story: _Story, variant: str, recent: list[_Story], rng: random.Random) -> tuple[str, Doc]:
+def _make(
+    copier: Copier, story: _Story, variant: str, recent: list[_Story], rng: random.Random, label: str
+) -> tuple[str, Doc]:
     paras = story.paragraphs
     if variant == "boilerplate":
         out = copier.boilerplate(paras, story.topic)
@@ -347,5 +352,4 @@ def _make(copier: Copier, story: _Story, variant: str, recent: list[_Story], rng
         out = copier.extra(paras, other) if other is not paras else list(paras)
     if variant not in ("exact", "boilerplate") and rng.random() < 0.3:
         out = copier.boilerplate(out, story.topic)
-    _copy_counter[0] += 1
-    return variant, Doc(f"c{_copy_counter[0]}", story.sid, variant, "\n".join(out))
+    return variant, Doc(_doc_id(label), story.sid, variant, "\n".join(out))

@@ -11,8 +11,10 @@ from config.sources import Source
 # including those that redirects and meta refreshes create.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.guard.AddressGuardMiddleware": 50,
-    "crawler.ratelimit.HostRateLimitMiddleware": 560,
-    "crawler.incremental.ConditionalRequestMiddleware": 585,
+    # Below HttpCompressionMiddleware (590) so the content hash is of the decoded body.
+    "crawler.incremental.ConditionalRequestMiddleware": 560,
+    # Last, so a host slot is taken as late as possible before the request leaves.
+    "crawler.ratelimit.HostRateLimitMiddleware": 950,
 }
 ITEM_PIPELINES = {"crawler.handoff.HandoffPipeline": 500}
 # Only the web: no file://, s3://, ftp:// or data: fetches.
@@ -61,6 +63,8 @@ def scrapy_settings(
         "LOG_LEVEL": "DEBUG" if settings.log_level == "DEBUG" else "WARNING",
         "COOKIES_ENABLED": False,
         "DNS_TIMEOUT": 10,
+        # Checks the address the downloader really connects to (closes DNS rebinding after the guard's check).
+        "TWISTED_DNS_RESOLVER": "crawler.resolver.GuardedResolver",
         "NEWSDESK_REDIS_URL": redis_client_url,
         "NEWSDESK_HOST_MIN_INTERVAL": crawl.host_min_interval,
         "NEWSDESK_ALLOW_PRIVATE_HOSTS": crawl.allow_private_hosts,

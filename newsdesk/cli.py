@@ -14,7 +14,7 @@ from config.settings import Settings, load_settings
 from newsdesk import cmd_crawl, cmd_ops, cmd_queue, cmd_tools, demo, review_commands
 from newsdesk.logs import configure_logging
 from pipelines.errors import NewsdeskError
-from pipelines.storage.migrate import upgrade
+from pipelines.storage.migrate import upgrade_with_lock
 
 EPILOG = """\
 environment: NEWSDESK_* variables override the config file (e.g. NEWSDESK_REDIS_URL,
@@ -26,7 +26,7 @@ quick start:  newsdesk demo            crawl a bundled demo site end to end
               newsdesk crawl --all     crawl every enabled source now
 """
 # Commands that need no database (and must not create one).
-NO_DATABASE = frozenset({"extract", "flag", "config", "db", "redis", "review next", "review decide"})
+NO_DATABASE = frozenset({"extract", "flag", "config", "db", "redis", "beat", "review next", "review decide"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 def prepare_database(settings: Settings) -> None:
     """SQLite is migrated on first use; PostgreSQL is migrated by an explicit ``newsdesk db upgrade``."""
     if make_url(settings.sqlalchemy_url).get_backend_name() == "sqlite":
-        upgrade(settings.sqlalchemy_url)
+        upgrade_with_lock(settings.sqlalchemy_url, settings.data_dir / "migrate.lock")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

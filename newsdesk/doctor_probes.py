@@ -70,7 +70,7 @@ def redis_auth_check(url: str) -> CheckResult:
             socket_timeout=TIMEOUT_SECONDS,
         )
         answered, detail = _anonymous_ping(anonymous)
-        return doctor.tcp_auth(answered, detail)
+        return doctor.tcp_auth(answered, detail[:60])
     except (redis.RedisError, OSError) as exc:
         return CheckResult("redis auth", "WARN", f"could not try a connection without the password: {exc}")
 

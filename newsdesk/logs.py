@@ -31,7 +31,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, default=str)
 
 
-NOISY_LOGGERS = ("scrapy", "twisted", "celery", "kombu", "amqp", "alembic", "httpx", "urllib3", "py.warnings", "protego")
+NOISY_LOGGERS = (
+    "scrapy",
+    "twisted",
+    "celery",
+    "kombu",
+    "amqp",
+    "alembic",
+    "httpx",
+    "urllib3",
+    "py.warnings",
+    "protego",
+)
 
 
 class QuietLibraries(logging.Filter):

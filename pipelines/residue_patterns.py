@@ -19,6 +19,16 @@ AD_SHORTCODE = re.compile(
     _I,
 )
 
+# Unrendered CMS shortcodes around a whole line: "[button link=...]Send us yours[/button]".
+# Only media/button codes: page-builder wrappers ([vc_column_text]...) hold real text.
+SHORTCODE_LINE = re.compile(
+    r"^\[(caption|button|gallery|embed|video|audio|playlist|su_button|wp_caption)\b[^\]]*\].*\[/\1\]$", _I
+)
+# Page-builder and WordPress shortcode tags left inline; their inner text stays.
+SHORTCODE_TAG = re.compile(
+    r"\[/?(?:vc_|et_pb_|fusion_|su_|caption|gallery|embed|button|video|audio|playlist)[\w-]*(?:\s[^\]]*)?\]", _I
+)
+
 # Share-bar vocabulary: a line made only of these words is a share bar.
 SOCIAL_NETWORKS: frozenset[str] = frozenset(
     {
@@ -78,6 +88,19 @@ LINE_PATTERNS: tuple[tuple[StripCategory, int, tuple[str, ...], re.Pattern[str]]
         r"^(?:email\b.{0,80}\bor )?follow (?:him|her|them|us|me|@\w+)\b.{0,40}\b(?:on )?"
         r"(?:twitter|facebook|instagram|linkedin|threads|bluesky|x)\b.*$|"
         r"^like this (?:story|article|post)\?.{0,80}$", _I)),
+    # A post-meta line: two or more "Label: value" fields ("Posted by: X - Category: Y - Tags: z").
+    ("text_residue", 250, (":",), re.compile(
+        r"^(?:.{0,80}?\b(?:posted(?: by| on)?|published(?: by| on)?|publicado(?: por| em)?|category|categories|"
+        r"categoria|categoría|tags?|filed under|author|autor|written by)\s*:.*){2,}(?<![.!?])$", _I)),
+    # Script-only widgets that render a notice without JavaScript.
+    ("text_residue", 120, ("javascript",), re.compile(
+        r"^(?:this (?:slideshow|gallery|video|content|feature|page|embed) requires javascript|"
+        r"(?:please )?enable javascript\b.*|javascript (?:is )?(?:disabled|required)\b.*|"
+        r"you need to (?:enable|turn on) javascript\b.*)\W*$", _I)),
+    # Invitations to the comment section.
+    ("comments", 80, (), re.compile(
+        r"^(?:tell us what you think|leave a (?:comment|reply)|join the (?:discussion|conversation)|"
+        r"have your say|what do you think|post a comment|add (?:a|your) comment|comments are closed)\W*$", _I)),
     # Photo credits left by captions: "Jane Doe | Bloomberg | Getty Images", "Photo: AP".
     ("text_residue", 120, (
         "photo", "image", "picture", "video", "credit", "foto", "getty", "shutterstock", "istock", "reuters/",
@@ -119,3 +142,6 @@ TEASER_MAX_CHARS = 160  # lines after a related heading this short are teasers
 TAIL_MAX_SHARE = 0.5  # a related tail may not start before this share of the text
 TAIL_MAX_SENTENCE_SHARE = 0.34  # teaser lines are headlines: few end like sentences
 SENTENCE_END = re.compile(r"[.!?…。]['\"”’»)]*$")
+
+# Where a page title hands over to the site name: "Headline | The Daily Planet".
+TITLE_SEPARATORS: tuple[str, ...] = (" | ", " - ", " – ", " — ", " :: ", " · ")

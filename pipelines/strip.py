@@ -22,25 +22,39 @@ from pipelines.residue_patterns import (
     SHARE_FILLER,
     SHARE_LINE_MAX_CHARS,
     SHARE_TOKEN,
+    SHORTCODE_LINE,
+    SHORTCODE_TAG,
     SOCIAL_NETWORKS,
     TAIL_MAX_SENTENCE_SHARE,
     TAIL_MAX_SHARE,
     TEASER_MAX_CHARS,
+    TITLE_SEPARATORS,
 )
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _NON_WORD = re.compile(r"\W+")
 
 Removal = tuple[StripCategory, str]
+_INLINE_CODES: tuple[tuple[re.Pattern[str], StripCategory], ...] = (
+    (AD_SHORTCODE, "ad_slot"),
+    (SHORTCODE_TAG, "text_residue"),
+)
 
 
 def _shortcodes(lines: list[str], removed: list[Removal]) -> list[str]:
     out = []
     for line in lines:
-        found = AD_SHORTCODE.findall(line)
-        if found:
-            removed.extend(("ad_slot", code) for code in found)
-            line = _SPACES.sub(" ", AD_SHORTCODE.sub(" ", line)).strip()
+        if "[" not in line:
+            out.append(line)
+            continue
+        if SHORTCODE_LINE.match(line):
+            removed.append(("text_residue", line))
+            continue
+        for pattern, category in _INLINE_CODES:
+            found = pattern.findall(line)
+            if found:
+                removed.extend((category, code) for code in found)
+                line = _SPACES.sub(" ", pattern.sub(" ", line)).strip()
         if line:
             out.append(line)
     return out
@@ -118,8 +132,17 @@ def _key(text: str) -> str:
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
+def _title_keys(title: str) -> set[str]:
+    """The title and its part before a site-name separator ("Headline | Site")."""
+    keys = {_key(title)}
+    for separator in TITLE_SEPARATORS:
+        if separator in title:
+            keys.add(_key(title.split(separator)[0]))
+    return {key for key in keys if key}
+
+
 def _repeated_title(title: str, lines: list[str], removed: list[Removal]) -> list[str]:
-    if lines and title and _key(lines[0]) == _key(title):
+    if lines and title and _key(lines[0]) in _title_keys(title):
         removed.append(("text_residue", lines[0]))
         return lines[1:]
     return lines

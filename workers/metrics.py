@@ -30,14 +30,13 @@ STAGES = ("decode", "extract", "strip", "dedupe", "flag")
 STAGE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 TASK_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0)
 _UNSAFE = re.compile(r"[^A-Za-z0-9.-]")
+# Underscores are replaced because prometheus_client splits metric file names on them.
+_HOST = _UNSAFE.sub("-", socket.gethostname())
 
 
 def process_identifier() -> str:
-    """Host and pid: workers in different containers share one metrics volume but may reuse pids.
-
-    Underscores are replaced because prometheus_client splits file names on them.
-    """
-    return f"{_UNSAFE.sub('-', socket.gethostname())}-{os.getpid()}"
+    """Host and pid: workers in different containers share one metrics volume but may reuse pids."""
+    return f"{_HOST}-{os.getpid()}"
 
 
 def enable_multiprocess(directory: Path) -> None:

@@ -21,6 +21,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from pipelines.errors import RedisUnavailable
+from pipelines.source_health import assess
+from pipelines.storage.crawl_runs import run_facts
 from pipelines.storage.schema import crawl_runs, decisions, review_items
 from workers.inspect import queue_depths
 
@@ -31,7 +33,7 @@ PENDING_STATE = "pending"
 
 
 @dataclass(frozen=True)
-class SourceHealth:
+class LastRun:
     source_id: str
     status: str
     pages: int
@@ -76,7 +78,7 @@ def decision_counts(engine: Engine) -> dict[str, int]:
         return {str(decision): int(count) for decision, count in rows}
 
 
-def source_health(engine: Engine) -> list[SourceHealth]:
+def last_runs(engine: Engine) -> list[LastRun]:
     """The latest run of each source, with the pages fetched over all its runs."""
     with engine.connect() as connection:
         totals = dict(
@@ -84,9 +86,11 @@ def source_health(engine: Engine) -> list[SourceHealth]:
                 select(crawl_runs.c.source_id, func.sum(crawl_runs.c.pages_fetched)).group_by(crawl_runs.c.source_id)
             ).all()
         )
-        latest = select(crawl_runs.c.source_id, func.max(crawl_runs.c.started_at).label("started")).group_by(
-            crawl_runs.c.source_id
-        ).subquery()
+        latest = (
+            select(crawl_runs.c.source_id, func.max(crawl_runs.c.started_at).label("started"))
+            .group_by(crawl_runs.c.source_id)
+            .subquery()
+        )
         rows = connection.execute(
             select(crawl_runs).join(
                 latest,
@@ -94,7 +98,7 @@ def source_health(engine: Engine) -> list[SourceHealth]:
             )
         ).mappings()
         return [
-            SourceHealth(
+            LastRun(
                 source_id=str(row["source_id"]),
                 status=str(row["status"]),
                 pages=int(row["pages_fetched"] or 0),
@@ -158,10 +162,21 @@ class DeploymentCollector(Collector):
         finished = GaugeMetricFamily("newsdesk_source_last_run_finished_timestamp_seconds",
                                      "End of the latest crawl (0: running)", labels=["source"])  # fmt: skip
         fetched = CounterMetricFamily("newsdesk_pages_fetched", "Pages fetched over all crawls", labels=["source"])
-        for health in source_health(self.engine):
-            pages.add_metric([health.source_id], health.pages)
-            errors.add_metric([health.source_id], health.errors)
-            status.add_metric([health.source_id, health.status], 1)
-            finished.add_metric([health.source_id], health.finished_at.timestamp() if health.finished_at else 0)
-            fetched.add_metric([health.source_id], health.pages_total)
-        yield from (pages, errors, status, finished, fetched)
+        healthy = GaugeMetricFamily("newsdesk_source_healthy", "1 unless the latest crawl looks broken or blocked",
+                                    labels=["source"])  # fmt: skip
+        empty = GaugeMetricFamily("newsdesk_source_empty_rate", "Share of empty extractions in the latest crawl",
+                                  labels=["source"])  # fmt: skip
+        blocked = GaugeMetricFamily("newsdesk_source_block_rate", "Share of 403/429 answers in the latest crawl",
+                                    labels=["source"])  # fmt: skip
+        for run in last_runs(self.engine):
+            pages.add_metric([run.source_id], run.pages)
+            errors.add_metric([run.source_id], run.errors)
+            status.add_metric([run.source_id, run.status], 1)
+            finished.add_metric([run.source_id], run.finished_at.timestamp() if run.finished_at else 0)
+            fetched.add_metric([run.source_id], run.pages_total)
+            # The same judgement as `newsdesk sources` (pipelines.source_health).
+            health = assess(run.source_id, run_facts(self.engine, run.source_id))
+            healthy.add_metric([run.source_id], 1 if health.healthy else 0)
+            empty.add_metric([run.source_id], health.empty_rate)
+            blocked.add_metric([run.source_id], health.block_rate)
+        yield from (pages, errors, status, finished, fetched, healthy, empty, blocked)

@@ -42,6 +42,15 @@ def count_delivery(context: WorkerContext, task_key: str) -> int:
     return int(count)
 
 
+def forget_deliveries(context: WorkerContext, task_key: str) -> None:
+    """A task that finished is no poison: the same page queued again later (same task id) starts from zero."""
+    try:
+        context.redis.delete(keys.task_attempts(task_key))
+    except redis.RedisError as exc:
+        # Harmless: the counter expires on its own; only a re-queue within its lifetime would see it.
+        log.warning("cannot reset the delivery counter of %s: %s", task_key, exc)
+
+
 def dead_letter(
     context: WorkerContext, task_key: str, task_name: str, payload: dict[str, Any], error: str, n: int
 ) -> None:
@@ -68,6 +77,7 @@ def handle_process_page(context: WorkerContext, task_key: str, payload: dict[str
         page = page_from_ref(ref, decompress_body(blob))
         processed = process_page(page, context.deps)
         in_review = repository.save_processed(context.engine, processed)
+        forget_deliveries(context, task_key)
     except PermanentError as exc:
         dead_letter(context, task_key, PROCESS_PAGE_TASK, payload, f"{type(exc).__name__}: {exc}", deliveries)
         raise

@@ -1,11 +1,13 @@
 """Fingerprints: the exact key plus a containment-friendly sample of shingles.
 
-A shingle is kept when its 32-bit hash falls below a threshold, so any shingle
-kept in one document is kept in every other document containing it.  Each kept
-shingle remembers the *segment* (paragraph group of ~50-150 words) it came from:
-verification asks "which share of the text sits in segments that reappear",
-which tolerates spinning (every segment keeps some shingles) but not mixing
-(foreign segments keep none).
+Shingles are word 3-grams (character 3-grams in unspaced scripts); those made
+only of stopwords are skipped.  A shingle is kept when its 32-bit hash falls
+below a threshold, so any shingle kept in one document is kept in every other
+document containing it: samples compare for containment, not only resemblance.
+Each kept shingle remembers its *segment* (a paragraph, short ones joined to the
+next, long ones cut at 150 words): verification asks "which share of the text
+sits in segments that reappear", which tolerates spinning (every spun segment
+keeps some shingles) but not mixing (foreign segments keep none).
 """
 
 from __future__ import annotations

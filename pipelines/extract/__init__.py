@@ -22,6 +22,7 @@ from __future__ import annotations
 from lxml import etree
 
 from pipelines.decode import decode_html
+from pipelines.errors import UndecodableContent
 from pipelines.extract.blocks import split_blocks
 from pipelines.extract.body import choose_containers, gather
 from pipelines.extract.chrome import strip_chrome
@@ -34,6 +35,8 @@ from pipelines.strip import strip_residue
 
 __all__ = ["extract_article", "extract_raw"]
 
+MAX_INNER_DROPS = 40  # captions and link lists cut from inside the article, kept for reviewers
+
 
 def _body_keep(root: etree._Element) -> frozenset[etree._Element]:
     """Containers the page itself marks as the article body (schema.org)."""
@@ -41,8 +44,19 @@ def _body_keep(root: etree._Element) -> frozenset[etree._Element]:
 
 
 def extract_raw(html: str | bytes, url: str | None = None) -> ExtractedArticle:
-    """The page's main text and metadata, before text-level residue stripping."""
-    text_in = bound(decode_html(html) if isinstance(html, bytes) else html)
+    """The page's main text and metadata, before text-level residue stripping.
+
+    Bytes are decoded with :func:`decode_html`; empty or binary bytes give an empty
+    article whose ``empty_reason`` starts with "undecodable".
+    """
+    if isinstance(html, bytes):
+        try:
+            html = decode_html(html)
+        except UndecodableContent as exc:
+            # Callers holding raw bytes get a result, not an exception; the pipeline calls
+            # decode_html itself and so still sees the error.
+            return ExtractedArticle(title="", text="", empty_reason=f"undecodable: {exc}")
+    text_in = bound(html)
     article = _extract(text_in, url, strict=True)
     if article is not None and article.empty_reason == "no_main_content":
         # Nothing left: the body may sit in a hidden wrapper a script reveals, or in a
@@ -63,10 +77,12 @@ def _extract(html: str, url: str | None, strict: bool) -> ExtractedArticle | Non
     counts = tally(blocks)
     scores = score_candidates(blocks, counts)
     best = best_candidate(scores, counts)
-    kept = gather(blocks, choose_containers(best, scores, counts, blocks)) if best is not None else []
+    found = gather(blocks, choose_containers(best, scores, counts, blocks)) if best is not None else None
+    kept = list(found.kept) if found else []
     reason = empty_reason(meta, kept, blocks)
     text = "" if reason else "\n".join(b.text for b in kept)
-    return _article(meta, text, tuple(stripped), reason)
+    inner = found.dropped[:MAX_INNER_DROPS] if found and not reason else ()
+    return _article(meta, text, (*stripped, *inner), reason)
 
 
 def _article(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lxml import etree
 
 from pipelines.extract.blocks import Block
 from pipelines.extract.scoring import Tally
 from pipelines.extract.selectors import HEADING_TAGS, SKIP_IN_BODY
+from pipelines.models import StrippedBlock
 
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the winner joins it
 MIN_SIBLING_SCORE = 10.0
@@ -64,18 +67,28 @@ def is_teaser_heading(block: Block) -> bool:
     )
 
 
-def gather(blocks: list[Block], containers: list[etree._Element]) -> list[Block]:
+@dataclass(frozen=True)
+class Gathered:
+    """The article's blocks, and what inside its containers was left out and why."""
+
+    kept: tuple[Block, ...]
+    dropped: tuple[StrippedBlock, ...]
+
+
+def gather(blocks: list[Block], containers: list[etree._Element]) -> Gathered:
     """Blocks inside the containers, minus captions and link lists."""
     inside = set(containers)
     kept: list[Block] = []
+    dropped: list[StrippedBlock] = []
     for block in blocks:
         if not any(el in inside for el in block.path):
             continue
-        if _skipped(block):
-            continue
         n = len(block.text)
         limit = LONG_BLOCK_LINK_DENSITY if n >= LONG_BLOCK_CHARS else MAX_BLOCK_LINK_DENSITY
-        if block.link_chars > limit * n:
-            continue
-        kept.append(block)
-    return kept
+        if _skipped(block):
+            dropped.append(StrippedBlock("other", block.text))
+        elif block.link_chars > limit * n:
+            dropped.append(StrippedBlock("related_links", block.text))
+        else:
+            kept.append(block)
+    return Gathered(tuple(kept), tuple(dropped))

@@ -26,6 +26,7 @@ from pipelines.extract.tree import squash
 MAX_LD_CHARS = 500_000  # bigger JSON-LD blobs are skipped: cost, not content
 MAX_LD_NODES = 2_000
 MAX_AUTHORS = 10
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]", smart_strings=False)
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,60}$")
 
@@ -123,10 +124,15 @@ def _author(root: etree._Element, meta: dict[str, str], ld: list[dict[str, Any]]
     if found and not found.startswith(("http://", "https://")):
         return squash(found)
     for el in root.iterfind(".//a[@rel='author']"):
-        text = squash(el.xpath("string()"))
+        text = _visible_text(el)
         if text:
             return text
     return None
+
+
+def _visible_text(el: etree._Element) -> str:
+    # Metadata is read before scripts are dropped: keep their source out of titles and names.
+    return squash("".join(_VISIBLE_TEXT(el)))
 
 
 def _title(root: etree._Element, meta: dict[str, str]) -> str:
@@ -135,7 +141,7 @@ def _title(root: etree._Element, meta: dict[str, str]) -> str:
         return squash(found)
     h1 = root.find(".//h1")
     if h1 is not None:
-        text = squash(h1.xpath("string()"))
+        text = _visible_text(h1)
         if text:
             return text
     title = root.find(".//title")

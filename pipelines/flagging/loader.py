@@ -120,7 +120,9 @@ def _settings(doc: Mapping[str, Any]) -> tuple[str, float, int, int, int]:
         if key not in _TOP:
             raise ConfigError(str(key), f"unknown top-level key (allowed: {', '.join(sorted(_TOP))})")
     try:
-        version = required_text(doc, "version") if not isinstance(doc.get("version"), int | float) else str(doc["version"])
+        raw_version = doc.get("version")
+        # A bare YAML number (version: 3) is accepted and kept as text.
+        version = str(raw_version) if isinstance(raw_version, int | float) else required_text(doc, "version")
         threshold = number(doc, "threshold", 1.0)
         max_chars = int(number(doc, "max_chars", 200_000, 1))
         max_evidence = int(number(doc, "max_evidence", 5, 1))

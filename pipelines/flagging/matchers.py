@@ -1,9 +1,10 @@
 """The three engine-side matchers: term lists, regexes, and wrapped detectors.
 
 Term lists and regexes both run on the folded text (case/accent-insensitive)
-and map their hits back to the original.  Regexes go line by line with a
-length cap per chunk, so a pattern that passed the load-time backtracking
-check still cannot spend more than polynomial time on a bounded piece.  ``unless`` drops a hit when a
+and map their hits back to the original.  Regexes run on pieces of at most
+``max_line_chars`` cut at line breaks (a typical article is one piece), so a
+pattern that passed the load-time backtracking check spends bounded time per
+piece.  ``unless`` drops a hit when a
 context pattern matches within ``window`` characters of it (e.g. "convicted
 of trying to join ISIS" is reporting, not recruiting).
 """
@@ -84,7 +85,7 @@ def chunks(text: str, max_chars: int) -> Iterator[tuple[int, str]]:
 
 @dataclass(frozen=True)
 class RegexMatcher:
-    """A ``regex`` rule: patterns applied per line (chunk) of the chosen fields."""
+    """A ``regex`` rule: patterns applied to bounded pieces of the chosen fields."""
 
     patterns: tuple[re.Pattern[str], ...]
     fields: tuple[FieldName, ...]

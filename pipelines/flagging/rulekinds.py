@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast, get_args
 
-from pipelines.flagging.findings import FieldName, Matcher
+from pipelines.flagging.findings import Detector, FieldName, Matcher
 from pipelines.flagging.matchers import DetectorMatcher, RegexMatcher, TermsMatcher, Unless
 from pipelines.flagging.params import ParamError, Params, compile_safe
 from pipelines.flagging.registry import resolve
@@ -143,4 +143,8 @@ def detector_matcher(raw: Mapping[str, Any], local_dir: Path | None, max_evidenc
         detector = factory(Params(params, local_dir))
     except ParamError as exc:
         raise Fault(f"params.{exc.name}", exc.problem) from exc
+    except Exception as exc:  # a user factory's own bug: still a start-up config error, named
+        raise Fault("detector", f"factory {name!r} failed: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(detector, Detector):
+        raise Fault("detector", f"factory {name!r} did not return a Detector (needs .name and .detect)")
     return DetectorMatcher(detector, max_evidence)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
 
 from alembic import command
@@ -23,6 +24,17 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` up to ``revision``."""
     command.upgrade(alembic_config(url), revision)
+
+
+def upgrade_with_lock(url: str, lock_path: Path) -> None:
+    """Upgrade while holding an exclusive file lock, so processes starting together do not race (SQLite)."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            upgrade(url)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def head_revision() -> str:

@@ -42,7 +42,8 @@ def pickled_envelope(genuine: bytes, body: bytes) -> bytes:
 @pytest.mark.chaos
 def test_pickled_message_is_refused_and_has_no_effect(rig: ChaosRig, tmp_path: Path) -> None:
     control, marker = tmp_path / "control-marker", tmp_path / "marker"
-    pickle.loads(malicious_body(control))  # the payload is live: loading it creates a file
+    _, live, _ = pickle.loads(malicious_body(control))  # the payload is live: loading it creates a file
+    live["page"].close()
     assert control.exists()
 
     # Take the envelope of a genuine task message off the queue and swap its body for the pickle.

@@ -57,13 +57,18 @@ class FlowerProcess:
 
 
 @pytest.fixture()
-def cluster(tmp_path: Path, own_redis: PrivateRedis) -> Iterator[tuple[dict[str, str], WorkerProcess, list[FlowerProcess]]]:
+def cluster(
+    tmp_path: Path, own_redis: PrivateRedis
+) -> Iterator[tuple[dict[str, str], WorkerProcess, list[FlowerProcess]]]:
     data_dir = tmp_path / "data"
     settings = parse_settings(None, {"NEWSDESK_REDIS_URL": own_redis.url}, data_dir=data_dir)
     upgrade(settings.sqlalchemy_url)
     env = newsdesk_env(data_dir, own_redis.url, NEWSDESK_FLOWER_BASIC_AUTH=":".join(CREDENTIALS))
     worker = WorkerProcess(env, tmp_path / "worker.log", concurrency=1).start()
-    flowers = [FlowerProcess(env, tmp_path / "flower.log"), FlowerProcess(env, tmp_path / "flower-ro.log", "--read-only")]
+    flowers = [
+        FlowerProcess(env, tmp_path / "flower.log"),
+        FlowerProcess(env, tmp_path / "flower-ro.log", "--read-only"),
+    ]
     try:
         for flower in flowers:
             flower.wait_ready()

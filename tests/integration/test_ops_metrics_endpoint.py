@@ -91,8 +91,10 @@ def test_metrics_endpoint_counts_what_the_worker_did(tmp_path: Path, own_redis: 
         after = scrape(metrics_url)
         with engine.connect() as connection:
             in_review = int(connection.execute(select(func.count()).select_from(review_items)).scalar_one())
-            actions = dict(connection.execute(select(articles.c.action, func.count()).group_by(articles.c.action)).all())
-            kinds = dict(
+            actions: dict[str, int] = dict(
+                connection.execute(select(articles.c.action, func.count()).group_by(articles.c.action)).all()
+            )
+            kinds: dict[str | None, int] = dict(
                 connection.execute(
                     select(articles.c.duplicate_kind, func.count())
                     .where(articles.c.duplicate_of.is_not(None))
@@ -112,7 +114,7 @@ def test_metrics_endpoint_counts_what_the_worker_did(tmp_path: Path, own_redis: 
         assert total(after, "newsdesk_articles_processed_total", action=action) == count
     assert kinds, "the copied page should be stored as a duplicate"
     for kind, count in kinds.items():
-        assert total(after, "newsdesk_duplicates_total", kind=kind) == count
+        assert total(after, "newsdesk_duplicates_total", kind=str(kind)) == count
     for stage in ("decode", "extract", "strip", "dedupe", "flag"):
         assert total(after, "newsdesk_stage_seconds_count", stage=stage) == len(sent)
         assert total(after, "newsdesk_stage_seconds_sum", stage=stage) > 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipelines.errors import UndecodableContent
 from pipelines.extract import extract_article
 from pipelines.models import ExtractedArticle
 from tests.property.html_strategies import HIDDEN_TOKEN, any_html_bytes, html_documents
@@ -27,13 +28,19 @@ def test_random_html_extracts_without_leaking_scripts(document: str) -> None:
     article = extract_article(document, "https://news.test/a/1")
     well_formed(article)
     assert HIDDEN_TOKEN not in article.text
-    assert HIDDEN_TOKEN not in article.title
+    if document.count("<title>") == 1:
+        # A second <title> in the body is raw text by the HTML rules, so its content may name the token.
+        assert HIDDEN_TOKEN not in article.title
 
 
 @settings(max_examples=150, deadline=DEADLINE_MS)
 @given(any_html_bytes)
-def test_any_bytes_extract_without_crashing(body: bytes) -> None:
-    well_formed(extract_article(body, "https://news.test/a/2"))
+def test_any_bytes_extract_or_are_refused_as_undecodable(body: bytes) -> None:
+    try:
+        article = extract_article(body, "https://news.test/a/2")
+    except UndecodableContent:
+        return  # a permanent error by design: empty or binary bodies are dead-lettered, not retried
+    well_formed(article)
 
 
 @settings(max_examples=60, deadline=DEADLINE_MS)

@@ -12,9 +12,11 @@ from pipelines.models import ACTION_RANK, FlagInput, StrippedBlock
 from tests.property.html_strategies import rule_bait_text
 
 RULES: RuleSet = load_rules()
+# The first evaluation loads the language and profanity models; keep that out of the per-example deadline.
+evaluate(RULES, FlagInput("0" * 32, "warm up", "shit happens. Der Rat hat entschieden."))
 DEADLINE_MS = 3000
 stripped_blocks = st.lists(
-    st.builds(StrippedBlock, category=st.sampled_from(["share", "ad", "related", "footer"]), text=rule_bait_text),
+    st.builds(StrippedBlock, category=st.sampled_from(["share_bar", "ad_slot", "related_links", "other"]), text=rule_bait_text),
     max_size=3,
 ).map(tuple)
 

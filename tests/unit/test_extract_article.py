@@ -205,3 +205,19 @@ def test_wordpress_post_with_taxonomy_classes_and_a_long_comment_thread() -> Non
     assert article.text.count("The council voted") == 3
     assert "Comment" not in article.text
     assert any(b.category == "comments" and "Comment 0" in b.text for b in article.stripped)
+
+
+def test_captions_and_link_lists_inside_the_article_are_recorded() -> None:
+    paragraph = "<p>The mountain rescue team was called out four times over the bank holiday weekend.</p>"
+    html = (
+        f"<html><body><div class='story'>{paragraph * 2}"
+        "<figure><img src='a.jpg'><figcaption>Volunteers on the ridge on Sunday</figcaption></figure>"
+        "<ul><li><a href='/a'>Earlier: rescue team gets new vehicle</a></li></ul>"
+        f"{paragraph}</div></body></html>"
+    )
+    article = extract_article(html)
+    assert article.text.count("The mountain rescue team") == 3
+    assert "Volunteers on the ridge" not in article.text
+    assert "Earlier: rescue team" not in article.text
+    assert ("other", "Volunteers on the ridge on Sunday") in [(b.category, b.text) for b in article.stripped]
+    assert any(b.category == "related_links" and "Earlier: rescue team" in b.text for b in article.stripped)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipelines.decode import decode_html
 from pipelines.errors import UndecodableContent
 from pipelines.extract import extract_article
 
@@ -31,9 +32,12 @@ def test_empty_or_trivial_str_input_gives_empty_article(html: str) -> None:
 @pytest.mark.parametrize(
     "body", [b"", b"%PDF-1.4\n1 0 obj", b"\x89PNG\r\n\x1a\n\x00\x00", b"GIF89a\x01\x00\x01\x00\x00\x00"]
 )
-def test_empty_or_binary_bytes_raise_undecodable(body: bytes) -> None:
+def test_empty_or_binary_bytes_give_an_undecodable_empty_article(body: bytes) -> None:
     with pytest.raises(UndecodableContent):
-        extract_article(body)
+        decode_html(body)  # the pipeline's own decode step raises the documented error
+    article = extract_article(body)
+    assert article.text == ""
+    assert article.empty_reason is not None and article.empty_reason.startswith("undecodable")
 
 
 def test_truncated_html_keeps_what_arrived() -> None:
@@ -117,3 +121,8 @@ def test_hostile_metadata_does_not_crash() -> None:
     article = extract_article(html, "https://example.com/a")
     assert article.text.count("The orchestra announced") == 3
     assert article.author is None
+
+
+def test_script_inside_the_headline_does_not_leak_into_the_title() -> None:
+    html = "<html><body><h1>Storm <script>var x = 'leak';</script>warning</h1><p>x</p></body></html>"
+    assert extract_article(html).title == "Storm warning"

@@ -70,3 +70,18 @@ def test_a_user_detector_is_loaded_by_dotted_path(tmp_path: Path, monkeypatch: p
     with pytest.raises(ConfigError) as caught:
         load_rules(_rules_with(tmp_path, {"minlen": 4}))
     assert caught.value.key == "rules[shout].params.minlen"
+
+
+def test_a_broken_user_factory_is_a_named_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "flags_broken_plugin.py").write_text(
+        "def make(params):\n    raise RuntimeError('boom')\n\ndef not_a_detector(params):\n    return 42\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for target, problem in (("flags_broken_plugin:make", "boom"), ("flags_broken_plugin:not_a_detector", "Detector"),
+                            ("flags_missing_module:make", "cannot import")):
+        path = _rules_with(tmp_path, {})
+        path.write_text(path.read_text(encoding="utf-8").replace("flags_user_plugin:make", target), encoding="utf-8")
+        with pytest.raises(ConfigError) as caught:
+            load_rules(path)
+        assert caught.value.key == "rules[shout].detector" and problem in caught.value.problem

@@ -1,13 +1,13 @@
-"""Doctor verdicts from observed facts (the probes are covered by tests/integration/test_ops_doctor.py)."""
+"""Doctor verdicts from observed facts (the probes are covered by tests/integration/test_ops_doctor_servers.py)."""
 
 from __future__ import annotations
 
 import stat
 
+from config.settings import parse_settings
 from newsdesk import doctor
 from newsdesk.doctor import CheckResult
 from newsdesk.doctor_probes import default_flower_url, masked
-from config.settings import parse_settings
 
 QUEUES = ("newsdesk.crawl", "newsdesk.process")
 

@@ -106,6 +106,8 @@ def test_sql_and_broker_facts_become_metrics(tmp_path: Path) -> None:
     assert value("newsdesk_source_last_run_status", {"source": "news", "status": "finished"}) == 1
     assert value("newsdesk_source_last_run_status", {"source": "blog", "status": "shutdown"}) == 1
     assert value("newsdesk_pages_fetched_total", {"source": "news"}) == 52
+    assert value("newsdesk_source_healthy", {"source": "news"}) == 1
+    assert value("newsdesk_source_healthy", {"source": "blog"}) == 0  # its last crawl was shut down
     assert value("newsdesk_scrape_ok", {"component": "redis"}) == 1
     assert value("newsdesk_scrape_ok", {"component": "database"}) == 1
     engine.dispose()

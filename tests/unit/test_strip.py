@@ -169,3 +169,56 @@ def test_all_residue_leaves_an_empty_reason() -> None:
     result = strip_residue(article("Source link", "[ad_1]"))
     assert result.text == ""
     assert result.empty_reason is not None
+
+
+def test_title_with_site_suffix_repeated_at_top_is_removed() -> None:
+    result = strip_residue(article("Council approves budget", *BODY, title="Council approves budget | Daily Planet"))
+    assert result.text == "\n".join(BODY)
+    assert removed(result) == [StrippedBlock("text_residue", "Council approves budget")]
+
+
+def test_lede_that_starts_like_the_title_stays() -> None:
+    lede = "Council approves budget after a six-hour debate, ending months of argument over spending."
+    result = strip_residue(article(lede, *BODY, title="Council approves budget"))
+    assert result.text.split("\n")[0] == lede
+
+
+@pytest.mark.parametrize(
+    "line,category",
+    [
+        ("05/10/2018 - Posted by: Jane Doe - Category: Health - Tags: clinic, vans", "text_residue"),
+        ("[button link=”http://example.com/submit/” type=”big”] Send us YOUR review[/button]", "text_residue"),
+        ("This slideshow requires JavaScript.", "text_residue"),
+        ("Tell us what YOU think...", "comments"),
+    ],
+)
+def test_post_meta_shortcodes_and_widget_notices_are_removed(line: str, category: StripCategory) -> None:
+    result = strip_residue(article(*BODY[:2], line, BODY[2]))
+    assert result.text == "\n".join(BODY)
+    assert removed(result) == [StrippedBlock(category, line)]
+
+
+def test_inline_page_builder_shortcodes_are_removed_but_their_text_stays() -> None:
+    result = strip_residue(article(f"[vc_column_text]{BODY[0]} [/vc_column_text]", *BODY[1:]))
+    assert result.text == "\n".join(BODY)
+    assert [b.text for b in removed(result)] == ["[vc_column_text]", "[/vc_column_text]"]
+
+
+def test_caption_shortcode_line_is_removed() -> None:
+    caption = '[caption id="attachment_7" align="alignnone"] The new ferry in the harbour.[/caption]'
+    result = strip_residue(article(BODY[0], caption, *BODY[1:]))
+    assert result.text == "\n".join(BODY)
+    assert removed(result) == [StrippedBlock("text_residue", caption)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Category: the judges placed the film in the documentary section. Author: unknown, the archive said.",
+        "The array [1, 2, 3] was printed by the program, and [citation needed] appeared twice on the page.",
+        "Readers were asked what they think about the plan, and most said it would not work in practice.",
+    ],
+)
+def test_lookalike_sentences_stay(sentence: str) -> None:
+    text = [BODY[0], sentence, *BODY[1:]]
+    assert strip_residue(article(*text)).text == "\n".join(text)

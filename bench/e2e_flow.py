@@ -1,0 +1,178 @@
+"""One measured run through the real stack: warm-up, the no-op ceiling, then crawl -> queue -> workers -> rows.
+
+Timeline of a run (every process real, every clock read here):
+1. workers start and answer a ping; a few warm-up pages (source ``warmup``) go
+   through them so lazy imports and connections are paid before timing;
+2. ``newsdesk.noop`` tasks drain through the same workers: the queue's ceiling;
+3. ``newsdesk crawl bench`` (a subprocess) crawls the site's sitemap and queues
+   every page; workers process while the crawl runs; the run ends when every
+   page is a row and the queue is empty.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, select
+
+from bench import e2e_procs as procs
+from bench.e2e_pages import BenchPage, make_story, render
+from bench.e2e_server import TimedSite
+from bench.e2e_stack import Stack
+from bench.e2e_stages import as_pages
+from pipelines.storage.schema import articles, dead_letters
+from workers.inspect import total_queued
+from workers.queues import PROCESS_QUEUE
+
+SOURCE_ID = "bench"
+POLL_SECONDS = 0.05
+RUN_TIMEOUT_SECONDS = 1800.0
+
+
+@dataclass(frozen=True)
+class NoopResult:
+    tasks: int
+    seconds: float
+    send_seconds: float
+    worker_cpu_s: float
+
+    @property
+    def rate(self) -> float:
+        return self.tasks / self.seconds
+
+
+@dataclass(frozen=True)
+class FlowResult:
+    articles: int
+    crawl_seconds: float
+    processing_seconds: float
+    e2e_seconds: float
+    peak_queue: int
+    worker_cpu_s: float
+    crawl_cpu_s: float
+    redis_cpu_s: float
+    duplicates: dict[str, int]
+    dead_letters: int
+
+
+def write_sources(path: Path, base: str, pages: int) -> Path:
+    source = {
+        "id": SOURCE_ID, "name": "bench site", "kind": "sitemap", "start_urls": [f"{base}/sitemap.xml"],
+        "allowed_domains": ["127.0.0.1"], "language": "en", "allow_private_hosts": True,
+        "schedule": {"every": 3600},
+        "politeness": {"host_min_interval": 0, "concurrent_requests_per_domain": 16, "max_pages": pages + 10},
+    }  # fmt: skip
+    path.write_text(yaml.safe_dump({"sources": [source]}), encoding="utf-8")
+    return path
+
+
+def _wait(predicate_name: str, predicate: object, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not callable(predicate) or not predicate():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out waiting for {predicate_name}")
+        time.sleep(POLL_SECONDS)
+
+
+def _rows(stack: Stack, source_id: str) -> int:
+    with stack.engine.connect() as connection:
+        stmt = select(func.count()).select_from(articles).where(articles.c.source_id == source_id)
+        return int(connection.execute(stmt).scalar() or 0)
+
+
+def warm_up(stack: Stack, count: int) -> None:
+    """Pages with a profanity pre-filter hit, so each pool process loads the model before timing."""
+    rng = random.Random(99)
+    base = "http://warm.bench"
+    pages = [BenchPage(f"/w/{n}", render(make_story(rng, True), f"/w/{n}", n % 2, base, rng, 40), "warmup")
+             for n in range(count)]  # fmt: skip
+    for page in as_pages(pages, base, "warmup"):
+        stack.runtime.dispatcher.enqueue_page(page)
+    _wait("warm-up pages", lambda: _rows(stack, "warmup") >= count and total_queued(stack.runtime.redis) == 0, 300)
+
+
+def measure_noop(stack: Stack, tasks: int) -> NoopResult:
+    before = procs.sample(stack.worker_pids)
+    start = time.perf_counter()
+    for index in range(tasks):
+        stack.runtime.dispatcher.enqueue_noop(index)
+    sent = time.perf_counter()
+    _wait("no-op tasks", lambda: total_queued(stack.runtime.redis) == 0, 600)
+    end = time.perf_counter()
+    after = procs.sample(stack.worker_pids)
+    return NoopResult(tasks, end - start, sent - start, procs.cpu_between(before, after))
+
+
+def _redis_cpu(stack: Stack) -> float:
+    info = stack.runtime.redis.info("cpu")
+    return float(info["used_cpu_sys"]) + float(info["used_cpu_user"])
+
+
+def _epoch(value: datetime) -> float:
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+
+
+def _crawl_command() -> list[str]:
+    return [sys.executable, "-m", "newsdesk", "crawl", SOURCE_ID, "--json"]
+
+
+def crawl_and_process(stack: Stack, site: TimedSite, expected: int) -> FlowResult:
+    """Crawl the site while the workers process; returns when ``expected`` rows are stored and the queue is empty."""
+    redis_client = stack.runtime.redis
+    workers_before = procs.sample(stack.worker_pids)
+    redis_before = _redis_cpu(stack)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    hits_before = len(site.hits)
+    with (stack.root / "crawl.log").open("wb") as log:
+        crawl = subprocess.Popen(_crawl_command(), env=stack.env, stdout=log, stderr=subprocess.STDOUT)
+    crawl_cpu_at_first_hit: float | None = None
+    peak_queue, stored = 0, 0
+    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
+    while True:
+        running = crawl.poll() is None
+        if crawl_cpu_at_first_hit is None and len(site.hits) > hits_before:
+            crawl_cpu_at_first_hit = procs.cpu_seconds(crawl.pid)  # start-up (imports) excluded
+        peak_queue = max(peak_queue, int(redis_client.llen(PROCESS_QUEUE)))
+        stored = _rows(stack, SOURCE_ID)
+        if not running and crawl.returncode != 0:
+            raise RuntimeError(f"crawl failed: {(stack.root / 'crawl.log').read_text()[-3000:]}")
+        if not running and stored >= expected and total_queued(redis_client) == 0:
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"run timed out with {stored}/{expected} rows stored")
+        time.sleep(POLL_SECONDS)
+    workers_after = procs.sample(stack.worker_pids)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    crawl_total = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+    hits = site.hits[hits_before:]
+    first_hit = hits[0][0]
+    last_page = max(t for t, path in hits if path not in ("/robots.txt", "/sitemap.xml"))
+    with stack.engine.connect() as connection:
+        mine = articles.c.source_id == SOURCE_ID
+        first_row, last_row = connection.execute(
+            select(func.min(articles.c.created_at), func.max(articles.c.updated_at)).where(mine)
+        ).one()
+        kinds = connection.execute(
+            select(articles.c.duplicate_kind, func.count()).where(mine).group_by(articles.c.duplicate_kind)
+        ).all()
+        dead = int(connection.execute(select(func.count()).select_from(dead_letters)).scalar() or 0)
+    return FlowResult(
+        articles=stored,
+        crawl_seconds=last_page - first_hit,
+        processing_seconds=_epoch(last_row) - _epoch(first_row),
+        e2e_seconds=_epoch(last_row) - first_hit,
+        peak_queue=peak_queue,
+        worker_cpu_s=procs.cpu_between(workers_before, workers_after),
+        crawl_cpu_s=crawl_total - (crawl_cpu_at_first_hit or 0.0),
+        redis_cpu_s=_redis_cpu(stack) - redis_before,
+        duplicates={str(kind or "none"): int(n) for kind, n in kinds},
+        dead_letters=dead,
+    )

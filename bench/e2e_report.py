@@ -1,0 +1,154 @@
+"""The end-to-end bench's printed report, its targets, and the throughput-against-workers plot."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+
+from bench.e2e_flow import FlowResult, NoopResult  # noqa: E402
+from bench.e2e_procs import TreeMemory  # noqa: E402
+from bench.e2e_redis import RedisMemory  # noqa: E402
+from bench.e2e_stages import STAGES, StageCosts  # noqa: E402
+
+TARGET_STAGE_MS = 8.0
+TARGET_E2E_RATE = 100.0
+TARGET_OVERHEAD_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class RunPoint:
+    workers: int
+    concurrency: int
+    flow: FlowResult
+    noop: NoopResult
+    worker_memory: TreeMemory
+    redis_memory: RedisMemory
+
+    @property
+    def e2e_rate(self) -> float:
+        return self.flow.articles / self.flow.e2e_seconds
+
+    @property
+    def processing_rate(self) -> float:
+        return self.flow.articles / max(self.flow.processing_seconds, 1e-9)
+
+    @property
+    def crawl_rate(self) -> float:
+        return self.flow.articles / max(self.flow.crawl_seconds, 1e-9)
+
+
+def _verdict(ok: bool) -> str:
+    return "MET" if ok else "MISSED"
+
+
+def stage_table(costs: StageCosts, label: str) -> list[str]:
+    lines = [f"CPU ms per article by stage, {label} (in-process, time.process_time; {len(costs.per_page)} pages)",
+             f"  {'stage':<26}{'median':>8}{'mean':>8}{'p95':>8}"]  # fmt: skip
+    for stage in (*STAGES, "fetch", "lxml"):
+        values = sorted(costs.values(stage))
+        name = {"fetch": "fetch body (task, Redis)", "lxml": "lxml.html.fromstring"}.get(stage, stage)
+        p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
+        lines.append(f"  {name:<26}{statistics.median(values):8.2f}{statistics.mean(values):8.2f}{p95:8.2f}")
+        if stage == "store":
+            totals = sorted(costs.totals())
+            p95t = totals[min(len(totals) - 1, int(0.95 * len(totals)))]
+            lines.append(f"  {'= decode..store':<26}{statistics.median(totals):8.2f}{statistics.mean(totals):8.2f}"
+                         f"{p95t:8.2f}")  # fmt: skip
+    setup = costs.warm_pass_ms - costs.measured_pass_ms
+    lines.append(f"  one-time set-up per process (warm pass - measured pass): {setup:.0f} ms CPU")
+    return lines
+
+
+def point_report(point: RunPoint, costs: StageCosts) -> list[str]:
+    flow, noop, n = point.flow, point.noop, point.flow.articles
+    stage_mean = statistics.mean(costs.totals())
+    worker_ms = flow.worker_cpu_s * 1000 / n
+    overhead = worker_ms - stage_mean
+    noop_ms = noop.worker_cpu_s * 1000 / noop.tasks
+    mem, rmem = point.worker_memory, point.redis_memory
+    lines = [
+        f"throughput, {point.workers} worker process(es) x concurrency {point.concurrency} (prefork)",
+        f"  crawl        {point.crawl_rate:8.1f} articles/s  ({n} pages, first request -> last page served "
+        f"{flow.crawl_seconds:.2f} s)",
+        f"  processing   {point.processing_rate:8.1f} articles/s  (first row -> last row stored "
+        f"{flow.processing_seconds:.2f} s; peak queue depth {flow.peak_queue})",
+        f"  end to end   {point.e2e_rate:8.1f} articles/s  (first request -> last row stored {flow.e2e_seconds:.2f} s)",
+        f"  no-op task   {noop.rate:8.1f} tasks/s     ({noop.tasks} newsdesk.noop, same workers; producer alone "
+        f"{noop.tasks / noop.send_seconds:.0f}/s)",
+        f"  newsdesk / no-op ceiling: processing {point.processing_rate / noop.rate:.1%}, "
+        f"end to end {point.e2e_rate / noop.rate:.1%}",
+        f"  rows: {n}; duplicates found {flow.duplicates}; dead letters {flow.dead_letters}",
+        "CPU ms per article, measured through the stack (/proc of workers and their pool children)",
+        f"  worker total                 {worker_ms:8.2f}",
+        f"  stages decode..store (mean)  {stage_mean:8.2f}   (in-process, same pages)",
+        f"  queue overhead               {overhead:8.2f}   = worker total - stages = {overhead / worker_ms:.1%} "
+        "of worker CPU",
+        f"    of which a no-op task costs {noop_ms:6.2f}   (Celery + kombu + Redis round trips, events)",
+        f"    body fetch (mean)          {statistics.mean(costs.values('fetch')):8.2f}",
+        f"  crawler (Scrapy, queueing)   {flow.crawl_cpu_s * 1000 / n:8.2f}",
+        f"  redis-server                 {flow.redis_cpu_s * 1000 / n:8.2f}",
+        "memory",
+        f"  workers peak RSS: main {mem.main_mib:.0f} MiB, pool child max {mem.child_max_mib:.0f} MiB, "
+        f"{mem.processes} processes sum {mem.total_mib:.0f} MiB (shared pages counted per process)",
+        f"  redis used_memory {rmem.used_mib:.1f} MiB (peak {rmem.peak_mib:.1f} MiB), by key kind:",
+    ]
+    for kind, mib in sorted(rmem.by_kind_mib.items(), key=lambda kv: -kv[1]):
+        keys_n = rmem.keys_by_kind[kind]
+        lines.append(f"    {kind:<34}{mib:8.2f} MiB  {keys_n:7d} keys  {mib * 1024 * 1024 / n:8.0f} B/article")
+    return lines
+
+
+def targets(costs_zyte: StageCosts | None, point: RunPoint, costs: StageCosts) -> list[str]:
+    lines = ["targets"]
+    if costs_zyte is not None:
+        median = statistics.median(costs_zyte.totals())
+        lines.append(f"  decode..store CPU median on Zyte pages <= {TARGET_STAGE_MS:.0f} ms: {median:.2f} ms "
+                     f"{_verdict(median <= TARGET_STAGE_MS)}")  # fmt: skip
+    else:
+        lines.append("  decode..store CPU on Zyte pages: not measured (no Zyte pages)")
+    ok = point.e2e_rate >= TARGET_E2E_RATE
+    lines.append(f"  end to end >= {TARGET_E2E_RATE:.0f}/s with {point.workers} worker processes: "
+                 f"{point.e2e_rate:.1f}/s {_verdict(ok)}")  # fmt: skip
+    worker_ms = point.flow.worker_cpu_s * 1000 / point.flow.articles
+    share = (worker_ms - statistics.mean(costs.totals())) / worker_ms
+    lines.append(f"  queue overhead <= {TARGET_OVERHEAD_SHARE:.0%} of worker CPU per article: {share:.1%} "
+                 f"{_verdict(share <= TARGET_OVERHEAD_SHARE)}")  # fmt: skip
+    return lines
+
+
+def sweep_table(points: list[RunPoint]) -> list[str]:
+    lines = ["sweep: throughput against worker processes",
+             f"  {'workers':>7} {'conc':>4} {'crawl/s':>8} {'process/s':>9} {'e2e/s':>7} {'noop/s':>7} "
+             f"{'worker ms/art':>13} {'peak queue':>10}"]  # fmt: skip
+    for p in points:
+        lines.append(f"  {p.workers:7d} {p.concurrency:4d} {p.crawl_rate:8.1f} {p.processing_rate:9.1f} "
+                     f"{p.e2e_rate:7.1f} {p.noop.rate:7.1f} {p.flow.worker_cpu_s * 1000 / p.flow.articles:13.2f} "
+                     f"{p.flow.peak_queue:10d}")  # fmt: skip
+    return lines
+
+
+def plot(points: list[RunPoint], path: Path, title: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    xs = [p.workers for p in points]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.plot(xs, [p.e2e_rate for p in points], "o-", label="end to end (articles/s)")
+    ax.plot(xs, [p.processing_rate for p in points], "s-", label="processing (articles/s)")
+    ax.plot(xs, [p.crawl_rate for p in points], "^-", label="crawl (articles/s)")
+    ax.plot(xs, [p.noop.rate for p in points], "x--", label="no-op task ceiling (tasks/s)")
+    ax.axhline(TARGET_E2E_RATE, color="grey", linestyle=":", label=f"target {TARGET_E2E_RATE:.0f}/s")
+    ax.set_xlabel("worker processes (newsdesk worker)")
+    ax.set_ylabel("per second")
+    ax.set_yscale("log")
+    ax.set_xticks(xs)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -1,0 +1,163 @@
+"""Every task may run twice (at-least-once delivery): a second run on the same input changes nothing.
+
+The task bodies are called directly, as a redelivered message would call them,
+against a real Redis and a real SQLite database (no Celery eager mode).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import Engine, select
+
+from newsdesk.demo_server import RouteServer
+from pipelines import keys
+from pipelines.models import Page
+from pipelines.storage.schema import articles, dead_letters, flags, review_items
+from tests.support.chaos import ChaosRig, chaos_pages
+from tests.support.pages import article_html, story
+from workers.codec import body_digest, compress_body, encode_ref
+from workers.context import WorkerContext
+from workers.dispatch import page_task_id
+from workers.queues import PROCESS_QUEUE
+from workers.tasks import handle_crawl_source, handle_process_page
+
+pytestmark = pytest.mark.chaos
+
+AUTOBLOG_EXTRA = "<p>[ad_1]</p><p>Facebook Twitter LinkedIn</p><p>[ad_2]</p><p><a href='/x'>Source link</a></p>"
+NOT_AN_ARTICLE = b"<html><head><title>Index</title></head><body><nav><a href='/'>Home</a></nav></body></html>"
+
+
+def varied_pages() -> list[Page]:
+    """A plain story, one with autoblog residue (tagged), one with no article (sent to review)."""
+    fetched = datetime(2026, 11, 1, tzinfo=UTC)
+    title, paragraphs = story(3)
+    autoblog = article_html(title, paragraphs, AUTOBLOG_EXTRA).encode()
+    return [
+        *chaos_pages(1),
+        Page("http://chaos.test/b/3", "http://chaos.test/b/3", 200, autoblog, "chaos", fetched, "text/html"),
+        Page("http://chaos.test/index", "http://chaos.test/index", 200, NOT_AN_ARTICLE, "chaos", fetched, None),
+    ]
+
+
+def snapshot(engine: Engine) -> dict[str, Any]:
+    """Every stored row, without the columns a re-run may legitimately touch (updated_at, surrogate ids)."""
+    with engine.connect() as connection:
+        return {
+            "articles": [
+                {k: v for k, v in row.items() if k != "updated_at"}
+                for row in connection.execute(select(articles).order_by(articles.c.id)).mappings()
+            ],
+            "flags": [
+                {k: v for k, v in row.items() if k != "id"}
+                for row in connection.execute(select(flags).order_by(flags.c.article_id, flags.c.code)).mappings()
+            ],
+            "review_items": [
+                dict(row) for row in connection.execute(select(review_items).order_by(review_items.c.id)).mappings()
+            ],
+            "dead_letters": [dict(row) for row in connection.execute(select(dead_letters)).mappings()],
+        }
+
+
+def payload_for(rig: ChaosRig, page: Page) -> dict[str, Any]:
+    body_key = keys.page_body(body_digest(page.body))
+    rig.redis.set(body_key, compress_body(page.body), ex=3600)
+    return encode_ref(page, body_key)
+
+
+def test_process_task_twice_leaves_identical_state(rig: ChaosRig) -> None:
+    context = WorkerContext(rig.settings, rig.runtime.broker_url)
+    payloads = [(page_task_id(page), payload_for(rig, page)) for page in varied_pages()]
+    first_results = [handle_process_page(context, f"{task_id}:0", payload) for task_id, payload in payloads]
+    first = snapshot(rig.engine)
+    assert len(first["articles"]) == 3
+    assert len(first["review_items"]) == 1, "the page without an article goes to review"
+    assert first["flags"], "the autoblog residue is flagged"
+
+    # The same deliveries again (a crash between saving and acknowledging), then as fresh tasks.
+    again = [handle_process_page(context, f"{task_id}:0", payload) for task_id, payload in payloads]
+    fresh = [handle_process_page(context, f"{task_id}-again:0", payload) for task_id, payload in payloads]
+    assert snapshot(rig.engine) == first
+    for results in (again, fresh):
+        for before, after in zip(first_results, results, strict=True):
+            assert after["article_id"] == before["article_id"]
+            assert after["duplicate_of"] == before["duplicate_of"], "a re-run is not a duplicate of itself"
+            assert after["in_review"] == before["in_review"]
+
+
+def test_a_page_queued_again_later_is_processed_not_dead_lettered(rig: ChaosRig) -> None:
+    """The task id of a page is deterministic, so re-ingesting it reuses the delivery counter's key.
+
+    Only deliveries that never finished may count toward dead-lettering: a page
+    that was processed successfully any number of times is not a poison message.
+    """
+    context = WorkerContext(rig.settings, rig.runtime.broker_url)
+    page = chaos_pages(1)[0]
+    task_key = f"{page_task_id(page)}:0"
+    payload = payload_for(rig, page)
+    for _ in range(rig.settings.worker.max_attempts + 2):
+        result = handle_process_page(context, task_key, payload)
+        assert not result.get("dead_lettered"), result
+    assert snapshot(rig.engine)["dead_letters"] == []
+
+
+def write_crawl_config(rig: ChaosRig, base: str, pages: int) -> Path:
+    sources = rig.tmp_path / "sources.yaml"
+    source = {
+        "id": "chaos", "name": "Chaos", "kind": "sitemap", "start_urls": [f"{base}/sitemap.xml"],
+        "schedule": {"every": 900}, "politeness": {"host_min_interval": 0.05},
+        "allowed_domains": ["127.0.0.1"], "language": "en", "allow_private_hosts": True,
+    }  # fmt: skip
+    sources.write_text(yaml.safe_dump({"sources": [source]}), encoding="utf-8")
+    config = rig.tmp_path / "newsdesk.yaml"
+    config.write_text(
+        yaml.safe_dump({"redis_url": rig.runtime.broker_url, "sources_file": str(sources)}), encoding="utf-8"
+    )
+    return config
+
+
+def site_routes(base: str, count: int) -> dict[str, tuple[int, str, bytes]]:
+    locs = "".join(f"<url><loc>{base}/a/{n}</loc></url>" for n in range(count))
+    routes = {
+        "/sitemap.xml": (200, "application/xml", f"<?xml version='1.0'?><urlset>{locs}</urlset>".encode()),
+        "/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
+    }
+    for n in range(count):
+        title, paragraphs = story(n)
+        routes[f"/a/{n}"] = (200, "text/html; charset=utf-8", article_html(title, paragraphs).encode())
+    return routes
+
+
+def drain_directly(rig: ChaosRig, context: WorkerContext) -> int:
+    """Process every queued page message by calling the task body, as a worker would."""
+    handled = 0
+    while (raw := rig.redis.rpop(PROCESS_QUEUE)) is not None:
+        message = json.loads(raw)  # kombu's envelope; the Celery body inside is base64-encoded JSON
+        headers = message["headers"]
+        _, kwargs, _ = json.loads(base64.b64decode(message["body"]))
+        handle_process_page(context, f"{headers['id']}:{headers.get('retries', 0)}", kwargs["page"])
+        handled += 1
+    return handled
+
+
+def test_crawl_task_twice_leaves_identical_state(rig: ChaosRig) -> None:
+    context = WorkerContext(rig.settings, rig.runtime.broker_url)
+    count = 6
+    with RouteServer() as server:
+        server.routes.update(site_routes(server.base_url, count))
+        config = str(write_crawl_config(rig, server.base_url, count))
+        first_crawl = handle_crawl_source(context, "chaos", config)
+        assert first_crawl["exit_code"] == 0
+        assert drain_directly(rig, context) == count
+        first = snapshot(rig.engine)
+        assert len(first["articles"]) == count
+        second_crawl = handle_crawl_source(context, "chaos", config)
+        assert second_crawl["exit_code"] == 0
+        drain_directly(rig, context)
+    assert snapshot(rig.engine) == first

@@ -1,0 +1,146 @@
+"""DedupeIndex against a real Redis: exact and near copies, negatives, idempotence, drift, bad input."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import redis
+
+from pipelines import keys
+from pipelines.dedupe import NO_DUPLICATE, DedupeIndex
+from pipelines.errors import RedisUnavailable
+
+
+def _story(seed: int, paragraphs: int = 8, words: int = 45) -> list[str]:
+    rng = random.Random(seed)
+    vocab = [f"{rng.choice('bcdfgklmnprst')}{rng.choice('aeiou')}{rng.randrange(10_000)}" for _ in range(4000)]
+    return [" ".join(rng.choice(vocab) for _ in range(words)) for _ in range(paragraphs)]
+
+
+def _spin(paragraphs: list[str], rate: float, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(w if rng.random() > rate else f"syn{w}" for w in p.split()) for p in paragraphs]
+
+
+def _keys(client: redis.Redis, namespace: str) -> set[bytes]:
+    return set(client.scan_iter(match=keys.dedupe(namespace, "*"), count=1000))
+
+
+@pytest.fixture()
+def index(redis_client: redis.Redis, namespace: str) -> DedupeIndex:
+    return DedupeIndex(redis_client, namespace=namespace)
+
+
+def test_first_copy_is_canonical_and_exact_copies_point_at_it(index: DedupeIndex) -> None:
+    text = "\n".join(_story(1))
+    assert index.check_and_add("a", text) == NO_DUPLICATE
+    verdict = index.check_and_add("b", text.upper().replace(" ", "  "))
+    assert (verdict.duplicate_of, verdict.kind, verdict.similarity) == ("a", "exact", 1.0)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(lambda p: ["Copyright 2025 Daily Courier. All rights reserved.", *p, "Share this"], id="boiler"),
+        pytest.param(lambda p: p[: len(p) // 2], id="truncated-50"),
+        pytest.param(lambda p: " ".join(p).split(" ")[: int(len(" ".join(p).split(" ")) * 0.4)], id="truncated-40"),
+        pytest.param(lambda p: list(reversed(p))[1:], id="reordered-dropped"),
+        pytest.param(lambda p: _spin(p, 0.15, 3), id="spun-15"),
+        pytest.param(lambda p: [*p, _story(99)[0]], id="extra-paragraph"),
+    ],
+)
+def test_near_copies_point_at_the_canonical(index: DedupeIndex, variant: object) -> None:
+    original = _story(2)
+    index.check_and_add("orig", "\n".join(original))
+    copy = variant(original)  # type: ignore[operator]
+    verdict = index.check_and_add("copy", "\n".join(copy) if len(copy) < 50 else " ".join(copy))
+    assert verdict.duplicate_of == "orig"
+    assert verdict.kind == "near"
+    assert 0.78 <= verdict.similarity <= 1.0
+
+
+def test_distinct_stories_and_mixes_are_not_duplicates(index: DedupeIndex) -> None:
+    a, b = _story(3), _story(4)
+    assert index.check_and_add("a", "\n".join(a)) == NO_DUPLICATE
+    assert index.check_and_add("b", "\n".join(b)) == NO_DUPLICATE
+    mix = a[:4] + b[:3]  # 57% from a, covering half of a
+    assert index.check_and_add("mix", "\n".join(mix)).duplicate_of is None
+
+
+def test_same_doc_id_twice_gives_the_same_verdict_and_writes_nothing(
+    index: DedupeIndex, redis_client: redis.Redis, namespace: str
+) -> None:
+    story = "\n".join(_story(5))
+    index.check_and_add("a", story)
+    first = index.check_and_add("b", story + "\nRead more at the Courier.")
+    before = {k: redis_client.dump(k) for k in _keys(redis_client, namespace)}
+    second = index.check_and_add("b", story + "\nRead more at the Courier.")
+    assert first == second and first.duplicate_of == "a"
+    assert {k: redis_client.dump(k) for k in _keys(redis_client, namespace)} == before
+    assert index.check_and_add("a", story) == NO_DUPLICATE
+
+
+def test_duplicates_name_the_canonical_not_a_chain_and_drift_does_not_merge(index: DedupeIndex) -> None:
+    rng = random.Random(6)
+    current = " ".join(_story(6)).split()
+    canonicals: set[str] = set()
+    named: list[str | None] = []
+    for step in range(40):
+        doc_id = f"v{step}"
+        verdict = index.check_and_add(doc_id, " ".join(current))
+        if verdict.duplicate_of is None:
+            canonicals.add(doc_id)
+        named.append(verdict.duplicate_of)
+        # each version rewrites 6% of the previous one's words with new ones
+        current = [f"new{step}x{i}" if rng.random() < 0.06 else w for i, w in enumerate(current)]
+    assert all(n is None or n in canonicals for n in named)
+    assert named[1] == "v0"
+    assert named[-1] != "v0"  # 40 small edits later the text shares ~10% with v0
+    assert len(canonicals) >= 2
+
+
+def test_empty_single_word_non_latin_and_huge_inputs(index: DedupeIndex, redis_client: redis.Redis) -> None:
+    assert index.check_and_add("empty", "") == NO_DUPLICATE
+    assert index.check_and_add("punct", " ... !!") == NO_DUPLICATE
+    assert index.check_and_add("w1", "Hello") == NO_DUPLICATE
+    assert index.check_and_add("w2", "hello!").duplicate_of == "w1"
+    assert index.check_and_add("w3", "world") == NO_DUPLICATE
+
+    rng = random.Random(7)
+    chars = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    zh = ["".join(rng.choice(chars) for _ in range(120)) + "。" for _ in range(6)]
+    assert index.check_and_add("zh", "\n".join(zh)) == NO_DUPLICATE
+    assert index.check_and_add("zh-copy", "\n".join([*zh[:5], "版权所有"])).duplicate_of == "zh"
+
+    huge_story = _story(8, paragraphs=200, words=60)
+    huge = "\n".join(huge_story * 60)[:5_000_000]
+    assert len(huge) > 4_000_000
+    assert index.check_and_add("huge", huge) == NO_DUPLICATE
+    assert index.check_and_add("huge-head", "\n".join(huge_story[:150])).duplicate_of == "huge"
+
+
+def test_forget_removes_a_document(index: DedupeIndex, redis_client: redis.Redis, namespace: str) -> None:
+    text = "\n".join(_story(9))
+    index.check_and_add("a", text)
+    assert index.forget("a") is True
+    assert index.forget("a") is False
+    assert index.check_and_add("b", text) == NO_DUPLICATE
+    remaining = {k.decode() for k in _keys(redis_client, namespace)}
+    assert not any(k.startswith(keys.dedupe(namespace, "s:1")) for k in remaining)
+
+
+def test_rebuild_reindexes_rows_in_order(index: DedupeIndex) -> None:
+    a, b = "\n".join(_story(10)), "\n".join(_story(11))
+    index.check_and_add("stale", "\n".join(_story(12)))
+    assert index.rebuild([("a", a), ("a2", a + "\nShare this"), ("b", b)]) == 3
+    assert index.check_and_add("a3", a).duplicate_of == "a"
+    assert index.check_and_add("stale-copy", "\n".join(_story(12))).duplicate_of is None
+
+
+def test_unreachable_redis_raises_transient_error(namespace: str) -> None:
+    dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5)
+    index = DedupeIndex(dead, namespace=namespace)
+    with pytest.raises(RedisUnavailable):
+        index.check_and_add("a", "\n".join(_story(13)))
+    assert index.check_and_add("empty", "") == NO_DUPLICATE  # needs no Redis at all

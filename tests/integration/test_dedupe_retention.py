@@ -1,0 +1,46 @@
+"""Entries leave the index after the retention window, so an endless stream uses bounded memory."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import redis
+
+from pipelines import keys
+from pipelines.dedupe import NO_DUPLICATE, DedupeIndex
+
+
+def _text(seed: int) -> str:
+    rng = random.Random(seed)
+    return "\n".join(" ".join(f"t{rng.randrange(200_000)}" for _ in range(40)) for _ in range(5))
+
+
+def _footprint(client: redis.Redis, namespace: str) -> tuple[int, int]:
+    """(number of keys, total bytes) of the namespace, meta hash excluded."""
+    names = [k for k in client.scan_iter(match=keys.dedupe(namespace, "*"), count=1000) if not k.endswith(b":m")]
+    return len(names), sum(int(client.memory_usage(k) or 0) for k in names)
+
+
+def test_expired_documents_are_no_longer_matched(redis_client: redis.Redis, namespace: str) -> None:
+    index = DedupeIndex(redis_client, namespace=namespace, retention_seconds=1)
+    text = _text(1)
+    assert index.check_and_add("old", text) == NO_DUPLICATE
+    assert index.check_and_add("copy-now", text).duplicate_of == "old"
+    time.sleep(2.2)
+    assert index.check_and_add("copy-later", text) == NO_DUPLICATE
+
+
+def test_a_stream_over_many_windows_keeps_a_bounded_footprint(redis_client: redis.Redis, namespace: str) -> None:
+    index = DedupeIndex(redis_client, namespace=namespace, retention_seconds=1)
+    sizes = []
+    for window in range(4):
+        for i in range(150):
+            index.check_and_add(f"w{window}-{i}", _text(window * 1000 + i))
+        sizes.append(_footprint(redis_client, namespace))
+        time.sleep(2.1)
+    # each window replaces the previous one: the footprint does not grow with the stream
+    assert sizes[3][0] <= sizes[0][0] * 1.3
+    assert sizes[3][1] <= sizes[0][1] * 1.3
+    assert index.sweep() >= 1  # the last window, minus what its own later inserts already evicted
+    assert _footprint(redis_client, namespace) == (0, 0)
