@@ -24,6 +24,7 @@ from pipelines.storage.engine import make_engine
 from pipelines.storage.migrate import upgrade
 from tests.support.processes import WorkerProcess, newsdesk_env
 from tests.support.redis_server import PrivateRedis
+from workers.queues import PROCESS_QUEUE
 from workers.runtime import Runtime, build_runtime
 
 READY_TIMEOUT_SECONDS = 120.0
@@ -53,7 +54,7 @@ class Stack:
     def start_workers(self, count: int, concurrency: int) -> None:
         for k in range(count):
             log = self.root / f"worker{k}.log"
-            extra = ["--name", f"bench{k}", "--queues", "process"]
+            extra = ["--name", f"bench{k}", "--queues", PROCESS_QUEUE]
             self.workers.append(WorkerProcess(self.env, log, concurrency, extra).start())
         self._wait_ready(count)
 

@@ -119,18 +119,25 @@ def bench_speed(rules: RuleSet, items: list[FlagInput], repeats: int = 3) -> Non
     print(f"\n== Time per article, whole rule set ({len(items)} news articles x {repeats}, warm)")
     for item in items[:5]:
         evaluate(rules, item)  # load the language and profanity models first
-    evaluate(rules, FlagInput("warm", "t", "fucking warm-up sentence"))
-    samples: list[float] = []
+    evaluate(rules, FlagInput("warm", "t", "fucking warm-up sentence"))  # and the profanity model
+    wall: list[float] = []
+    cpu: list[float] = []
+    best: dict[str, float] = {}
     for _ in range(repeats):
         for item in items:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             evaluate(rules, item)
-            samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
+            cpu.append((time.process_time() - start_cpu) * 1000)
+            wall.append((time.perf_counter() - start) * 1000)
+            best[item.article_id] = min(best.get(item.article_id, 1e9), wall[-1])
     lengths = sorted(len(i.text) for i in items)
-    print(f"  median {statistics.median(samples):.3f} ms   p95 {samples[int(0.95 * len(samples))]:.3f} ms   "
-          f"max {samples[-1]:.1f} ms   (body median {lengths[len(lengths) // 2]} chars, "
-          f"p95 {lengths[int(0.95 * len(lengths))]} chars)")
+    print(f"  (body median {lengths[len(lengths) // 2]} chars, p95 {lengths[int(0.95 * len(lengths))]} chars; "
+          "the machine is shared, so wall time carries other people's load: CPU time and best-of-3 shown too)")
+    series = (("wall", wall), ("CPU (process_time)", cpu), (f"wall, best of {repeats} per article", [*best.values()]))
+    for name, samples in series:
+        samples.sort()
+        p95 = samples[int(0.95 * len(samples))]
+        print(f"  {name:28s} median {statistics.median(samples):.3f} ms   p95 {p95:.3f} ms   max {samples[-1]:.1f} ms")
     model_calls = sum("profanity" in codes(evaluate(rules, i)) for i in items)
     print("  the profanity model only runs on sentences that hit the profanity word-list pre-filter; "
           f"it flagged {model_calls} of {len(items)} news articles")

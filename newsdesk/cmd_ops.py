@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import logging
 import sys
@@ -18,14 +19,24 @@ from workers.runtime import resolve_broker_url
 log = logging.getLogger("newsdesk.ops")
 
 
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 def cmd_flower(settings: Settings, args: argparse.Namespace) -> int:
     credentials = settings.flower.basic_auth
     problem = credentials_problem(credentials)
     if problem:
         print(f"newsdesk flower: refusing to start without authentication. {problem}", file=sys.stderr)
         return 2
+    host = args.host or settings.flower.host
+    if not is_loopback(host):
+        print(f"newsdesk flower: serving on {host}; basic auth is sent in clear: put TLS in front", file=sys.stderr)
     launch = FlowerLaunch(
-        host=args.host or settings.flower.host,
+        host=host,
         port=settings.flower.port if args.port is None else args.port,
         credentials=credentials,
         read_only=args.read_only or settings.flower.read_only,
@@ -35,7 +46,7 @@ def cmd_flower(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
-    results = run_checks(settings, args.flower_url, args.only or CHECK_GROUPS)
+    results = run_checks(settings, args.flower_url, args.review_url, args.only or CHECK_GROUPS)
     if args.json:
         print(json.dumps(doctor.as_json(results), sort_keys=True))
     else:
@@ -73,6 +84,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument("--flower-url", help="Flower to probe (default: from flower.host and flower.port)")
+    check.add_argument("--review-url", help="review desk to probe (default: from review.host and review.port)")
     check.add_argument(
         "--only", action="append", choices=CHECK_GROUPS, help="run only this group of checks (repeatable)"
     )

@@ -90,6 +90,16 @@ def flower(url: str, anonymous_statuses: Mapping[str, int] | None) -> CheckResul
     return CheckResult(name, "PASS", f"{url} answers 401 without credentials on {', '.join(anonymous_statuses)}")
 
 
+def review(url: str, status: int | None) -> CheckResult:
+    """``status`` of GET /readyz on the review desk, None when nothing answers."""
+    name = "review desk"
+    if status is None:
+        return CheckResult(name, "WARN", f"no review desk answers at {url}; not checked")
+    if status == 200:
+        return CheckResult(name, "PASS", f"{url}/readyz is ready")
+    return CheckResult(name, "FAIL", f"{url}/readyz answered {status}: reviewers cannot work")
+
+
 def database(reachable_error: str | None, up_to_date: bool, where: str) -> CheckResult:
     name = "database"
     if reachable_error is not None:

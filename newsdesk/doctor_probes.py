@@ -23,7 +23,7 @@ from workers.runtime import build_runtime
 
 TIMEOUT_SECONDS = 2.0
 INSPECT_TIMEOUT_SECONDS = 1.5
-CHECK_GROUPS = ("redis", "database", "workers", "beat", "flower")
+CHECK_GROUPS = ("redis", "database", "workers", "beat", "flower", "review")
 
 
 def masked(url: str) -> str:
@@ -134,12 +134,29 @@ def flower_check(url: str) -> CheckResult:
     return doctor.flower(url, statuses)
 
 
+def review_check(url: str) -> CheckResult:
+    try:
+        status = httpx.get(url.rstrip("/") + "/readyz", timeout=TIMEOUT_SECONDS).status_code
+    except httpx.HTTPError:
+        return doctor.review(url, None)
+    return doctor.review(url, status)
+
+
+def local_url(host: str, port: int) -> str:
+    """A URL to reach a server listening on ``host``; an all-interfaces address is probed on loopback."""
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '', '::') else host}:{port}"  # noqa: S104
+
+
 def default_flower_url(settings: Settings) -> str:
-    host = settings.flower.host
-    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '', '::') else host}:{settings.flower.port}"  # noqa: S104
+    return local_url(settings.flower.host, settings.flower.port)
 
 
-def run_checks(settings: Settings, flower_url: str | None, only: Collection[str] = CHECK_GROUPS) -> list[CheckResult]:
+def run_checks(
+    settings: Settings,
+    flower_url: str | None = None,
+    review_url: str | None = None,
+    only: Collection[str] = CHECK_GROUPS,
+) -> list[CheckResult]:
     """Run the checks of the groups in ``only`` (``--only beat`` makes a cheap container health check)."""
     runtime = build_runtime(settings)
     results: list[CheckResult] = []
@@ -158,5 +175,7 @@ def run_checks(settings: Settings, flower_url: str | None, only: Collection[str]
             results.append(worker_check(runtime.app) if name == "workers" else beat_check(runtime.redis))
     if "flower" in only:
         results.append(flower_check(flower_url or default_flower_url(settings)))
+    if "review" in only:
+        results.append(review_check(review_url or local_url(settings.review.host, settings.review.port)))
     runtime.redis.close()
     return results

@@ -32,13 +32,34 @@ _MAGIC: tuple[bytes, ...] = (
 _BINARY_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_UTF8_RUNS = re.compile(
+    rb"((?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+)"
+)
+MAX_REPAIR_BYTES = 4 << 20
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # As in browsers (WHATWG Encoding), these labels mean their Windows superset: pages
 # labelled ISO-8859-1 routinely carry Windows-1252 curly quotes and dashes.
-_WHATWG_SUPERSETS = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874"}
+_WHATWG_SUPERSETS = {
+    "iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874", "tis-620": "cp874",
+    "gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932",
+}  # fmt: skip
 _SINGLE_BYTE_WESTERN = frozenset({"cp1252"})
-_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 MIXED_SHARE = 0.3
+MIXED_SAMPLE_BYTES = 1 << 20
+_FIRST_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+DETECT_BYTES = 4096
+SNIFF_CONTEXT_BYTES = 256
+
+
+def _repair_mixed(body: bytes) -> str:
+    """UTF-8 with Windows-1252 islands, decoded run by run (what UnicodeDammit.detwingle
+    does, without its byte-by-byte Python loop).  Very long bodies are cut first."""
+    parts = _UTF8_RUNS.split(body[:MAX_REPAIR_BYTES])
+    # split() with one group alternates: other bytes (ASCII or stray high bytes), UTF-8 runs.
+    return "".join(
+        part.decode("utf-8") if i % 2 else part.decode("cp1252", "replace") for i, part in enumerate(parts)
+    )
 
 
 def _codec(name: str | None) -> str | None:
@@ -82,8 +103,21 @@ def _looks_mixed(body: bytes) -> bool:
     In a mostly-UTF-8 body most high bytes sit inside valid UTF-8 sequences; in a
     Windows-1252 body an accented capital before a curly quote rarely forms one.
     """
-    in_sequences = sum(len(m) for m in _UTF8_MULTIBYTE.findall(body))
-    return in_sequences > 0 and in_sequences >= MIXED_SHARE * len(_HIGH_BYTE.findall(body))
+    sample = body[:MIXED_SAMPLE_BYTES]
+    in_sequences = len(sample) - len(_UTF8_MULTIBYTE.sub(b"", sample))
+    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
+    return in_sequences > 0 and in_sequences >= MIXED_SHARE * high
+
+
+def _sniff(body: bytes) -> str | None:
+    """Statistical detection on a sample around the first non-ASCII byte.
+
+    Detectors cost milliseconds per KB, so they see a few KB of text, not the page.
+    """
+    first = _FIRST_HIGH_BYTE.search(body)
+    start = max(0, first.start() - SNIFF_CONTEXT_BYTES) if first else 0
+    dammit = UnicodeDammit(body[start : start + DETECT_BYTES], is_html=True)
+    return _codec(dammit.original_encoding)
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -109,8 +143,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
             continue
     if mixed:
         # UTF-8 with Windows-1252 islands (e.g. a CMS pasting legacy snippets).
-        return UnicodeDammit.detwingle(body).decode("utf-8", "replace")
-    dammit = UnicodeDammit(body, is_html=True)
-    if dammit.unicode_markup is not None:
-        return dammit.unicode_markup
-    return body.decode("cp1252", "replace")
+        return _repair_mixed(body)
+    codec = _sniff(body) or "cp1252"  # the web's most common undeclared legacy encoding
+    try:
+        return body.decode(codec)
+    except UnicodeDecodeError:
+        return body.decode(codec, "replace")

@@ -25,6 +25,11 @@ def _redis_errors() -> Iterator[None]:
         yield
     except (redis.ConnectionError, redis.TimeoutError) as exc:
         raise RedisUnavailable(f"dedupe index unreachable: {exc}") from exc
+    except redis.ResponseError as exc:
+        # A full Redis refuses the script's first write; scripts read first, so nothing was written.
+        if "OOM" in str(exc):
+            raise RedisUnavailable(f"dedupe index full: {exc}") from exc
+        raise
 
 
 class DedupeIndex:

@@ -57,21 +57,28 @@ def extract_raw(html: str | bytes, url: str | None = None) -> ExtractedArticle:
             # decode_html itself and so still sees the error.
             return ExtractedArticle(title="", text="", empty_reason=f"undecodable: {exc}")
     text_in = bound(html)
-    article = _extract(text_in, url, strict=True)
-    if article is not None and article.empty_reason == "no_main_content":
-        # Nothing left: the body may sit in a hidden wrapper a script reveals, or in a
-        # container with a chrome-like name too small for the guard.  Retry leniently.
-        article = _extract(text_in, url, strict=False)
-    return article or ExtractedArticle(title="", text="", empty_reason="no_html")
+    first = _extract(text_in, url, strict=True)
+    if first is None:
+        return ExtractedArticle(title="", text="", empty_reason="no_html")
+    article, lost_prose = first
+    if article.empty_reason == "no_main_content" and lost_prose:
+        # Nothing left, but a hidden wrapper (revealed by a script) or a chrome-named
+        # container too small for the guard took prose with it: retry leniently.
+        second = _extract(text_in, url, strict=False)
+        if second is not None:
+            article = second[0]
+    return article
 
 
-def _extract(html: str, url: str | None, strict: bool) -> ExtractedArticle | None:
+def _extract(html: str, url: str | None, strict: bool) -> tuple[ExtractedArticle, bool] | None:
+    """The article, and whether chrome removal took prose a lenient pass might keep."""
     root = parse(html)
     if root is None:
         return None
     meta = read_metadata(root, url)
     drop_junk(root)
-    stripped = strip_chrome(root, _body_keep(root), strict)
+    chrome = strip_chrome(root, _body_keep(root), strict)
+    stripped = chrome.stripped
     body = root.find("body")
     blocks = split_blocks(body if body is not None else root)
     counts = tally(blocks)
@@ -82,7 +89,7 @@ def _extract(html: str, url: str | None, strict: bool) -> ExtractedArticle | Non
     reason = empty_reason(meta, kept, blocks)
     text = "" if reason else "\n".join(b.text for b in kept)
     inner = found.dropped[:MAX_INNER_DROPS] if found and not reason else ()
-    return _article(meta, text, (*stripped, *inner), reason)
+    return _article(meta, text, (*stripped, *inner), reason), chrome.lost_prose
 
 
 def _article(

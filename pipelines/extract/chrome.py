@@ -8,6 +8,7 @@ looks like chrome by name but holds the article's prose (a wrapper called
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -33,6 +34,7 @@ MAX_STRIPPED_BLOCKS = 80
 PROTECT_SHARE = 0.5  # chrome holding this share of the page's prose is kept
 PROTECT_LONG_SHARE = 0.4  # ... or this share of its long paragraphs
 LONG_PARAGRAPH_CHARS = 150
+SALVAGE_CHARS = 120  # prose worth a lenient second pass (the shortest article pagekind accepts)
 
 
 def is_hidden(el: etree._Element) -> bool:
@@ -43,7 +45,8 @@ def is_hidden(el: etree._Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def _category(el: etree._Element, by_name: bool) -> StripCategory | None:
+def _structural_category(el: etree._Element) -> StripCategory | None:
+    """Chrome by tag name or ARIA role."""
     tag = el.tag
     if not isinstance(tag, str):
         return None
@@ -53,8 +56,13 @@ def _category(el: etree._Element, by_name: bool) -> StripCategory | None:
     role = el.get("role")
     if role and role.lower() in CHROME_ROLES:
         return CHROME_ROLES[role.lower()]
+    return None
+
+
+def _named_category(el: etree._Element) -> StripCategory | None:
+    """Chrome by class/id words."""
     classes, ident = el.get("class"), el.get("id")
-    if not by_name or (not classes and not ident):
+    if not classes and not ident:
         return None
     # "_" and "-" separate words alike: "read_more" is "read-more".
     names = f"{classes or ''} {ident or ''}".lower().replace("_", "-").split()
@@ -125,9 +133,17 @@ class _Guard:
         return _prose_mass(el) > PROTECT_SHARE * self.total()
 
 
-def strip_chrome(
-    root: etree._Element, keep: frozenset[etree._Element], strict: bool = True
-) -> list[StrippedBlock]:
+@dataclass(frozen=True)
+class Chrome:
+    """What :func:`strip_chrome` removed, and whether a lenient pass could recover prose."""
+
+    stripped: tuple[StrippedBlock, ...]
+    # A hidden or chrome-named element with article-sized prose went: if nothing else is
+    # left, the article may have been inside it.
+    lost_prose: bool
+
+
+def strip_chrome(root: etree._Element, keep: frozenset[etree._Element], strict: bool = True) -> Chrome:
     """Remove navigation, share bars, ads, comments... and say what went.
 
     ``keep`` holds elements (body containers found by selector) that must survive along with
@@ -142,14 +158,24 @@ def strip_chrome(
         protected.update(el.iterancestors())
         protected.add(el)
     doomed: list[tuple[etree._Element, StripCategory]] = []
+    soft: list[etree._Element] = []  # removed on a judgement a lenient pass would not make
     stack = [start]
     while stack:
         el = stack.pop()
         if strict and is_hidden(el):
             doomed.append((el, "other"))
+            soft.append(el)
             continue
-        category = None if el in protected or el is start else _category(el, strict)
-        if category is not None and (category == "comments" or not guard.holds_article(el)):
+        category = None
+        if el not in protected and el is not start:
+            category = _structural_category(el)
+            if category is None and strict:
+                category = _named_category(el)
+                if category is not None and (category == "comments" or not guard.holds_article(el)):
+                    soft.append(el)
+                else:
+                    category = None
+        if category is not None:
             doomed.append((el, category))
             continue
         stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
@@ -159,5 +185,6 @@ def strip_chrome(
             text = squash(" ".join(el.itertext()))
             if text:
                 stripped.append(StrippedBlock(category, text[:MAX_STRIPPED_TEXT]))
+    lost = any(_TEXT(el) >= SALVAGE_CHARS and _prose_mass(el) >= SALVAGE_CHARS for el in soft)
     remove_all(root, [el for el, _ in doomed])
-    return stripped
+    return Chrome(tuple(stripped), lost)

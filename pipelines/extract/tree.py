@@ -53,7 +53,7 @@ def parse(html: str) -> etree._Element | None:
         return None
     try:
         root = etree.fromstring(data, _parser())
-    except (etree.ParserError, ValueError):
+    except (etree.LxmlError, ValueError):  # recover=True makes these rare: empty or unreadable input
         return None
     return root
 

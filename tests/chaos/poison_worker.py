@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from typing import Any
 
 import workers.tasks
 from newsdesk.cli import main
@@ -20,12 +21,12 @@ from pipelines.process import ProcessingDeps, process_page
 POISON_MARK = "/poison/"
 
 
-def dying_process_page(page: Page, deps: ProcessingDeps) -> ProcessedArticle:
+def dying_process_page(page: Page, deps: ProcessingDeps, **options: Any) -> ProcessedArticle:
     if POISON_MARK in page.url:
         os.kill(os.getpid(), signal.SIGKILL)
-    return process_page(page, deps)
+    return process_page(page, deps, **options)
 
 
 if __name__ == "__main__":
-    workers.tasks.process_page = dying_process_page
+    setattr(workers.tasks, "process_page", dying_process_page)  # noqa: B010 - replace the name the task calls
     sys.exit(main(sys.argv[1:]))

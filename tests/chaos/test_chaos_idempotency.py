@@ -137,7 +137,7 @@ def site_routes(base: str, count: int) -> dict[str, tuple[int, str, bytes]]:
 def drain_directly(rig: ChaosRig, context: WorkerContext) -> int:
     """Process every queued page message by calling the task body, as a worker would."""
     handled = 0
-    while (raw := rig.redis.rpop(PROCESS_QUEUE)) is not None:
+    while isinstance(raw := rig.redis.rpop(PROCESS_QUEUE), bytes):
         message = json.loads(raw)  # kombu's envelope; the Celery body inside is base64-encoded JSON
         headers = message["headers"]
         _, kwargs, _ = json.loads(base64.b64decode(message["body"]))

@@ -44,9 +44,11 @@ def test_poison_page_is_dead_lettered_and_retryable(tmp_path: Path, own_redis: P
         worker = rig.start_worker(module="tests.chaos.poison_worker")
         clock = Stopwatch()
         wait_until(
-            lambda: rig.rows.audit(expected_ids(healthy)).dead_letters == 1
-            and rig.rows.stored() == HEALTHY
-            and in_flight(rig.redis) == 0,
+            lambda: (
+                rig.rows.audit(expected_ids(healthy)).dead_letters == 1
+                and rig.rows.stored() == HEALTHY
+                and in_flight(rig.redis) == 0
+            ),
             120,
             interval=0.5,
             message="poison dead-lettered and the queue drained",

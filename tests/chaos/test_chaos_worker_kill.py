@@ -14,6 +14,7 @@ from tests.support.chaos import (
     chaos_pages,
     expected_ids,
     in_flight,
+    orphans_returned,
     pool_children,
     record_result,
     reruns,
@@ -40,15 +41,17 @@ def test_kill_whole_worker_twice_loses_nothing(rig: ChaosRig) -> None:
     limit = vt + 2 * sweep + 30
     recovered: list[float] = []
     clock, run = Stopwatch(), Stopwatch()
+    rate = 0.0
     for fraction in (0.3, 0.6):
-        wait_until(lambda f=fraction: rig.rows.stored() >= f * PAGES, PROGRESS_TIMEOUT, message=f"{fraction:.0%} stored")
+        wait_until(rig.stored_at_least(fraction * PAGES), PROGRESS_TIMEOUT, message=f"{fraction:.0%} stored")
         worker.kill_all()
         orphans = unacked_tags(rig.redis)
         clock.reset()
-        stored_at_kill, rate = rig.rows.stored(), rig.rows.stored() / run.elapsed()
+        stored_at_kill = rig.rows.stored()
+        rate = rate or stored_at_kill / run.elapsed()  # pages per second before any fault
         worker = rig.start_worker()
         # The dead worker's unacknowledged messages return once the visibility timeout passed and a sweep ran.
-        wait_until(lambda o=orphans: not (o & unacked_tags(rig.redis)), limit, interval=0.5, message="orphans back")
+        wait_until(orphans_returned(rig.redis, orphans), limit, interval=0.5, message="orphans back")
         recovered.append(clock.elapsed())
     # All done within the recovery bound plus twice the time the rest takes at the rate seen before the kills.
     drain_limit = limit + 2 * (PAGES - stored_at_kill) / rate
@@ -81,14 +84,14 @@ def test_kill_one_pool_child_loses_nothing(rig: ChaosRig) -> None:
     pages = chaos_pages(count)
     rig.enqueue(pages)
     worker = rig.start_worker()
-    wait_until(lambda: rig.rows.stored() >= 0.3 * count, PROGRESS_TIMEOUT, message="30% stored")
+    wait_until(rig.stored_at_least(0.3 * count), PROGRESS_TIMEOUT, message="30% stored")
     children = pool_children(worker.pid)
     assert children, "a prefork worker has pool processes"
     orphans = unacked_tags(rig.redis)
     os.kill(children[0], signal.SIGKILL)
     clock = Stopwatch()
     # The parent sees its child die and requeues the child's task at once (reject on worker lost).
-    wait_until(lambda: not (orphans & unacked_tags(rig.redis)), 60, interval=0.2, message="orphans requeued")
+    wait_until(orphans_returned(rig.redis, orphans), 60, interval=0.2, message="orphans requeued")
     recover = clock.elapsed()
     wait_until(lambda: drained(rig, count), PROGRESS_TIMEOUT, interval=0.5, message="all pages processed")
     drain = clock.elapsed()
@@ -119,7 +122,7 @@ def test_sigterm_is_a_warm_shutdown_that_loses_nothing(rig: ChaosRig) -> None:
     pages = chaos_pages(count)
     rig.enqueue(pages)
     worker = rig.start_worker()
-    wait_until(lambda: rig.rows.stored() >= 0.3 * count, PROGRESS_TIMEOUT, message="30% stored")
+    wait_until(rig.stored_at_least(0.3 * count), PROGRESS_TIMEOUT, message="30% stored")
     clock = Stopwatch()
     code = worker.terminate(timeout=60)
     shutdown = clock.elapsed()

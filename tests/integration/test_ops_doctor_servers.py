@@ -13,6 +13,8 @@ from tests.support.processes import newsdesk_env, run_cli
 from tests.support.redis_auth import PasswordRedis
 from tests.support.redis_server import PrivateRedis, free_port
 
+pytestmark = pytest.mark.slow  # real processes; tens of seconds
+
 REDIS_CHECKS = ("redis", "redis persistence", "redis maxmemory-policy", "redis auth")
 
 
@@ -24,8 +26,9 @@ def password_redis(tmp_path: Path) -> Iterator[PasswordRedis]:
 
 
 def doctor(env: dict[str, str]) -> tuple[int, dict[str, dict[str, Any]]]:
-    # A port where nothing listens, so the Flower check does not find some other test's Flower.
-    done = run_cli(["doctor", "--json", "--flower-url", f"http://127.0.0.1:{free_port()}"], env, timeout=120)
+    # A port where nothing listens, so the checks do not find some other test's Flower or review desk.
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    done = run_cli(["doctor", "--json", "--flower-url", nowhere, "--review-url", nowhere], env, timeout=120)
     assert done.stdout, done.stderr
     report = json.loads(done.stdout)
     return done.returncode, {check["name"]: check for check in report["checks"]}
@@ -41,6 +44,7 @@ def test_doctor_fails_on_redis_without_password(tmp_path: Path, own_redis: Priva
     assert checks["redis persistence"]["status"] == "PASS"
     assert checks["redis maxmemory-policy"]["status"] == "PASS"
     assert checks["flower auth"]["status"] == "WARN"
+    assert checks["review desk"]["status"] == "WARN"
 
 
 def test_doctor_passes_redis_checks_with_requirepass(tmp_path: Path, password_redis: PasswordRedis) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,44 +14,18 @@ import pytest
 from config.settings import parse_settings
 from pipelines.models import Page
 from pipelines.storage.migrate import upgrade
+from tests.support.flower_process import FlowerProcess
 from tests.support.pages import article_html, story
 from tests.support.processes import WorkerProcess, newsdesk_env, run_cli, wait_until
 from tests.support.redis_server import PrivateRedis, free_port
+from workers.queues import NOOP_TASK
 from workers.runtime import build_runtime
+
+pytestmark = pytest.mark.slow  # real processes; tens of seconds
 
 CREDENTIALS = ("ops", "flower-test-password")
 ANONYMOUS_PATHS = ("/", "/tasks", "/workers", "/api/tasks", "/api/workers", "/metrics", "/healthcheck",
                    "/static/css/flower.css")  # fmt: skip
-
-
-class FlowerProcess:
-    def __init__(self, env: dict[str, str], log_path: Path, *extra: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        with log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "newsdesk", "flower", "--port", str(self.port), *extra],
-                env=env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-
-    def wait_ready(self) -> None:
-        def up() -> bool:
-            assert self.process.poll() is None, self.log_path.read_text()
-            try:
-                return httpx.get(self.url + "/", timeout=1).status_code == 401
-            except httpx.HTTPError:
-                return False
-
-        wait_until(up, 60, message="flower to listen")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture()
@@ -137,3 +109,29 @@ def test_flower_refuses_to_start_without_credentials(tmp_path: Path, own_redis: 
     done = run_cli(["flower", "--port", str(free_port())], env, timeout=60)
     assert done.returncode == 2
     assert "NEWSDESK_FLOWER_BASIC_AUTH" in done.stderr
+
+
+def test_flower_works_on_the_embedded_socket_broker(tmp_path: Path) -> None:
+    """Without NEWSDESK_REDIS_URL the broker is ``redis+socket://``; Flower and kombu must accept it."""
+    data_dir = tmp_path / "data"
+    env = newsdesk_env(data_dir, "", NEWSDESK_FLOWER_BASIC_AUTH=":".join(CREDENTIALS))
+    del env["NEWSDESK_REDIS_URL"]
+    worker = WorkerProcess(env, tmp_path / "worker.log", concurrency=1).start()
+    flower = FlowerProcess(env, tmp_path / "flower.log")
+    try:
+        flower.wait_ready()
+        runtime = build_runtime(parse_settings(None, {}, data_dir=data_dir))
+        assert runtime.broker_url.startswith("redis+socket://")
+        sent = runtime.app.send_task(NOOP_TASK, args=[7])
+
+        def seen() -> bool:
+            tasks = httpx.get(flower.url + "/api/tasks", auth=CREDENTIALS, timeout=5).json()
+            return bool(tasks.get(sent.id, {}).get("state") == "SUCCESS")
+
+        wait_until(seen, 90, message="the noop task in Flower")
+        broker = httpx.get(flower.url + "/broker", auth=CREDENTIALS, timeout=10)
+        assert broker.status_code == 200 and "redis+socket://" in broker.text
+    finally:
+        flower.stop()
+        worker.stop()
+        run_cli(["redis", "stop"], env, timeout=60)

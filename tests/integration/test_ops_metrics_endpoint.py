@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
@@ -22,6 +23,8 @@ from tests.support.processes import WorkerProcess, newsdesk_env, wait_until
 from tests.support.redis_server import PrivateRedis, free_port
 from workers.inspect import total_queued
 from workers.runtime import build_runtime
+
+pytestmark = pytest.mark.slow  # real processes; tens of seconds
 
 AUTOBLOG_EXTRA = "<p>[ad_1]</p><p>Facebook Twitter LinkedIn</p><p>[ad_2]</p><p><a href='/x'>Source link</a></p>"
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]

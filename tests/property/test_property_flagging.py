@@ -16,7 +16,9 @@ RULES: RuleSet = load_rules()
 evaluate(RULES, FlagInput("0" * 32, "warm up", "shit happens. Der Rat hat entschieden."))
 DEADLINE_MS = 3000
 stripped_blocks = st.lists(
-    st.builds(StrippedBlock, category=st.sampled_from(["share_bar", "ad_slot", "related_links", "other"]), text=rule_bait_text),
+    st.builds(
+        StrippedBlock, category=st.sampled_from(["share_bar", "ad_slot", "related_links", "other"]), text=rule_bait_text
+    ),
     max_size=3,
 ).map(tuple)
 

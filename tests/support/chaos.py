@@ -13,6 +13,7 @@ import os
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -155,6 +156,7 @@ def record_result(test_id: str, result: FaultResult) -> Path:
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     data.setdefault("results", {})[test_id] = {
         **dataclasses.asdict(result),
+        "test": os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0],
         "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
         "load_1min": round(os.getloadavg()[0], 2),
@@ -192,7 +194,12 @@ def restore_sweep_seconds(transport_options: dict[str, object]) -> float:
 
 
 def unacked_tags(client: redis.Redis) -> set[bytes]:
-    return set(client.hkeys(UNACKED_HASH))
+    return {tag if isinstance(tag, bytes) else str(tag).encode() for tag in client.hkeys(UNACKED_HASH)}
+
+
+def orphans_returned(client: redis.Redis, orphans: set[bytes]) -> Callable[[], bool]:
+    """True once none of ``orphans`` (unacked delivery tags of a dead consumer) is unacknowledged any more."""
+    return lambda: not (orphans & unacked_tags(client))
 
 
 class ChaosRig:
@@ -228,6 +235,9 @@ class ChaosRig:
     def sweep_seconds(self) -> float:
         options = celery_config(self.settings, self.runtime.broker_url)["broker_transport_options"]
         return restore_sweep_seconds(options)
+
+    def stored_at_least(self, count: float) -> Callable[[], bool]:
+        return lambda: self.rows.stored() >= count
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

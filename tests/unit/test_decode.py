@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -114,3 +115,23 @@ def test_cp1252_page_with_a_chance_utf8_sequence_stays_cp1252() -> None:
     # "É’" (0xC9 0x92) happens to be valid UTF-8; the rest of the page is plainly Windows-1252.
     text = "PÉREZ’S café – “naïve” façade, déjà vu, résumé, crème brûlée."
     assert text in decode_html(f"<p>{text}</p>".encode("cp1252"))
+
+
+@pytest.mark.parametrize(
+    "text,codec",
+    [
+        ("<p>Привет, как дела? Всё хорошо, спасибо. Новости дня.</p>", "cp1251"),
+        ("<p>中文新闻报道，今天天气很好。我们明天见。</p>", "gbk"),
+        ("<p>Ελληνικά νέα σήμερα από την Αθήνα.</p>", "iso-8859-7"),
+    ],
+)
+def test_undeclared_legacy_encodings_are_detected(text: str, codec: str) -> None:
+    assert text in decode_html((text * 50).encode(codec))
+
+
+def test_detection_on_a_large_undeclared_page_is_bounded() -> None:
+    body = ("<p>café – “naïve” façade, déjà vu</p>" * 300_000).encode("cp1252")
+    start = time.perf_counter()
+    text = decode_html(body)
+    assert time.perf_counter() - start < 1.0
+    assert text.startswith("<p>café – “naïve” façade, déjà vu</p>")

@@ -73,7 +73,7 @@ def test_five_megabytes_take_bounded_work() -> None:
     fp = fingerprint(big, PARAMS)
     assert time.perf_counter() - start < 10
     assert fp.token_count == PARAMS.max_tokens
-    tau, _, lengths, _, hashes = _decode(fp.sample)
+    _, _, lengths, _, hashes = _decode(fp.sample)
     assert len(hashes) <= PARAMS.max_samples and len(lengths) <= 255
 
 

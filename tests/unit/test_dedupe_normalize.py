@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from pipelines.dedupe import content_hash
 from pipelines.dedupe.normalize import normalize, tokens
 
@@ -37,3 +40,13 @@ def test_key_is_hex() -> None:
     key = content_hash("")
     assert len(key) == 32
     int(key, 16)
+
+
+@given(
+    st.lists(st.text(alphabet=st.characters(categories=("Ll", "Lu", "Nd")), min_size=1, max_size=8), max_size=30),
+    st.lists(st.sampled_from([" ", "\n", ", ", " -- ", "... ", "\t", " “", "” "]), min_size=30, max_size=30),
+)
+def test_separators_never_change_the_key(words: list[str], separators: list[str]) -> None:
+    plain = " ".join(words)
+    decorated = "".join(w + sep for w, sep in zip(words, separators, strict=False))
+    assert content_hash(decorated) == content_hash(plain)

@@ -61,6 +61,12 @@ def test_flower_must_refuse_anonymous_requests_everywhere() -> None:
     assert verdict.status == "FAIL" and "/metrics (200)" in verdict.reason
 
 
+def test_review_desk_readiness() -> None:
+    assert doctor.review("http://127.0.0.1:8000", None).status == "WARN"
+    assert doctor.review("http://127.0.0.1:8000", 200).status == "PASS"
+    assert doctor.review("http://127.0.0.1:8000", 503).status == "FAIL"
+
+
 def test_database_verdicts() -> None:
     assert doctor.database(None, True, "db").status == "PASS"
     assert "db upgrade" in doctor.database(None, False, "db").reason

@@ -11,7 +11,13 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from workers.metrics import WorkerMetrics, create_worker_metrics, process_identifier, record_process_result
+from workers.metrics import (
+    TaskSignalRecorder,
+    WorkerMetrics,
+    create_worker_metrics,
+    process_identifier,
+    record_process_result,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -111,3 +117,35 @@ def test_forked_pool_processes_add_up(tmp_path: Path) -> None:
     total, files = done.stdout.split()
     assert float(total) == 1 + 2 + 3
     assert int(files) >= 3  # one file per child process
+
+
+class FakeTask:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def test_signal_receivers_route_results_by_task_name() -> None:
+    metrics = create_worker_metrics()
+    registry = registered(metrics)
+    for metric in (metrics.tasks, metrics.task_seconds, metrics.crawls):
+        registry.register(metric)
+    recorder = TaskSignalRecorder(metrics)
+    process, crawl = FakeTask("newsdesk.process_page"), FakeTask("newsdesk.crawl_source")
+
+    recorder.on_prerun(sender=process, task_id="t1")
+    recorder.on_success(sender=process, result=processed("hold"))
+    recorder.on_postrun(sender=process, task_id="t1")
+    recorder.on_retry(sender=process)
+    recorder.on_success(sender=crawl, result={"source_id": "news", "exit_code": 0})
+    recorder.on_success(sender=crawl, result={"source_id": "news", "skipped": "already running"})
+    recorder.on_failure(sender=crawl, kwargs={"source_id": "blog"})
+
+    value = registry.get_sample_value
+    assert value("newsdesk_tasks_total", {"task": "newsdesk.process_page", "outcome": "success"}) == 1
+    assert value("newsdesk_tasks_total", {"task": "newsdesk.process_page", "outcome": "retry"}) == 1
+    assert value("newsdesk_tasks_total", {"task": "newsdesk.crawl_source", "outcome": "failure"}) == 1
+    assert value("newsdesk_articles_processed_total", {"action": "hold"}) == 1
+    assert value("newsdesk_task_seconds_count", {"task": "newsdesk.process_page"}) == 1
+    assert value("newsdesk_crawls_total", {"source": "news", "outcome": "success"}) == 1
+    assert value("newsdesk_crawls_total", {"source": "news", "outcome": "skipped"}) == 1
+    assert value("newsdesk_crawls_total", {"source": "blog", "outcome": "failure"}) == 1
