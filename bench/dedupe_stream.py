@@ -11,6 +11,7 @@ bench/dedupe_templates.py).  Each story may be republished as copies:
                  synonyms changed, neighbouring words swapped)
     spun         5-20% of the words replaced by synonyms
     extra        one or two paragraphs from another story (original >= 85%)
+    combo        truncated to 50-95%, then spun (5-15%) or translation noise
     wire         the full original, when a variant happened to be seen first
 
 and any copy may also get boilerplate.  Negatives: ``mix`` documents (35-72%
@@ -56,8 +57,8 @@ from dedupe_words import (
     TOPICS,
 )
 
-VARIANTS = ("exact", "boilerplate", "truncated", "paragraphs", "mt_noise", "spun", "extra")
-_VARIANT_WEIGHTS = (10, 14, 16, 14, 16, 18, 12)
+VARIANTS = ("exact", "boilerplate", "truncated", "paragraphs", "mt_noise", "spun", "extra", "combo")
+_VARIANT_WEIGHTS = (10, 14, 16, 14, 16, 18, 12, 10)
 _SYN: dict[str, list[str]] = {}
 for _group in SYNONYMS:
     for _w in _group:
@@ -189,9 +190,9 @@ class Copier:
         out = [re.sub(r"\. ", ".  ", p) if r.random() < 0.3 else p for p in out]
         return [p.upper() if r.random() < 0.05 else p for p in out]
 
-    def truncated(self, paras: list[str]) -> list[str]:
+    def truncated(self, paras: list[str], shortest: float = 0.40) -> list[str]:
         words = "\n".join(paras).split(" ")
-        keep = int(len(words) * self.rng.uniform(0.40, 0.95))
+        keep = int(len(words) * self.rng.uniform(shortest, 0.95))
         return " ".join(words[:keep]).split("\n")
 
     def paragraphs(self, paras: list[str]) -> list[str]:
@@ -347,6 +348,9 @@ def _make(
         out = copier.mt_noise(paras)
     elif variant == "spun":
         out = copier.spun(paras)
+    elif variant == "combo":
+        out = copier.truncated(paras, 0.5)
+        out = copier.spun(out, rng.uniform(0.05, 0.15)) if rng.random() < 0.5 else copier.mt_noise(out)
     else:
         other = rng.choice(recent).paragraphs
         out = copier.extra(paras, other) if other is not paras else list(paras)

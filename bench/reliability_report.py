@@ -26,7 +26,9 @@ ORDER = (
     "pool_child_killed",
     "worker_sigterm",
     "poison_page",
+    "time_limits",
     "redis_killed_aof",
+    "redis_killed_no_persistence",
     "redis_down_during_crawl",
     "pickled_message",
 )

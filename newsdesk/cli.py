@@ -26,7 +26,7 @@ quick start:  newsdesk demo            crawl a bundled demo site end to end
               newsdesk crawl --all     crawl every enabled source now
 """
 # Commands that need no database (and must not create one).
-NO_DATABASE = frozenset({"extract", "flag", "config", "db", "redis", "beat", "review next", "review decide"})
+NO_DATABASE = frozenset({"extract", "flag", "config", "db", "redis", "beat", "doctor", "review next", "review decide"})
 
 
 def build_parser() -> argparse.ArgumentParser:

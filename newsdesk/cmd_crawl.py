@@ -16,8 +16,6 @@ from pipelines.storage.engine import make_engine
 from workers.beat import run_beat
 from workers.runtime import build_runtime
 
-Subparsers = argparse._SubParsersAction  # type: ignore[type-arg]
-
 
 def configured_sources(settings: Settings) -> tuple[Source, ...]:
     return load_sources(Path(settings.sources_file) if settings.sources_file else None)
@@ -94,7 +92,7 @@ def cmd_beat(settings: Settings, args: argparse.Namespace) -> int:
     return run_beat(runtime, configured_sources(settings), config_file=args.config_path)
 
 
-def register(subparsers: Subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     crawl = subparsers.add_parser(
         "crawl",
         help="crawl configured sources (or an ad-hoc URL) now, in this process",

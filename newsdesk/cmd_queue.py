@@ -23,8 +23,6 @@ from workers.queues import ALL_QUEUES, PROCESS_PAGE_TASK
 from workers.runtime import build_runtime, resolve_broker_url
 from workers.tasks import register_tasks
 
-Subparsers = argparse._SubParsersAction  # type: ignore[type-arg]
-
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     broker_url = resolve_broker_url(settings)
@@ -140,7 +138,7 @@ def cmd_redis_stop(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: Subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     worker = subparsers.add_parser(
         "worker", help="run a Celery worker that crawls and processes", description="Start a Celery worker process."
     )

@@ -17,7 +17,6 @@ from pipelines.extract import extract_article
 from pipelines.flagging import load_rules, run_jsonl
 from pipelines.storage.migrate import upgrade
 
-Subparsers = argparse._SubParsersAction  # type: ignore[type-arg]
 FETCH_LIMIT_BYTES = 10 * 1024 * 1024
 
 
@@ -71,7 +70,7 @@ def cmd_config_show(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: Subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     extract = subparsers.add_parser(
         "extract",
         help="extract the article from HTML files or URLs and show what was stripped",

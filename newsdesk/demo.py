@@ -34,7 +34,6 @@ from workers import embedded_redis
 from workers.inspect import total_queued
 from workers.runtime import build_runtime
 
-Subparsers = argparse._SubParsersAction  # type: ignore[type-arg]
 DRAIN_TIMEOUT_SECONDS = 180.0
 WORKER_LAUNCHER = ["-m", "newsdesk"]
 
@@ -143,7 +142,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: Subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = subparsers.add_parser(
         "demo",
         help="run the whole pipeline on a bundled demo site (offline, embedded Redis and SQLite)",

@@ -109,18 +109,21 @@ LINE_PATTERNS: tuple[tuple[StripCategory, int, tuple[str, ...], re.Pattern[str]]
         r"^(?:(?:photo|image|picture|photograph|video|credit|foto)s?(?: by| credit)?\s*:.*|"
         r".*\b(?:getty images|shutterstock|ap photo|istock(?:photo)?|afp via getty images|"
         r"reuters/[\w .]+|epa-efe|alamy|imago)\)?)$", _I)),
+    # Prompts speak to the reader and quote nobody: a quotation mark means reporting, not a prompt.
     ("cookie_banner", 400, ("cookie", "agree", "consent", "accept"), re.compile(
-        r"(?:\bwe use cookies\b|\bthis (?:web)?site uses cookies\b|\buses? cookies to\b|\baccept (?:all )?cookies\b|"
-        r"\bcookie (?:policy|settings|preferences|consent)\b.*\b(?:accept|agree|consent|continu)|"
-        r"\bby (?:continuing to )?(?:use|using|browse|browsing) (?:this|our) (?:site|website)\b"
+        r"^(?!.*[“”\"])(?:.*\bwe use cookies\b|.*\bthis (?:web)?site uses cookies\b|"
+        r".*\baccept (?:all )?cookies\b|"
+        r".*\bcookie (?:policy|settings|preferences|consent)\b.*\b(?:accept|agree|consent|continu)|"
+        r".*\bby (?:continuing to )?(?:use|using|browse|browsing) (?:this|our) (?:site|website)\b"
         r".*\b(?:agree|accept|consent|cookies)\b)",
         _I)),
     ("newsletter_box", 300, ("newsletter", "mail", "inbox", "bulletin", "briefing", "digest"), re.compile(
-        r"(?:\b(?:sign up|subscribe) (?:now |today )?(?:for|to) (?:our|the|my)\s+(?:[\w'-]+\s+){0,3}"
-        r"(?:newsletters?|e-?mails?|"
-        r"bulletin|briefing|digest)\b|\benter your e-?mail(?: address)?\b|\bdelivered (?:straight |directly |right )?"
-        r"to your inbox\b|\bjoin (?:our|the) (?:mailing|e-?mail) list\b|^newsletter\s*[:.!]?$|"
-        r"\bget (?:our|the)\b.{0,60}\bnewsletter\b)", _I)),
+        r"^(?!.*[“”\"])(?:"
+        r"(?:.*[.!?]\s+)?(?:sign up|subscribe) (?:now |today |here )?(?:for|to) (?:our|the|my)?\s*(?:[\w'+-]+\s+){0,4}"
+        r"(?:newsletters?|e-?mails?|bulletin|briefing|digest|today)\b|"
+        r".*\benter your e-?mail(?: address)?\b|.*\bdelivered (?:straight |directly |right )?to your inbox\b|"
+        r"(?:join|get) (?:our|the) (?:[\w'+-]+\s+){0,4}(?:mailing list|e-?mail list|newsletters?)\b|"
+        r"newsletters?\s*[:.!]?$)", _I)),
 )  # fmt: skip
 
 # A heading that opens a tail of teaser links ("Related posts", "More to explore").

@@ -14,6 +14,7 @@ from typing import Any
 
 import redis
 from celery import Celery, Task
+from sqlalchemy.exc import SQLAlchemyError
 
 from pipelines import keys
 from pipelines.errors import PayloadMissing, PermanentError, RedisUnavailable, TransientError
@@ -127,9 +128,42 @@ def handle_crawl_source(context: WorkerContext, source_id: str, config_file: str
     return {"source_id": source_id, "exit_code": completed.returncode}
 
 
+def keep_given_up_page(
+    context: WorkerContext, task_id: str, retries: int, kwargs: dict[str, Any], exc: BaseException
+) -> None:
+    """Celery gave up on a page (a time limit, retries exhausted, a bug): keep it as a dead letter.
+
+    Without this such a page is acknowledged as failed and only logged.  Permanent
+    errors are skipped: :func:`handle_process_page` recorded them already.
+    """
+    if isinstance(exc, PermanentError):
+        return
+    task_key = f"{task_id}:{retries}"
+    payload = kwargs.get("page")
+    try:
+        counted = context.redis.get(keys.task_attempts(task_key))
+        deliveries = int(counted) if isinstance(counted, bytes) else 1
+        dead_letter(
+            context,
+            task_key,
+            PROCESS_PAGE_TASK,
+            payload if isinstance(payload, dict) else {"kwargs": repr(kwargs)[:1000]},
+            f"{type(exc).__name__}: {exc}",
+            deliveries,
+        )
+    except (redis.RedisError, SQLAlchemyError) as store_exc:
+        log.error("cannot dead-letter %s after %s: %s", task_key, type(exc).__name__, store_exc)
+
+
 def register_tasks(app: Celery, context: WorkerContext) -> None:
     """Attach newsdesk's tasks to ``app``; the context is per process."""
     retry_max = context.settings.worker.retry_backoff_max
+
+    def on_page_failure(
+        task: Task, exc: BaseException, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any], einfo: Any
+    ) -> None:
+        # Runs in the pool process, or in the main process after a hard time limit killed the pool process.
+        keep_given_up_page(context.fresh(), task_id, int(task.request.retries or 0), kwargs or {}, exc)
 
     @app.task(  # type: ignore[untyped-decorator]
         name=PROCESS_PAGE_TASK,
@@ -139,6 +173,7 @@ def register_tasks(app: Celery, context: WorkerContext) -> None:
         retry_backoff_max=retry_max,
         retry_jitter=True,
         max_retries=20,
+        on_failure=on_page_failure,
     )
     def process_page_task(self: Task, page: dict[str, Any]) -> dict[str, Any]:
         task_key = f"{self.request.id}:{self.request.retries}"

@@ -56,8 +56,10 @@ class DedupeIndex:
         self._check = redis.register_script(CHECK_AND_ADD)
         self._forget = redis.register_script(FORGET)
         self._sweep = redis.register_script(SWEEP)
+        self._config = self._config_args()
 
-    def _config(self) -> list[Any]:
+    def _config_args(self) -> list[Any]:
+        """ARGV[1..9] of every script (see lua_common.COMMON)."""
         p = self.params
         return [
             keys.dedupe(self.namespace, ""),
@@ -78,7 +80,7 @@ class DedupeIndex:
             return NO_DUPLICATE  # nothing to compare: empty or punctuation-only text
         exact_key = bytes.fromhex(fp.content_hash)[:8]
         with _redis_errors():
-            reply = self._check(args=[*self._config(), doc_id, exact_key, fp.sample])
+            reply = self._check(args=[*self._config, doc_id, exact_key, fp.sample])
         kind, canonical, similarity = int(reply[0]), reply[1], int(reply[2])
         if kind == 0 or not canonical:
             return NO_DUPLICATE
@@ -89,12 +91,12 @@ class DedupeIndex:
     def forget(self, doc_id: str) -> bool:
         """Remove ``doc_id`` from the index; True when it was there."""
         with _redis_errors():
-            return bool(self._forget(args=[*self._config(), doc_id]))
+            return bool(self._forget(args=[*self._config, doc_id]))
 
     def sweep(self, limit: int = 1000) -> int:
         """Evict up to ``limit`` expired documents now (calls to check_and_add do a few each)."""
         with _redis_errors():
-            return int(self._sweep(args=[*self._config(), limit]))
+            return int(self._sweep(args=[*self._config, limit]))
 
     def clear(self) -> int:
         """Delete every key of this namespace; returns how many."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.models import Page
-from tests.chaos.poison_worker import POISON_MARK
+from tests.chaos.poison_worker import POISON_MARK, SLOW_MARK, STUCK_MARK
 from tests.support.chaos import (
     ChaosRig,
     FaultResult,
@@ -29,9 +29,9 @@ MAX_ATTEMPTS = 3
 HEALTHY = 30
 
 
-def poison_page() -> Page:
-    title, paragraphs = story(4242)
-    url = f"http://chaos.test{POISON_MARK}4242"
+def poison_page(mark: str = POISON_MARK, n: int = 4242) -> Page:
+    title, paragraphs = story(n)
+    url = f"http://chaos.test{mark}{n}"
     fetched = datetime(2026, 11, 1, tzinfo=UTC)
     return Page(url, url, 200, article_html(title, paragraphs).encode(), "chaos", fetched, "text/html")
 
@@ -93,5 +93,46 @@ def test_poison_page_is_dead_lettered_and_retryable(tmp_path: Path, own_redis: P
             ),
         )
         assert audit.duplicated == 0
+    finally:
+        rig.close()
+
+
+def test_pages_that_outlive_the_time_limits_are_dead_lettered(tmp_path: Path, own_redis: PrivateRedis) -> None:
+    """A page stopped by the soft or the hard time limit is kept as a dead letter, not dropped with a log line."""
+    rig = ChaosRig(tmp_path, own_redis.url)
+    try:
+        slow, hung = poison_page(SLOW_MARK, 5151), poison_page(STUCK_MARK, 6161)
+        healthy = chaos_pages(10)
+        rig.enqueue([slow, hung, *healthy])
+        rig.start_worker(module="tests.chaos.poison_worker")
+        clock = Stopwatch()
+        hard = rig.settings.worker.time_limit
+        wait_until(
+            lambda: rig.rows.audit(expected_ids(healthy)).dead_letters == 2 and in_flight(rig.redis) == 0,
+            hard + 60,
+            interval=0.5,
+            message="both pages dead-lettered",
+        )
+        recover = clock.elapsed()
+        listed = run_cli(["dead-letters"], rig.env)
+        lines = {line.split()[3]: line for line in listed.stdout.splitlines() if "tries" in line}
+        assert "SoftTimeLimitExceeded" in lines[slow.url]
+        assert "TimeLimitExceeded" in lines[hung.url] and "Soft" not in lines[hung.url]
+        audit = rig.rows.audit(expected_ids(healthy))
+        record_result(
+            "time_limits",
+            FaultResult(
+                fault="a page past the soft time limit and one past the hard limit",
+                items=2 + len(healthy),
+                lost=audit.lost,
+                duplicated=audit.duplicated,
+                reruns=reruns(rig.log()),
+                recover_seconds=recover,
+                limit_seconds=hard + 60,
+                drain_seconds=recover,
+                note="both kept as dead letters (soft limit: in the pool process; hard limit: by the main process)",
+            ),
+        )
+        assert audit.lost == 0 and audit.duplicated == 0
     finally:
         rig.close()

@@ -90,6 +90,41 @@ def test_redis_killed_with_aof_loses_nothing(rig: ChaosRig, own_redis: PrivateRe
     assert drain <= limit + 2 * PAGES / 10, "bounded by recovery plus processing at a modest 10 pages/s"
 
 
+def test_control_redis_without_persistence_loses_the_queue(tmp_path: Path) -> None:
+    """The control for the test above: the same kill without the append-only file loses what was queued."""
+    bare = PrivateRedis(tmp_path / "bare-redis", appendonly=False).start()
+    try:
+        client_rig = ChaosRig(tmp_path, bare.url)
+        try:
+            client_rig.enqueue(chaos_pages(PAGES))
+            time.sleep(FSYNC_WINDOW)
+            queued = int(client_rig.redis.llen(PROCESS_QUEUE))
+            bare.kill()
+            bare.start()
+            clock = Stopwatch()
+            left = int(client_rig.redis.llen(PROCESS_QUEUE))
+        finally:
+            client_rig.close()
+    finally:
+        bare.stop()
+    record_result(
+        "redis_killed_no_persistence",
+        FaultResult(
+            fault="control: kill -9 of Redis without persistence, 1,000 queued, no worker",
+            items=queued,
+            lost=queued - left,
+            duplicated=0,
+            reruns=0,
+            recover_seconds=clock.elapsed(),
+            limit_seconds=0,
+            drain_seconds=0,
+            note="why `newsdesk doctor` demands persistence: the queue lives only in Redis memory",
+        ),
+    )
+    assert queued == PAGES
+    assert left < queued, "without persistence a kill loses the queue (if not, this control proves nothing)"
+
+
 def crawl_site(base: str) -> dict[str, tuple[int, str, bytes]]:
     locs = "".join(f"<url><loc>{base}/a/{n}</loc></url>" for n in range(CRAWL_PAGES))
     routes = {

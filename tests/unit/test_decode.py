@@ -135,3 +135,11 @@ def test_detection_on_a_large_undeclared_page_is_bounded() -> None:
     text = decode_html(body)
     assert time.perf_counter() - start < 1.0
     assert text.startswith("<p>café – “naïve” façade, déjà vu</p>")
+
+
+def test_repair_of_a_large_densely_mixed_body_is_bounded() -> None:
+    body = ("<p>Crème brûlée — ".encode() + "“legacy”</p>".encode("cp1252")) * 400_000
+    start = time.perf_counter()
+    text = decode_html(body)
+    assert time.perf_counter() - start < 1.0
+    assert text.startswith("<p>Crème brûlée — “legacy”</p>")

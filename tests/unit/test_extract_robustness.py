@@ -126,3 +126,18 @@ def test_hostile_metadata_does_not_crash() -> None:
 def test_script_inside_the_headline_does_not_leak_into_the_title() -> None:
     html = "<html><body><h1>Storm <script>var x = 'leak';</script>warning</h1><p>x</p></body></html>"
     assert extract_article(html).title == "Storm warning"
+
+
+def test_megabytes_of_text_without_markup_are_bounded() -> None:
+    html = "The harbour reopened today, and ferries ran on time. " * 100_000
+    seconds, text = timed(html)
+    assert seconds < TIME_LIMIT_S
+    assert text.startswith("The harbour reopened today")
+
+
+def test_huge_class_attributes_are_bounded() -> None:
+    classes = " ".join(f"share-{i}_x-y-z" for i in range(20_000))
+    html = f"<html><body><div class='{classes}'>{PARAGRAPH * 3}</div><article>{PARAGRAPH * 4}</article></body></html>"
+    seconds, text = timed(html)
+    assert seconds < TIME_LIMIT_S
+    assert "The orchestra announced" in text

@@ -222,3 +222,16 @@ def test_caption_shortcode_line_is_removed() -> None:
 def test_lookalike_sentences_stay(sentence: str) -> None:
     text = [BODY[0], sentence, *BODY[1:]]
     assert strip_residue(article(*text)).text == "\n".join(text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“We use cookies to track users across sites,” the company admitted in its filing on Monday.",
+        "Readers get the weekly newsletter free of charge, the publisher said in a statement.",
+        "He said he would subscribe to the newsletter later, once the dispute had been settled.",
+    ],
+)
+def test_reporting_about_cookies_and_newsletters_stays(sentence: str) -> None:
+    text = [BODY[0], sentence, *BODY[1:]]
+    assert strip_residue(article(*text)).text == "\n".join(text)
