@@ -1,7 +1,7 @@
 """End-to-end throughput through the real stack: HTTP site -> Scrapy -> Redis/Celery -> workers -> SQL.
 
-Serves N article pages (generated, or the Zyte benchmark pages) on 127.0.0.1,
-crawls them with ``newsdesk crawl`` (a sitemap source), processes them with
+Serves N article pages (generated, or the Zyte benchmark pages) from sites on
+127.0.0.1..127.0.0.k, crawls them with ``newsdesk crawl`` (sitemap sources), processes them with
 ``newsdesk worker`` processes on a private redis-server (AOF on) and stores them
 in SQLite (or a fresh PostgreSQL database with ``--database-url``).  Prints
 articles/s for the crawl, for processing and end to end, CPU ms per article
@@ -9,7 +9,8 @@ by stage and the queue's overhead, memory, the no-op task and lxml ceilings,
 and a PNG of throughput against worker processes to bench/out/.
 
     .venv/bin/python -m bench.e2e [-n 2000] [--pages synthetic|zyte] [--workers 2] [--concurrency 1]
-        [--sweep 1,2,3,4] [--database-url postgresql+psycopg://postgres@127.0.0.1/postgres]
+        [--crawlers 1] [--hosts 8] [--sweep 1,2,3,4]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1/postgres]
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from bench.e2e_procs import memory
 from bench.e2e_redis import redis_memory
 from bench.e2e_report import RunPoint, plot, point_report, stage_table, sweep_table, targets
 from bench.e2e_server import TimedSite
-from bench.e2e_stack import open_stack
+from bench.e2e_stack import create_database, drop_database, open_stack
 from bench.e2e_stages import StageCosts, as_pages, measure_stages
+from pipelines.models import Page
 from tests.support.redis_server import PrivateRedis
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -42,26 +44,45 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def run_point(args: argparse.Namespace, site: TimedSite, pages: list[BenchPage], workers: int, work: Path) -> RunPoint:
-    sources = flow.write_sources(work / f"sources-{workers}.yaml", site.base_url, len(pages))
+DRAIN_BASE = "http://drain.bench"
+
+
+def run_point(
+    args: argparse.Namespace, site: TimedSite, pages: list[BenchPage], drain: list[Page], workers: int, work: Path
+) -> RunPoint:
+    sources = flow.write_sources(work / f"sources-{workers}.yaml", site.base_urls[0], site.hosts, len(pages),
+                                 args.crawlers)  # fmt: skip
     with open_stack(work / f"stack-{workers}", args.database_url, sources) as stack:
         stack.start_workers(workers, args.concurrency)
         flow.warm_up(stack, 3 * workers * args.concurrency)
         noop = flow.measure_noop(stack, args.noop_tasks)
-        result = flow.crawl_and_process(stack, site, len(pages))
-        point = RunPoint(workers, args.concurrency, result, noop, memory(stack.worker_pids),
-                         redis_memory(stack.runtime.redis))  # fmt: skip
+        result = flow.crawl_and_process(stack, site, len(pages), args.crawlers)
+        drained = flow.measure_drain(stack, drain, "drain")
+        point = RunPoint(workers, args.concurrency, result, noop, drained, memory(stack.worker_pids),
+                         redis_memory(stack.runtime.redis), flow.stored_total(stack),
+                         *flow.database_size(stack))  # fmt: skip
         if "Traceback" in stack.worker_logs():
             print(f"warning: a worker logged a traceback (workers={workers}); see its log")
     return point
 
 
-def stage_costs(pages: list[BenchPage], base: str, work: Path, profile_top: int) -> StageCosts:
+def stage_costs(pages: list[BenchPage], work: Path, admin_url: str | None, profile_top: int) -> StageCosts:
+    """In-process stage CPU, storing into the same kind of database as the run."""
     server = PrivateRedis(work / "stage-redis", appendonly=True).start()
+    created: list[str] = []
+
+    def database(name: str) -> str:
+        if admin_url:
+            created.append(create_database(admin_url))
+            return created[-1]
+        return f"sqlite:///{work / f'stage-{name}.db'}"
+
     try:
-        return measure_stages(as_pages(pages, base, "bench"), server.url, work / "stages", profile_top)
+        return measure_stages(as_pages(pages, "bench"), server.url, database, profile_top)
     finally:
         server.stop()
+        for url in created:
+            drop_database(admin_url or "", url)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -70,6 +91,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pages", choices=["synthetic", "zyte"], default="synthetic")
     parser.add_argument("--workers", type=int, default=2, help="newsdesk worker processes (the reported run)")
     parser.add_argument("--concurrency", type=int, default=1, help="pool processes per worker")
+    parser.add_argument("--crawlers", type=int, default=1, help="newsdesk crawl processes, each with its own sitemap")
+    parser.add_argument("--hosts", type=int, default=8, help="sites on 127.0.0.1..127.0.0.N the pages are spread over")
     parser.add_argument("--sweep", default="", help="comma-separated worker counts to run and plot, e.g. 1,2,3,4")
     parser.add_argument("--noop-tasks", type=int, default=2000)
     parser.add_argument("--database-url", help="PostgreSQL server URL; a fresh database is created and dropped")
@@ -82,26 +105,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     counts = sorted({int(x) for x in args.sweep.split(",") if x.strip()} | {args.workers})
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
-    with tempfile.TemporaryDirectory(prefix="newsdesk-e2e-") as tmp, TimedSite() as site:
+    with tempfile.TemporaryDirectory(prefix="newsdesk-e2e-") as tmp, TimedSite(args.hosts) as site:
         work = Path(tmp)
-        base = site.base_url
-        pages = zyte_pages(args.count) if args.pages == "zyte" else synthetic_pages(args.count, base)
-        site.routes.update(site_routes(pages, base))
-        costs = stage_costs(pages[: args.stage_pages], base, work, args.profile)
+        bases = site.base_urls
+        pages = zyte_pages(args.count, bases) if args.pages == "zyte" else synthetic_pages(args.count, bases)
+        site.routes.update(site_routes(pages, args.crawlers))
+        drain_set = (zyte_pages(args.count, [DRAIN_BASE]) if args.pages == "zyte"
+                     else synthetic_pages(args.count, [DRAIN_BASE], seed=8))  # fmt: skip
+        drain = as_pages(drain_set, "drain")
+        costs = stage_costs(pages[: args.stage_pages], work, args.database_url, args.profile)
         have_zyte = args.pages == "zyte" or any(ZYTE_HTML.glob("*.html.gz"))
         zyte_costs = costs if args.pages == "zyte" else None
         if zyte_costs is None and have_zyte:
-            zyte_costs = stage_costs(zyte_pages(181), base, work / "zyte", 0)
-        points = [run_point(args, site, pages, workers, work) for workers in counts]
+            zyte_costs = stage_costs(zyte_pages(181, [DRAIN_BASE]), work / "zyte", args.database_url, 0)
+        points = [run_point(args, site, pages, drain, workers, work) for workers in counts]
     sizes = [len(p.body) / 1024 for p in pages]
     kinds = {k: sum(1 for p in pages if p.kind == k) for k in sorted({p.kind for p in pages})}
     print(f"newsdesk end-to-end bench, {started}; {cpu_model()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")  # fmt: skip
     print(f"pages: {len(pages)} {args.pages} ({kinds}), median {statistics.median(sizes):.0f} KB "
-          f"(min {min(sizes):.0f}, max {max(sizes):.0f}), served from 127.0.0.1 over HTTP/1.1")  # fmt: skip
+          f"(min {min(sizes):.0f}, max {max(sizes):.0f}), served by {args.hosts} sites on 127.0.0.1-{args.hosts} over "
+          "HTTP/1.1")  # fmt: skip
     print(f"stack: private redis-server (AOF everysec), {'PostgreSQL' if args.database_url else 'SQLite WAL'}, "
-          f"newsdesk crawl (sitemap, 16 concurrent requests), newsdesk worker x N (prefork); workers warmed with "
-          f"3 pages per pool process before timing\n")  # fmt: skip
+          f"newsdesk crawl x {args.crawlers} (sitemap, 16 concurrent requests), newsdesk worker x N (prefork); "
+          "workers warmed with 3 pages per pool process before timing\n")  # fmt: skip
     print("\n".join(stage_table(costs, f"{args.pages} pages")), "\n")
     if zyte_costs is not None and zyte_costs is not costs:
         print("\n".join(stage_table(zyte_costs, "Zyte benchmark pages")), "\n")

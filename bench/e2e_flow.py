@@ -4,8 +4,8 @@ Timeline of a run (every process real, every clock read here):
 1. workers start and answer a ping; a few warm-up pages (source ``warmup``) go
    through them so lazy imports and connections are paid before timing;
 2. ``newsdesk.noop`` tasks drain through the same workers: the queue's ceiling;
-3. ``newsdesk crawl bench`` (a subprocess) crawls the site's sitemap and queues
-   every page; workers process while the crawl runs; the run ends when every
+3. ``newsdesk crawl bench-<i>`` (one subprocess per crawler) crawls its slice of
+   the site's sitemaps and queues every page; workers process while the crawl runs; the run ends when every
    page is a row and the queue is empty.
 """
 
@@ -21,14 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bench import e2e_procs as procs
 from bench.e2e_pages import BenchPage, make_story, render
 from bench.e2e_server import TimedSite
 from bench.e2e_stack import Stack
 from bench.e2e_stages import as_pages
-from pipelines.storage.schema import articles, dead_letters
+from pipelines.models import Page
+from pipelines.storage.schema import articles, dead_letters, flags
 from workers.inspect import total_queued
 from workers.queues import PROCESS_QUEUE
 
@@ -63,14 +64,31 @@ class FlowResult:
     dead_letters: int
 
 
-def write_sources(path: Path, base: str, pages: int) -> Path:
-    source = {
-        "id": SOURCE_ID, "name": "bench site", "kind": "sitemap", "start_urls": [f"{base}/sitemap.xml"],
-        "allowed_domains": ["127.0.0.1"], "language": "en", "allow_private_hosts": True,
-        "schedule": {"every": 3600},
-        "politeness": {"host_min_interval": 0, "concurrent_requests_per_domain": 16, "max_pages": pages + 10},
-    }  # fmt: skip
-    path.write_text(yaml.safe_dump({"sources": [source]}), encoding="utf-8")
+@dataclass(frozen=True)
+class DrainResult:
+    """Processing alone: the queue filled first, then the workers let loose on it."""
+
+    articles: int
+    seconds: float
+    worker_cpu_s: float
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.seconds
+
+
+def write_sources(path: Path, base: str, hosts: list[str], pages: int, crawlers: int) -> Path:
+    """One sitemap source per crawler process (at ``base``), each listing its slice of the pages on ``hosts``."""
+    sources = [
+        {
+            "id": f"{SOURCE_ID}-{i}", "name": f"bench site {i}", "kind": "sitemap",
+            "start_urls": [f"{base}/sitemap-{i}.xml"], "allowed_domains": hosts, "language": "en",
+            "allow_private_hosts": True, "schedule": {"every": 3600},
+            "politeness": {"host_min_interval": 0, "concurrent_requests_per_domain": 16, "max_pages": pages + 10},
+        }
+        for i in range(crawlers)
+    ]  # fmt: skip
+    path.write_text(yaml.safe_dump({"sources": sources}), encoding="utf-8")
     return path
 
 
@@ -82,9 +100,9 @@ def _wait(predicate_name: str, predicate: object, timeout: float) -> None:
         time.sleep(POLL_SECONDS)
 
 
-def _rows(stack: Stack, source_id: str) -> int:
+def _rows(stack: Stack, source_prefix: str) -> int:
     with stack.engine.connect() as connection:
-        stmt = select(func.count()).select_from(articles).where(articles.c.source_id == source_id)
+        stmt = select(func.count()).select_from(articles).where(articles.c.source_id.startswith(source_prefix))
         return int(connection.execute(stmt).scalar() or 0)
 
 
@@ -92,9 +110,9 @@ def warm_up(stack: Stack, count: int) -> None:
     """Pages with a profanity pre-filter hit, so each pool process loads the model before timing."""
     rng = random.Random(99)
     base = "http://warm.bench"
-    pages = [BenchPage(f"/w/{n}", render(make_story(rng, True), f"/w/{n}", n % 2, base, rng, 40), "warmup")
-             for n in range(count)]  # fmt: skip
-    for page in as_pages(pages, base, "warmup"):
+    pages = [BenchPage(f"/w/{n}", render(make_story(rng, True), f"/w/{n}", n % 2, base, rng, 40), "warmup",
+                       f"{base}/w/{n}") for n in range(count)]  # fmt: skip
+    for page in as_pages(pages, "warmup"):
         stack.runtime.dispatcher.enqueue_page(page)
     _wait("warm-up pages", lambda: _rows(stack, "warmup") >= count and total_queued(stack.runtime.redis) == 0, 300)
 
@@ -120,30 +138,34 @@ def _epoch(value: datetime) -> float:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 
-def _crawl_command() -> list[str]:
-    return [sys.executable, "-m", "newsdesk", "crawl", SOURCE_ID, "--json"]
+def _crawl_command(index: int) -> list[str]:
+    return [sys.executable, "-m", "newsdesk", "crawl", f"{SOURCE_ID}-{index}", "--json"]
 
 
-def crawl_and_process(stack: Stack, site: TimedSite, expected: int) -> FlowResult:
+def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: int) -> FlowResult:
     """Crawl the site while the workers process; returns when ``expected`` rows are stored and the queue is empty."""
     redis_client = stack.runtime.redis
     workers_before = procs.sample(stack.worker_pids)
     redis_before = _redis_cpu(stack)
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     hits_before = len(site.hits)
-    with (stack.root / "crawl.log").open("wb") as log:
-        crawl = subprocess.Popen(_crawl_command(), env=stack.env, stdout=log, stderr=subprocess.STDOUT)
+    crawls = []
+    for index in range(crawlers):
+        with (stack.root / f"crawl{index}.log").open("wb") as log:
+            crawls.append(subprocess.Popen(_crawl_command(index), env=stack.env, stdout=log, stderr=subprocess.STDOUT))
     crawl_cpu_at_first_hit: float | None = None
     peak_queue, stored = 0, 0
     deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
     while True:
-        running = crawl.poll() is None
+        running = any(crawl.poll() is None for crawl in crawls)
         if crawl_cpu_at_first_hit is None and len(site.hits) > hits_before:
-            crawl_cpu_at_first_hit = procs.cpu_seconds(crawl.pid)  # start-up (imports) excluded
+            # Start-up (imports) excluded: the other crawlers are at most a few ms behind the first.
+            crawl_cpu_at_first_hit = sum(procs.cpu_seconds(crawl.pid) for crawl in crawls)
         peak_queue = max(peak_queue, int(redis_client.llen(PROCESS_QUEUE)))
         stored = _rows(stack, SOURCE_ID)
-        if not running and crawl.returncode != 0:
-            raise RuntimeError(f"crawl failed: {(stack.root / 'crawl.log').read_text()[-3000:]}")
+        failed = [i for i, crawl in enumerate(crawls) if crawl.returncode not in (None, 0)]
+        if failed:
+            raise RuntimeError(f"crawl failed: {(stack.root / f'crawl{failed[0]}.log').read_text()[-3000:]}")
         if not running and stored >= expected and total_queued(redis_client) == 0:
             break
         if time.monotonic() > deadline:
@@ -154,9 +176,9 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int) -> FlowResul
     crawl_total = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
     hits = site.hits[hits_before:]
     first_hit = hits[0][0]
-    last_page = max(t for t, path in hits if path not in ("/robots.txt", "/sitemap.xml"))
+    last_page = max(t for t, path in hits if not path.endswith((".txt", ".xml")))
     with stack.engine.connect() as connection:
-        mine = articles.c.source_id == SOURCE_ID
+        mine = articles.c.source_id.startswith(SOURCE_ID)
         first_row, last_row = connection.execute(
             select(func.min(articles.c.created_at), func.max(articles.c.updated_at)).where(mine)
         ).one()
@@ -176,3 +198,41 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int) -> FlowResul
         duplicates={str(kind or "none"): int(n) for kind, n in kinds},
         dead_letters=dead,
     )
+
+
+def measure_drain(stack: Stack, pages: list[Page], source_id: str) -> DrainResult:
+    """Queue ``pages`` while the workers do not consume, then time them draining it."""
+    control = stack.runtime.app.control
+    control.cancel_consumer(PROCESS_QUEUE, reply=True)
+    for page in pages:
+        stack.runtime.dispatcher.enqueue_page(page)
+    before = procs.sample(stack.worker_pids)
+    start = time.time()
+    control.add_consumer(PROCESS_QUEUE, reply=True)
+
+    def drained() -> bool:
+        return _rows(stack, source_id) >= len(pages) and total_queued(stack.runtime.redis) == 0
+
+    _wait("the pre-filled queue to drain", drained, RUN_TIMEOUT_SECONDS)
+    after = procs.sample(stack.worker_pids)
+    with stack.engine.connect() as connection:
+        last_row = connection.execute(select(func.max(articles.c.updated_at)).where(articles.c.source_id == source_id))
+        end = _epoch(last_row.scalar_one())
+    return DrainResult(len(pages), end - start, procs.cpu_between(before, after))
+
+
+def stored_total(stack: Stack) -> int:
+    with stack.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(articles)).scalar() or 0)
+
+
+def database_size(stack: Stack) -> tuple[int, int]:
+    """Bytes the database takes (tables and indexes) and how many flag rows it holds."""
+    with stack.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            pages = int(connection.execute(text("PRAGMA page_count")).scalar() or 0)
+            size = pages * int(connection.execute(text("PRAGMA page_size")).scalar() or 0)
+        else:
+            size = int(connection.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0)
+        flag_rows = int(connection.execute(select(func.count()).select_from(flags)).scalar() or 0)
+    return size, flag_rows

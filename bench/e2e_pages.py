@@ -35,7 +35,8 @@ class Story:
 class BenchPage:
     path: str
     body: bytes
-    kind: str  # original, exact, near or zyte
+    kind: str  # original, exact, near, zyte or warmup
+    url: str
 
 
 def _sentence(rng: random.Random) -> str:
@@ -149,10 +150,10 @@ def render(story: Story, path: str, site: int, base: str, rng: random.Random, ta
 
 
 def synthetic_pages(
-    count: int, base: str, *, seed: int = 7, exact_share: float = 0.05, near_share: float = 0.05,
+    count: int, bases: list[str], *, seed: int = 7, exact_share: float = 0.05, near_share: float = 0.05,
     salty_share: float = 0.02,
 ) -> list[BenchPage]:  # fmt: skip
-    """``count`` pages under ``base``; copies always follow their original."""
+    """``count`` pages spread over the sites at ``bases``; copies always follow their original."""
     rng = random.Random(seed)
     originals: list[Story] = []
     pages = []
@@ -168,28 +169,34 @@ def synthetic_pages(
             originals.append(story)
         site = n % 2 if kind == "original" else 1 - (n % 2)
         path = f"/{w.SITE_STYLES[site][1]}/{story.section.lower()}/{n:06d}"
-        pages.append(BenchPage(path, render(story, path, site, base, rng, rng.randrange(30, 121)), kind))
+        base = bases[n % len(bases)]
+        pages.append(BenchPage(path, render(story, path, site, base, rng, rng.randrange(30, 121)), kind, base + path))
     return pages
 
 
-def zyte_pages(count: int) -> list[BenchPage]:
+def zyte_pages(count: int, bases: list[str]) -> list[BenchPage]:
     """The Zyte article-extraction benchmark pages, cycled (a second round is exact copies) up to ``count``."""
     files = sorted(ZYTE_HTML.glob("*.html.gz"))
     if not files:
         raise SystemExit(f"no Zyte pages under {ZYTE_HTML}")
     bodies = [gzip.decompress(f.read_bytes()) for f in files]
-    return [
-        BenchPage(f"/zyte/{n // len(files)}/{files[n % len(files)].name.removesuffix('.html.gz')}",
-                  bodies[n % len(files)], "zyte" if n < len(files) else "exact")
-        for n in range(count)
-    ]  # fmt: skip
+    pages = []
+    for n in range(count):
+        path = f"/zyte/{n // len(files)}/{files[n % len(files)].name.removesuffix('.html.gz')}"
+        kind = "zyte" if n < len(files) else "exact"
+        pages.append(BenchPage(path, bodies[n % len(files)], kind, bases[n % len(bases)] + path))
+    return pages
 
 
-def site_routes(pages: list[BenchPage], base: str) -> dict[str, tuple[int, str, bytes]]:
-    """Every page, a sitemap listing them all, and a permissive robots.txt."""
+def _sitemap(pages: list[BenchPage]) -> bytes:
+    urls = "".join(f"<url><loc>{p.url}</loc></url>" for p in pages)
+    return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
+
+
+def site_routes(pages: list[BenchPage], crawlers: int) -> dict[str, tuple[int, str, bytes]]:
+    """Every page, ``/sitemap-<i>.xml`` listing crawler i's slice of them, and a permissive robots.txt."""
     routes = {p.path: (200, HTML_TYPE, p.body) for p in pages}
-    urls = "".join(f"<url><loc>{base}{p.path}</loc></url>" for p in pages)
-    sitemap = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
-    routes["/sitemap.xml"] = (200, "application/xml", sitemap.encode())
+    for i in range(crawlers):
+        routes[f"/sitemap-{i}.xml"] = (200, "application/xml", _sitemap(pages[i::crawlers]))
     routes["/robots.txt"] = (200, "text/plain", b"User-agent: *\nAllow: /\n")
     return routes

@@ -9,12 +9,12 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import matplotlib.pyplot as plt
 
-from bench.e2e_flow import FlowResult, NoopResult  # noqa: E402
-from bench.e2e_procs import TreeMemory  # noqa: E402
-from bench.e2e_redis import RedisMemory  # noqa: E402
-from bench.e2e_stages import STAGES, StageCosts  # noqa: E402
+from bench.e2e_flow import DrainResult, FlowResult, NoopResult
+from bench.e2e_procs import TreeMemory
+from bench.e2e_redis import RedisMemory
+from bench.e2e_stages import STAGES, StageCosts
 
 TARGET_STAGE_MS = 8.0
 TARGET_E2E_RATE = 100.0
@@ -27,8 +27,12 @@ class RunPoint:
     concurrency: int
     flow: FlowResult
     noop: NoopResult
+    drain: DrainResult
     worker_memory: TreeMemory
     redis_memory: RedisMemory
+    rows_total: int  # every article the Redis above has seen (warm-up, crawl, drain)
+    database_bytes: int
+    flag_rows: int
 
     @property
     def e2e_rate(self) -> float:
@@ -79,9 +83,12 @@ def point_report(point: RunPoint, costs: StageCosts) -> list[str]:
         f"  processing   {point.processing_rate:8.1f} articles/s  (first row -> last row stored "
         f"{flow.processing_seconds:.2f} s; peak queue depth {flow.peak_queue})",
         f"  end to end   {point.e2e_rate:8.1f} articles/s  (first request -> last row stored {flow.e2e_seconds:.2f} s)",
+        f"  alone        {point.drain.rate:8.1f} articles/s  (processing only: {point.drain.articles} other pages "
+        f"queued first, drained in {point.drain.seconds:.2f} s, "
+        f"{point.drain.worker_cpu_s * 1000 / point.drain.articles:.2f} ms worker CPU/article)",
         f"  no-op task   {noop.rate:8.1f} tasks/s     ({noop.tasks} newsdesk.noop, same workers; producer alone "
         f"{noop.tasks / noop.send_seconds:.0f}/s)",
-        f"  newsdesk / no-op ceiling: processing {point.processing_rate / noop.rate:.1%}, "
+        f"  newsdesk / no-op ceiling: processing alone {point.drain.rate / noop.rate:.1%}, "
         f"end to end {point.e2e_rate / noop.rate:.1%}",
         f"  rows: {n}; duplicates found {flow.duplicates}; dead letters {flow.dead_letters}",
         "CPU ms per article, measured through the stack (/proc of workers and their pool children)",
@@ -93,14 +100,19 @@ def point_report(point: RunPoint, costs: StageCosts) -> list[str]:
         f"    body fetch (mean)          {statistics.mean(costs.values('fetch')):8.2f}",
         f"  crawler (Scrapy, queueing)   {flow.crawl_cpu_s * 1000 / n:8.2f}",
         f"  redis-server                 {flow.redis_cpu_s * 1000 / n:8.2f}",
+        f"database: {point.database_bytes / 1024 / 1024:.1f} MiB for {point.rows_total} articles and "
+        f"{point.flag_rows} flag rows = {point.database_bytes / point.rows_total / 1024:.1f} KiB/article "
+        "(tables + indexes)",
         "memory",
         f"  workers peak RSS: main {mem.main_mib:.0f} MiB, pool child max {mem.child_max_mib:.0f} MiB, "
         f"{mem.processes} processes sum {mem.total_mib:.0f} MiB (shared pages counted per process)",
-        f"  redis used_memory {rmem.used_mib:.1f} MiB (peak {rmem.peak_mib:.1f} MiB), by key kind:",
+        f"  redis used_memory {rmem.used_mib:.1f} MiB (peak {rmem.peak_mib:.1f} MiB) after {point.rows_total} "
+        "articles, by key kind:",
     ]
     for kind, mib in sorted(rmem.by_kind_mib.items(), key=lambda kv: -kv[1]):
         keys_n = rmem.keys_by_kind[kind]
-        lines.append(f"    {kind:<34}{mib:8.2f} MiB  {keys_n:7d} keys  {mib * 1024 * 1024 / n:8.0f} B/article")
+        per_article = mib * 1024 * 1024 / point.rows_total
+        lines.append(f"    {kind:<34}{mib:8.2f} MiB  {keys_n:7d} keys  {per_article:8.0f} B/article")
     return lines
 
 
@@ -125,10 +137,11 @@ def targets(costs_zyte: StageCosts | None, point: RunPoint, costs: StageCosts) -
 def sweep_table(points: list[RunPoint]) -> list[str]:
     lines = ["sweep: throughput against worker processes",
              f"  {'workers':>7} {'conc':>4} {'crawl/s':>8} {'process/s':>9} {'e2e/s':>7} {'noop/s':>7} "
-             f"{'worker ms/art':>13} {'peak queue':>10}"]  # fmt: skip
+             f"{'alone/s':>7} {'worker ms/art':>13} {'peak queue':>10}"]  # fmt: skip
     for p in points:
         lines.append(f"  {p.workers:7d} {p.concurrency:4d} {p.crawl_rate:8.1f} {p.processing_rate:9.1f} "
-                     f"{p.e2e_rate:7.1f} {p.noop.rate:7.1f} {p.flow.worker_cpu_s * 1000 / p.flow.articles:13.2f} "
+                     f"{p.e2e_rate:7.1f} {p.noop.rate:7.1f} {p.drain.rate:7.1f} "
+                     f"{p.flow.worker_cpu_s * 1000 / p.flow.articles:13.2f} "
                      f"{p.flow.peak_queue:10d}")  # fmt: skip
     return lines
 
@@ -140,6 +153,7 @@ def plot(points: list[RunPoint], path: Path, title: str) -> Path:
     ax.plot(xs, [p.e2e_rate for p in points], "o-", label="end to end (articles/s)")
     ax.plot(xs, [p.processing_rate for p in points], "s-", label="processing (articles/s)")
     ax.plot(xs, [p.crawl_rate for p in points], "^-", label="crawl (articles/s)")
+    ax.plot(xs, [p.drain.rate for p in points], "d-", label="processing alone, queue pre-filled (articles/s)")
     ax.plot(xs, [p.noop.rate for p in points], "x--", label="no-op task ceiling (tasks/s)")
     ax.axhline(TARGET_E2E_RATE, color="grey", linestyle=":", label=f"target {TARGET_E2E_RATE:.0f}/s")
     ax.set_xlabel("worker processes (newsdesk worker)")

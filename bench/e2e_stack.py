@@ -72,7 +72,7 @@ class Stack:
         return "\n".join(w.log() for w in self.workers)
 
 
-def _create_database(admin_url: str) -> str:
+def create_database(admin_url: str) -> str:
     name = f"newsdesk_e2e_{uuid.uuid4().hex[:10]}"
     dsn = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as connection:
@@ -80,7 +80,7 @@ def _create_database(admin_url: str) -> str:
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
-def _drop_database(admin_url: str, url: str) -> None:
+def drop_database(admin_url: str, url: str) -> None:
     name = make_url(url).database
     dsn = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as connection:
@@ -92,7 +92,7 @@ def open_stack(root: Path, admin_database_url: str | None, sources_file: Path | 
     """A running Redis and a migrated database under ``root``; workers are started by the caller."""
     root.mkdir(parents=True, exist_ok=True)
     redis_server = PrivateRedis(root / "redis", appendonly=True).start()
-    database_url = _create_database(admin_database_url) if admin_database_url else None
+    database_url = create_database(admin_database_url) if admin_database_url else None
     data_dir = root / "data"
     extra = dict(CRAWL_ENV)
     if sources_file is not None:
@@ -113,6 +113,6 @@ def open_stack(root: Path, admin_database_url: str | None, sources_file: Path | 
             stack.engine.dispose()
             stack.runtime.redis.close()
         if admin_database_url and database_url:
-            _drop_database(admin_database_url, database_url)
+            drop_database(admin_database_url, database_url)
         redis_server.stop()
         shutil.rmtree(root, ignore_errors=True)

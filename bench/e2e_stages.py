@@ -15,9 +15,9 @@ import cProfile
 import io
 import pstats
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import lxml.html
 import redis
@@ -52,10 +52,9 @@ class StageCosts:
         return [sum(page[s] for s in STAGES) for page in self.per_page]
 
 
-def as_pages(pages: list[BenchPage], base: str, source_id: str) -> list[Page]:
+def as_pages(pages: list[BenchPage], source_id: str) -> list[Page]:
     now = datetime.now(UTC)
-    return [Page(base + p.path, base + p.path, 200, p.body, source_id, now, HTML_TYPE, source_language="en")
-            for p in pages]  # fmt: skip
+    return [Page(p.url, p.url, 200, p.body, source_id, now, HTML_TYPE, source_language="en") for p in pages]
 
 
 def _cpu_ms(start: float) -> float:
@@ -105,18 +104,22 @@ def _profile(pages: list[Page], client: redis.Redis, db_url: str, top: int) -> s
     return out.getvalue()
 
 
-def measure_stages(pages: list[Page], redis_url: str, work_dir: Path, profile_top: int = 0) -> StageCosts:
-    """Warm pass, measured pass and (if ``profile_top``) a cProfile pass, each on a fresh index and database."""
-    work_dir.mkdir(parents=True, exist_ok=True)
+def measure_stages(
+    pages: list[Page], redis_url: str, database: Callable[[str], str], profile_top: int = 0
+) -> StageCosts:
+    """Warm pass, measured pass and (if ``profile_top``) a cProfile pass, each on a fresh index and database.
+
+    ``database(name)`` gives the URL of a fresh, empty database of the kind the run stores into.
+    """
     client = redis.Redis.from_url(redis_url)
     try:
         start = time.process_time()
-        _one_pass(pages, client, f"sqlite:///{work_dir / 'warm.db'}", "stage-warm")
+        _one_pass(pages, client, database("warm"), "stage-warm")
         warm = _cpu_ms(start)
         start = time.process_time()
-        rows = _one_pass(pages, client, f"sqlite:///{work_dir / 'measured.db'}", "stage-measured")
+        rows = _one_pass(pages, client, database("measured"), "stage-measured")
         measured = _cpu_ms(start)
-        profile = _profile(pages, client, f"sqlite:///{work_dir / 'profile.db'}", profile_top) if profile_top else ""
+        profile = _profile(pages, client, database("profile"), profile_top) if profile_top else ""
     finally:
         client.close()
     return StageCosts(tuple(rows), warm, measured, profile)

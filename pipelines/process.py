@@ -69,6 +69,7 @@ def process_page(
     body = article.text
     verdict = deps.duplicates.check_and_add(doc_id, body) if body.strip() else NO_DUPLICATE
     duplicate_source = deps.source_of(verdict.duplicate_of) if verdict.duplicate_of else None
+    digest = content_hash(body or article.title)  # the exact-duplicate key: dedupe work, timed with it
     laps.lap("dedupe")
     outcome = evaluate(
         deps.rules,
@@ -90,7 +91,7 @@ def process_page(
         article_id=doc_id,
         page=page,
         article=dataclasses.replace(article, canonical_url=canonical),
-        content_hash=content_hash(body or article.title),
+        content_hash=digest,
         verdict=verdict,
         outcome=outcome,
         timings_ms=laps.timings,

@@ -49,6 +49,11 @@ _DELETE_FLAGS = delete(flags).where(flags.c.article_id == bindparam("doomed_arti
 _INSERT_FLAGS = insert(flags)
 
 
+def _shallow(record: Any) -> dict[str, Any]:
+    """``dataclasses.asdict`` for records of plain fields, without its per-value deepcopy (a hot path)."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
 def _article_row(processed: ProcessedArticle, now: datetime) -> dict[str, Any]:
     page, article, verdict, outcome = processed.page, processed.article, processed.verdict, processed.outcome
     return {
@@ -64,7 +69,7 @@ def _article_row(processed: ProcessedArticle, now: datetime) -> dict[str, Any]:
         "published": article.published,
         "author": (article.author or "")[:300] or None,
         "language": article.language,
-        "stripped": [dataclasses.asdict(block) for block in article.stripped],
+        "stripped": [_shallow(block) for block in article.stripped],
         "empty_reason": article.empty_reason,
         "content_hash": processed.content_hash,
         "duplicate_of": verdict.duplicate_of,
@@ -104,7 +109,7 @@ def save_processed(engine: Engine, processed: ProcessedArticle) -> bool:
                     "score": flag.score,
                     "shadow": flag.shadow,
                     "detail": flag.detail,
-                    "evidence": [dataclasses.asdict(e) for e in flag.evidence],
+                    "evidence": [_shallow(e) for e in flag.evidence],
                     "rule_version": flag.rule_version or processed.outcome.rule_version,
                 }
                 for flag in processed.outcome.flags

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from celery import Celery
+from celery import Celery, Task
 from hypothesis import given
 from hypothesis import strategies as st
 
 from config.errors import ConfigError
-from config.settings import Settings, WorkerSettings, parse_settings
+from config.settings import WorkerSettings, parse_settings
 from workers.app import celery_config, create_celery_app
 from workers.context import WorkerContext
 from workers.queues import PROCESS_PAGE_TASK
@@ -28,10 +28,13 @@ def config_for(environ: dict[str, str]) -> dict[str, Any]:
     return celery_config(parse_settings(None, environ), BROKER)
 
 
-def registered_app(settings: Settings) -> Celery:
-    app = create_celery_app(settings, BROKER)
-    register_tasks(app, WorkerContext(settings, BROKER))
-    return app
+@pytest.fixture(scope="module")
+def app() -> Celery:
+    """The app with newsdesk's tasks, registered once (Celery warns about a task name registered twice)."""
+    settings = parse_settings(None, {})
+    celery = create_celery_app(settings, BROKER)
+    register_tasks(celery, WorkerContext(settings, BROKER))
+    return celery
 
 
 def test_late_acknowledgement_and_requeue_on_worker_loss_are_on() -> None:
@@ -62,9 +65,8 @@ def test_a_dead_workers_messages_are_swept_back_well_within_the_visibility_timeo
     assert sweep <= options["visibility_timeout"] / 2
 
 
-def test_the_processing_task_keeps_the_app_guarantees() -> None:
+def test_the_processing_task_keeps_the_app_guarantees(app: Celery) -> None:
     """A task decorator could override the app defaults; the page task must not."""
-    app = registered_app(parse_settings(None, {}))
     task = app.tasks[PROCESS_PAGE_TASK]
     assert task.acks_late is True
     assert task.reject_on_worker_lost is True
@@ -72,6 +74,12 @@ def test_the_processing_task_keeps_the_app_guarantees() -> None:
     soft = task.soft_time_limit or app.conf.task_soft_time_limit
     hard = task.time_limit or app.conf.task_time_limit
     assert soft < hard < app.conf.broker_transport_options["visibility_timeout"]
+
+
+def test_a_page_celery_gives_up_on_is_kept_as_a_dead_letter(app: Celery) -> None:
+    """Time limits and exhausted retries end in Task.on_failure; the page task must keep the page, not drop it."""
+    task = app.tasks[PROCESS_PAGE_TASK]
+    assert type(task).on_failure is not Task.on_failure
 
 
 def test_the_app_refuses_pickle_at_runtime() -> None:
