@@ -64,6 +64,10 @@ def stage_table(costs: StageCosts, label: str) -> list[str]:
             p95t = totals[min(len(totals) - 1, int(0.95 * len(totals)))]
             lines.append(f"  {'= decode..store':<26}{statistics.median(totals):8.2f}{statistics.mean(totals):8.2f}"
                          f"{p95t:8.2f}")  # fmt: skip
+    task = sorted(costs.task_body)
+    task_p95 = task[min(len(task) - 1, int(0.95 * len(task)))]
+    lines.append(f"  {'task body, no Celery':<26}{statistics.median(task):8.2f}{statistics.mean(task):8.2f}"
+                 f"{task_p95:8.2f}   (workers.tasks.handle_process_page)")  # fmt: skip
     setup = costs.warm_pass_ms - costs.measured_pass_ms
     lines.append(f"  one-time set-up per process (warm pass - measured pass): {setup:.0f} ms CPU")
     return lines
@@ -75,6 +79,7 @@ def point_report(point: RunPoint, costs: StageCosts) -> list[str]:
     worker_ms = flow.worker_cpu_s * 1000 / n
     overhead = worker_ms - stage_mean
     noop_ms = noop.worker_cpu_s * 1000 / noop.tasks
+    plumbing = statistics.mean(costs.task_body) - stage_mean
     mem, rmem = point.worker_memory, point.redis_memory
     lines = [
         f"throughput, {point.workers} worker process(es) x concurrency {point.concurrency} (prefork)",
@@ -96,8 +101,11 @@ def point_report(point: RunPoint, costs: StageCosts) -> list[str]:
         f"  stages decode..store (mean)  {stage_mean:8.2f}   (in-process, same pages)",
         f"  queue overhead               {overhead:8.2f}   = worker total - stages = {overhead / worker_ms:.1%} "
         "of worker CPU",
-        f"    of which a no-op task costs {noop_ms:6.2f}   (Celery + kombu + Redis round trips, events)",
-        f"    body fetch (mean)          {statistics.mean(costs.values('fetch')):8.2f}",
+        f"    a no-op task costs         {noop_ms:8.2f}   (Celery + kombu + Redis round trips, events)",
+        f"    task plumbing              {plumbing:8.2f}   (task body without Celery - stages: delivery counter, "
+        "body fetch, digest, logging)",
+        f"    the rest                   {overhead - noop_ms - plumbing:8.2f}   (metrics, larger messages and results, "
+        "contention)",
         f"  crawler (Scrapy, queueing)   {flow.crawl_cpu_s * 1000 / n:8.2f}",
         f"  redis-server                 {flow.redis_cpu_s * 1000 / n:8.2f}",
         f"database: {point.database_bytes / 1024 / 1024:.1f} MiB for {point.rows_total} articles and "

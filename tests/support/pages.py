@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import random
 
 PARAGRAPHS = (
     "The harbour authority said on Tuesday that the new container terminal would open in the spring, "
@@ -26,17 +27,37 @@ def article_html(title: str, paragraphs: tuple[str, ...] = PARAGRAPHS, extra_bod
     )
 
 
+VOCABULARY = tuple(
+    """
+    council budget minister harbour railway school teachers nurses hospital patients farmers harvest drought flood
+    storm coast village city mayor election voters campaign parliament senate court judge ruling appeal police
+    investigation witness museum exhibition painting concert orchestra festival stadium football league season
+    coach players injury transfer market shares investors bank inflation interest rates housing rents tenants
+    landlords factory workers union strike wages pension retirement energy prices solar wind turbines grid
+    electricity water supply pipeline bridge tunnel airport flights passengers tourism hotels restaurants chef
+    menu science researchers laboratory vaccine trial climate emissions forest wildlife river pollution recycling
+    waste software startup engineers smartphone privacy data network satellite launch rocket telescope planet
+    library books students university exams scholarship ministry report survey census population migration border
+    customs trade exports imports tariffs shipping containers port fishing boats quota ferry island mountain snow
+    avalanche rescue volunteers charity donations auction heritage castle cathedral restoration architects design
+    traffic cyclists pedestrians buses trams metro timetable delays repairs contractor tender contract audit
+    """.split()
+)
+LINKS = ("said on", "announced after", "warned before", "confirmed during", "explained at", "denied after")
+
+
 def story(n: int) -> tuple[str, tuple[str, ...]]:
-    """A distinct story number ``n``: different numbers and names, so no two are near duplicates."""
-    cities = ("Arlen", "Brisk", "Corvo", "Dunmore", "Elmira", "Fallow", "Gresham", "Halden", "Iverly", "Jasper")
-    topics = ("bridge", "school", "hospital", "stadium", "library", "airport", "museum", "market", "park", "tunnel")
-    city, topic = cities[n % 10], topics[(n // 10) % 10]
-    paragraphs = (
-        f"Story {n}: officials in {city} approved plans for a new {topic} on Monday after a vote of {n % 37 + 5} "
-        f"to {n % 11 + 1}, ending a debate that lasted {n % 9 + 2} years.",
-        f"The {topic} will cost about {n * 7 % 900 + 100} million and employ {n * 13 % 500 + 50} people, "
-        f"according to figures published by the {city} planning office, reference {n * 7919}.",
-        f"Residents of {city} will be able to comment on the {topic} designs until the end of month {n % 12 + 1}, "
-        f"and construction could begin in {2027 + n % 5} if no objections are upheld. Case file {n}-{n * 31}.",
-    )
-    return f"{city} approves new {topic} (case {n})", paragraphs
+    """A distinct made-up story number ``n``: its own words, names and numbers (seeded, so repeatable)."""
+    rng = random.Random(n)
+
+    def sentence() -> str:
+        words = rng.sample(VOCABULARY, 9)
+        return (
+            f"The {words[0]} {rng.choice(LINKS)} the {words[1]} that {words[2]} and {words[3]} in the {words[4]} "
+            f"would affect {rng.randint(2, 999)} {words[5]}, while the {words[6]} and {words[7]} near the "
+            f"{words[8]} remained uncertain."
+        )
+
+    paragraphs = tuple(" ".join(sentence() for _ in range(3)) for _ in range(4))
+    topic = rng.sample(VOCABULARY, 2)
+    return f"Story {n}: {topic[0]} and {topic[1]}", paragraphs
