@@ -8,7 +8,7 @@ articles/s for the crawl, for processing and end to end, CPU ms per article
 by stage and the queue's overhead, memory, the no-op task and lxml ceilings,
 and a PNG of throughput against worker processes to bench/out/.
 
-    .venv/bin/python -m bench.e2e [-n 2000] [--pages synthetic|zyte] [--workers 2] [--concurrency 1]
+    .venv/bin/python -m bench.e2e [-n 2000] [--pages synthetic|zyte] [--workers 2] [--concurrency 2]
         [--crawlers 1] [--hosts 8] [--sweep 1,2,3,4]
         [--database-url postgresql+psycopg://postgres@127.0.0.1/postgres]
 """
@@ -91,7 +91,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("-n", "--count", type=int, default=2000, help="pages to serve and crawl")
     parser.add_argument("--pages", choices=["synthetic", "zyte"], default="synthetic")
     parser.add_argument("--workers", type=int, default=2, help="newsdesk worker processes (the reported run)")
-    parser.add_argument("--concurrency", type=int, default=1, help="pool processes per worker")
+    parser.add_argument("--concurrency", type=int, default=2, help="pool processes per worker (newsdesk's default: 2)")
     parser.add_argument("--crawlers", type=int, default=1, help="newsdesk crawl processes, each with its own sitemap")
     parser.add_argument("--hosts", type=int, default=8, help="sites on 127.0.0.1..127.0.0.N the pages are spread over")
     parser.add_argument("--sweep", default="", help="comma-separated worker counts to run and plot, e.g. 1,2,3,4")

@@ -60,6 +60,7 @@ class FlowResult:
     worker_cpu_s: float
     crawl_cpu_s: float
     redis_cpu_s: float
+    bench_cpu_s: float
     duplicates: dict[str, int]
     dead_letters: int
 
@@ -118,15 +119,25 @@ def warm_up(stack: Stack, count: int) -> None:
 
 
 def measure_noop(stack: Stack, tasks: int) -> NoopResult:
-    before = procs.sample(stack.worker_pids)
+    """The queue's ceiling: ``tasks`` no-op tasks queued while nobody consumes, then drained (the producer,
+    this process, would otherwise be the limit)."""
+    control = stack.runtime.app.control
+    control.cancel_consumer(PROCESS_QUEUE, reply=True)
     start = time.perf_counter()
     for index in range(tasks):
         stack.runtime.dispatcher.enqueue_noop(index)
-    sent = time.perf_counter()
-    _wait("no-op tasks", lambda: total_queued(stack.runtime.redis) == 0, 600)
+    send_seconds = time.perf_counter() - start
+    before = procs.sample(stack.worker_pids)
+    start = time.perf_counter()
+    control.add_consumer(PROCESS_QUEUE)  # no reply: waiting for one would hold the clock
+    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
+    while total_queued(stack.runtime.redis) > 0:  # polled finely: a no-op drains in seconds
+        if time.monotonic() > deadline:
+            raise RuntimeError("timed out waiting for no-op tasks")
+        time.sleep(0.005)
     end = time.perf_counter()
     after = procs.sample(stack.worker_pids)
-    return NoopResult(tasks, end - start, sent - start, procs.cpu_between(before, after))
+    return NoopResult(tasks, end - start, send_seconds, procs.cpu_between(before, after))
 
 
 def _redis_cpu(stack: Stack) -> float:
@@ -148,6 +159,7 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: in
     workers_before = procs.sample(stack.worker_pids)
     redis_before = _redis_cpu(stack)
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    self_before = time.process_time()
     hits_before = len(site.hits)
     crawls = []
     for index in range(crawlers):
@@ -172,6 +184,7 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: in
             raise RuntimeError(f"run timed out with {stored}/{expected} rows stored")
         time.sleep(POLL_SECONDS)
     workers_after = procs.sample(stack.worker_pids)
+    bench_cpu = time.process_time() - self_before
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     crawl_total = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
     hits = site.hits[hits_before:]
@@ -195,6 +208,7 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: in
         worker_cpu_s=procs.cpu_between(workers_before, workers_after),
         crawl_cpu_s=crawl_total - (crawl_cpu_at_first_hit or 0.0),
         redis_cpu_s=_redis_cpu(stack) - redis_before,
+        bench_cpu_s=bench_cpu,
         duplicates={str(kind or "none"): int(n) for kind, n in kinds},
         dead_letters=dead,
     )
@@ -208,7 +222,7 @@ def measure_drain(stack: Stack, pages: list[Page], source_id: str) -> DrainResul
         stack.runtime.dispatcher.enqueue_page(page)
     before = procs.sample(stack.worker_pids)
     start = time.time()
-    control.add_consumer(PROCESS_QUEUE, reply=True)
+    control.add_consumer(PROCESS_QUEUE)  # no reply: waiting for one would hold the clock
 
     def drained() -> bool:
         return _rows(stack, source_id) >= len(pages) and total_queued(stack.runtime.redis) == 0
