@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from bench import e2e_flow as flow
+from bench.e2e_drain import measure_drain, measure_noop
 from bench.e2e_pages import ZYTE_HTML, BenchPage, site_routes, synthetic_pages, zyte_pages
 from bench.e2e_procs import memory
 from bench.e2e_redis import redis_memory
@@ -56,9 +57,9 @@ def run_point(
     with open_stack(work / f"stack-{workers}", args.database_url, sources) as stack:
         stack.start_workers(workers, args.concurrency)
         flow.warm_up(stack, 3 * workers * args.concurrency)
-        noop = flow.measure_noop(stack, args.noop_tasks)
+        noop = measure_noop(stack, args.noop_tasks)
         result = flow.crawl_and_process(stack, site, len(pages), args.crawlers)
-        drained = flow.measure_drain(stack, drain, "drain")
+        drained = measure_drain(stack, drain, "drain")
         point = RunPoint(workers, args.concurrency, result, noop, drained, memory(stack.worker_pids),
                          redis_memory(stack.runtime.redis), flow.stored_total(stack),
                          *flow.database_size(stack))  # fmt: skip

@@ -3,7 +3,7 @@
 Timeline of a run (every process real, every clock read here):
 1. workers start and answer a ping; a few warm-up pages (source ``warmup``) go
    through them so lazy imports and connections are paid before timing;
-2. ``newsdesk.noop`` tasks drain through the same workers: the queue's ceiling;
+2. ``newsdesk.noop`` tasks drain through the same workers (:mod:`bench.e2e_drain`);
 3. ``newsdesk crawl bench-<i>`` (one subprocess per crawler) crawls its slice of
    the site's sitemaps and queues every page; workers process while the crawl runs; the run ends when every
    page is a row and the queue is empty.
@@ -16,6 +16,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +29,6 @@ from bench.e2e_pages import BenchPage, make_story, render
 from bench.e2e_server import TimedSite
 from bench.e2e_stack import Stack
 from bench.e2e_stages import as_pages
-from pipelines.models import Page
 from pipelines.storage.schema import articles, dead_letters, flags
 from workers.inspect import total_queued
 from workers.queues import PROCESS_QUEUE
@@ -36,18 +36,6 @@ from workers.queues import PROCESS_QUEUE
 SOURCE_ID = "bench"
 POLL_SECONDS = 0.05
 RUN_TIMEOUT_SECONDS = 1800.0
-
-
-@dataclass(frozen=True)
-class NoopResult:
-    tasks: int
-    seconds: float
-    send_seconds: float
-    worker_cpu_s: float
-
-    @property
-    def rate(self) -> float:
-        return self.tasks / self.seconds
 
 
 @dataclass(frozen=True)
@@ -65,19 +53,6 @@ class FlowResult:
     dead_letters: int
 
 
-@dataclass(frozen=True)
-class DrainResult:
-    """Processing alone: the queue filled first, then the workers let loose on it."""
-
-    articles: int
-    seconds: float
-    worker_cpu_s: float
-
-    @property
-    def rate(self) -> float:
-        return self.articles / self.seconds
-
-
 def write_sources(path: Path, base: str, hosts: list[str], pages: int, crawlers: int) -> Path:
     """One sitemap source per crawler process (at ``base``), each listing its slice of the pages on ``hosts``."""
     sources = [
@@ -93,15 +68,15 @@ def write_sources(path: Path, base: str, hosts: list[str], pages: int, crawlers:
     return path
 
 
-def _wait(predicate_name: str, predicate: object, timeout: float) -> None:
+def wait_for(what: str, predicate: Callable[[], bool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    while not callable(predicate) or not predicate():
+    while not predicate():
         if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out waiting for {predicate_name}")
+            raise RuntimeError(f"timed out waiting for {what}")
         time.sleep(POLL_SECONDS)
 
 
-def _rows(stack: Stack, source_prefix: str) -> int:
+def rows(stack: Stack, source_prefix: str) -> int:
     with stack.engine.connect() as connection:
         stmt = select(func.count()).select_from(articles).where(articles.c.source_id.startswith(source_prefix))
         return int(connection.execute(stmt).scalar() or 0)
@@ -115,29 +90,7 @@ def warm_up(stack: Stack, count: int) -> None:
                        f"{base}/w/{n}") for n in range(count)]  # fmt: skip
     for page in as_pages(pages, "warmup"):
         stack.runtime.dispatcher.enqueue_page(page)
-    _wait("warm-up pages", lambda: _rows(stack, "warmup") >= count and total_queued(stack.runtime.redis) == 0, 300)
-
-
-def measure_noop(stack: Stack, tasks: int) -> NoopResult:
-    """The queue's ceiling: ``tasks`` no-op tasks queued while nobody consumes, then drained (the producer,
-    this process, would otherwise be the limit)."""
-    control = stack.runtime.app.control
-    control.cancel_consumer(PROCESS_QUEUE, reply=True)
-    start = time.perf_counter()
-    for index in range(tasks):
-        stack.runtime.dispatcher.enqueue_noop(index)
-    send_seconds = time.perf_counter() - start
-    before = procs.sample(stack.worker_pids)
-    start = time.perf_counter()
-    control.add_consumer(PROCESS_QUEUE)  # no reply: waiting for one would hold the clock
-    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
-    while total_queued(stack.runtime.redis) > 0:  # polled finely: a no-op drains in seconds
-        if time.monotonic() > deadline:
-            raise RuntimeError("timed out waiting for no-op tasks")
-        time.sleep(0.005)
-    end = time.perf_counter()
-    after = procs.sample(stack.worker_pids)
-    return NoopResult(tasks, end - start, send_seconds, procs.cpu_between(before, after))
+    wait_for("warm-up pages", lambda: rows(stack, "warmup") >= count and total_queued(stack.runtime.redis) == 0, 300)
 
 
 def _redis_cpu(stack: Stack) -> float:
@@ -145,7 +98,7 @@ def _redis_cpu(stack: Stack) -> float:
     return float(info["used_cpu_sys"]) + float(info["used_cpu_user"])
 
 
-def _epoch(value: datetime) -> float:
+def epoch(value: datetime) -> float:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 
@@ -174,7 +127,7 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: in
             # Start-up (imports) excluded: the other crawlers are at most a few ms behind the first.
             crawl_cpu_at_first_hit = sum(procs.cpu_seconds(crawl.pid) for crawl in crawls)
         peak_queue = max(peak_queue, int(redis_client.llen(PROCESS_QUEUE)))
-        stored = _rows(stack, SOURCE_ID)
+        stored = rows(stack, SOURCE_ID)
         failed = [i for i, crawl in enumerate(crawls) if crawl.returncode not in (None, 0)]
         if failed:
             raise RuntimeError(f"crawl failed: {(stack.root / f'crawl{failed[0]}.log').read_text()[-3000:]}")
@@ -202,8 +155,8 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: in
     return FlowResult(
         articles=stored,
         crawl_seconds=last_page - first_hit,
-        processing_seconds=_epoch(last_row) - _epoch(first_row),
-        e2e_seconds=_epoch(last_row) - first_hit,
+        processing_seconds=epoch(last_row) - epoch(first_row),
+        e2e_seconds=epoch(last_row) - first_hit,
         peak_queue=peak_queue,
         worker_cpu_s=procs.cpu_between(workers_before, workers_after),
         crawl_cpu_s=crawl_total - (crawl_cpu_at_first_hit or 0.0),
@@ -212,27 +165,6 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: in
         duplicates={str(kind or "none"): int(n) for kind, n in kinds},
         dead_letters=dead,
     )
-
-
-def measure_drain(stack: Stack, pages: list[Page], source_id: str) -> DrainResult:
-    """Queue ``pages`` while the workers do not consume, then time them draining it."""
-    control = stack.runtime.app.control
-    control.cancel_consumer(PROCESS_QUEUE, reply=True)
-    for page in pages:
-        stack.runtime.dispatcher.enqueue_page(page)
-    before = procs.sample(stack.worker_pids)
-    start = time.time()
-    control.add_consumer(PROCESS_QUEUE)  # no reply: waiting for one would hold the clock
-
-    def drained() -> bool:
-        return _rows(stack, source_id) >= len(pages) and total_queued(stack.runtime.redis) == 0
-
-    _wait("the pre-filled queue to drain", drained, RUN_TIMEOUT_SECONDS)
-    after = procs.sample(stack.worker_pids)
-    with stack.engine.connect() as connection:
-        last_row = connection.execute(select(func.max(articles.c.updated_at)).where(articles.c.source_id == source_id))
-        end = _epoch(last_row.scalar_one())
-    return DrainResult(len(pages), end - start, procs.cpu_between(before, after))
 
 
 def stored_total(stack: Stack) -> int:
@@ -247,6 +179,10 @@ def database_size(stack: Stack) -> tuple[int, int]:
             pages = int(connection.execute(text("PRAGMA page_count")).scalar() or 0)
             size = pages * int(connection.execute(text("PRAGMA page_size")).scalar() or 0)
         else:
-            size = int(connection.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0)
+            # Tables with their indexes and TOAST, without the empty database's own catalogs.
+            size = int(connection.execute(text(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = current_schema()"
+            )).scalar() or 0)  # fmt: skip
         flag_rows = int(connection.execute(select(func.count()).select_from(flags)).scalar() or 0)
     return size, flag_rows

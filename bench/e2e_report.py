@@ -11,7 +11,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from bench.e2e_flow import DrainResult, FlowResult, NoopResult
+from bench.e2e_drain import DrainResult, NoopResult
+from bench.e2e_flow import FlowResult
 from bench.e2e_procs import TreeMemory
 from bench.e2e_redis import RedisMemory
 from bench.e2e_stages import STAGES, StageCosts
@@ -135,8 +136,8 @@ def targets(costs_zyte: StageCosts | None, point: RunPoint, costs: StageCosts) -
     else:
         lines.append("  decode..store CPU on Zyte pages: not measured (no Zyte pages)")
     ok = point.e2e_rate >= TARGET_E2E_RATE
-    lines.append(f"  end to end >= {TARGET_E2E_RATE:.0f}/s with {point.workers} worker processes: "
-                 f"{point.e2e_rate:.1f}/s {_verdict(ok)}")  # fmt: skip
+    lines.append(f"  end to end >= {TARGET_E2E_RATE:.0f}/s with {point.workers} worker processes "
+                 f"(concurrency {point.concurrency}): {point.e2e_rate:.1f}/s {_verdict(ok)}")  # fmt: skip
     worker_ms = point.flow.worker_cpu_s * 1000 / point.flow.articles
     share = (worker_ms - statistics.mean(costs.totals())) / worker_ms
     lines.append(f"  queue overhead <= {TARGET_OVERHEAD_SHARE:.0%} of worker CPU per article: {share:.1%} "

@@ -61,3 +61,18 @@ def fetch_state(url_digest: str) -> str:
 def heartbeat(role: str, name: str) -> str:
     """STRING with expiry: liveness of a beat, crawler or worker process."""
     return f"{PREFIX}:alive:{role}:{name}"
+
+
+def outbox_index() -> str:
+    """ZSET task id -> time queued (or last re-sent): processing tasks not yet finished."""
+    return f"{PREFIX}:outbox"
+
+
+def outbox_payloads() -> str:
+    """HASH task id -> JSON task kwargs, for re-sending a message that vanished in transit."""
+    return f"{PREFIX}:outbox:payload"
+
+
+def reconcile_lock() -> str:
+    """STRING with expiry: the one worker currently reconciling the outbox."""
+    return f"{PREFIX}:lock:reconcile"

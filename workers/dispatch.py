@@ -10,6 +10,7 @@ from pipelines import keys
 from pipelines.errors import RedisUnavailable
 from pipelines.models import Page
 from pipelines.urls import article_id, canonicalize
+from workers import outbox
 from workers.codec import body_digest, compress_body, encode_ref
 from workers.queues import NOOP_TASK, PROCESS_PAGE_TASK, PROCESS_QUEUE
 
@@ -32,11 +33,16 @@ class PageDispatcher:
         digest = body_digest(page.body)
         body_key = keys.page_body(digest)
         task_id = page_task_id(page)
+        kwargs = {"page": encode_ref(page, body_key)}
         try:
-            self.client.set(body_key, compress_body(page.body), ex=self.body_ttl_seconds)
+            # Body and outbox entry in one round trip; the outbox re-sends the task if its message is lost.
+            pipe = self.client.pipeline()
+            pipe.set(body_key, compress_body(page.body), ex=self.body_ttl_seconds)
+            outbox.record(pipe, task_id, kwargs)
+            pipe.execute()
             self.app.send_task(
                 PROCESS_PAGE_TASK,
-                kwargs={"page": encode_ref(page, body_key)},
+                kwargs=kwargs,
                 task_id=task_id,
                 queue=PROCESS_QUEUE,
                 retry=True,

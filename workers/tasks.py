@@ -20,10 +20,12 @@ from pipelines import keys
 from pipelines.errors import PayloadMissing, PermanentError, RedisUnavailable, TransientError
 from pipelines.process import process_page
 from pipelines.storage import repository
+from workers import outbox
 from workers.codec import decode_ref, decompress_body, page_from_ref
 from workers.context import WorkerContext
 from workers.locks import Lease
 from workers.queues import CRAWL_SOURCE_TASK, NOOP_TASK, PROCESS_PAGE_TASK
+from workers.reconciler import install_reconciler
 
 log = logging.getLogger("newsdesk.worker")
 ATTEMPTS_TTL_SECONDS = 7 * 86400
@@ -44,7 +46,8 @@ def count_delivery(context: WorkerContext, task_key: str) -> int:
 
 
 def forget_deliveries(context: WorkerContext, task_key: str) -> None:
-    """A task that finished is no poison: the same page queued again later (same task id) starts from zero."""
+    """A finished task is no poison (the same page queued again later starts from zero) and leaves the outbox."""
+    outbox.done(context.redis, task_key.rsplit(":", 1)[0])
     try:
         context.redis.delete(keys.task_attempts(task_key))
     except redis.RedisError as exc:
@@ -56,6 +59,7 @@ def dead_letter(
     context: WorkerContext, task_key: str, task_name: str, payload: dict[str, Any], error: str, n: int
 ) -> None:
     repository.record_dead_letter(context.engine, task_key, task_name, payload, error, n)
+    outbox.done(context.redis, task_key.rsplit(":", 1)[0])
     log.error("dead-lettered %s %s after %d deliveries: %s", task_name, task_key, n, error)
 
 
@@ -192,6 +196,8 @@ def register_tasks(app: Celery, context: WorkerContext) -> None:
     )
     def crawl_source_task(self: Task, source_id: str, config_file: str | None = None) -> dict[str, Any]:
         return handle_crawl_source(context.fresh(), source_id, config_file)
+
+    install_reconciler(app, context)
 
     @app.task(name=NOOP_TASK)  # type: ignore[untyped-decorator]
     def noop_task(index: int) -> int:
