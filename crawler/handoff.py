@@ -8,9 +8,11 @@ outage during a crawl loses nothing and the crawl keeps going.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
+import redis
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -18,6 +20,7 @@ from twisted.internet import task, threads
 from twisted.internet.defer import Deferred
 
 from config.settings import Settings
+from crawler.fetchstate import FetchState, FetchStateStore, body_digest
 from crawler.spool import Spool
 from pipelines.errors import RedisUnavailable
 from pipelines.models import Page
@@ -31,12 +34,20 @@ DRAIN_INTERVAL_SECONDS = 2.0
 class HandoffPipeline:
     """Sends :class:`Page` items to the processing queue, spooling them during an outage."""
 
-    def __init__(self, dispatcher: PageDispatcher, spool: Spool, crawler: Crawler | None = None) -> None:
+    def __init__(
+        self,
+        dispatcher: PageDispatcher,
+        spool: Spool,
+        crawler: Crawler | None = None,
+        fetch_state: FetchStateStore | None = None,
+    ) -> None:
         self.dispatcher = dispatcher
         self.spool = spool
         self.crawler = crawler
+        self.fetch_state = fetch_state
         self._drainer: task.LoopingCall | None = None
-        self._draining = False
+        # One drain at a time, or two threads could send the same spooled page twice.
+        self._drain_lock = threading.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HandoffPipeline:
@@ -44,7 +55,15 @@ class HandoffPipeline:
         spool_dir = crawler.settings.get("NEWSDESK_SPOOL_DIR")
         if not isinstance(settings, Settings) or not spool_dir:
             raise NotConfigured("NEWSDESK_SETTINGS and NEWSDESK_SPOOL_DIR are required")
-        return cls(build_runtime(settings).dispatcher, Spool(Path(spool_dir)), crawler)
+        runtime = build_runtime(settings)
+        fetch_state = FetchStateStore(
+            runtime.redis,
+            ttl_seconds=crawler.settings.getint(
+                "NEWSDESK_FETCH_STATE_TTL", settings.crawl.fetch_state_ttl_days * 86400
+            ),
+            namespace=crawler.settings.get("NEWSDESK_KEY_NAMESPACE", ""),
+        )
+        return cls(runtime.dispatcher, Spool(Path(spool_dir)), crawler, fetch_state)
 
     def _inc(self, key: str) -> None:
         if self.crawler is not None and self.crawler.stats is not None:
@@ -57,11 +76,24 @@ class HandoffPipeline:
     def _send_or_spool(self, page: Page) -> str:
         try:
             self.dispatcher.enqueue_page(page)
+            outcome = "sent"
         except RedisUnavailable as exc:
             self.spool.put(page)
             log.warning("queue unavailable, spooled %s: %s", page.url, exc)
-            return "spooled"
-        return "sent"
+            outcome = "spooled"
+        self._remember_fetch(page)
+        return outcome
+
+    def _remember_fetch(self, page: Page) -> None:
+        """Only now that the page is safe (queued or spooled) may a re-crawl treat it as unchanged."""
+        if self.fetch_state is None:
+            return
+        state = FetchState(etag=page.etag, last_modified=page.last_modified, sha256=body_digest(page.body))
+        try:
+            self.fetch_state.save(page.final_url, state)
+        except redis.RedisError as exc:
+            # The next crawl then fetches the page unconditionally: more work, nothing lost.
+            log.warning("cannot record fetch state of %s: %s", page.final_url, exc)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
@@ -70,17 +102,16 @@ class HandoffPipeline:
         self._inc(f"newsdesk/items_{outcome}")
         return item
 
-    def _drain(self) -> int:
-        if self._draining:
-            return 0
-        self._draining = True
+    def _drain(self, wait: bool = False) -> int:
+        if not self._drain_lock.acquire(blocking=wait):
+            return 0  # a drain is already running
         try:
             return self.spool.drain(self.dispatcher.enqueue_page)
         finally:
-            self._draining = False
+            self._drain_lock.release()
 
-    def _drain_in_thread(self) -> Deferred[int]:
-        deferred: Deferred[int] = threads.deferToThread(self._drain)
+    def _drain_in_thread(self, wait: bool = False) -> Deferred[int]:
+        deferred: Deferred[int] = threads.deferToThread(self._drain, wait)
 
         def counted(sent: int) -> int:
             for _ in range(sent):
@@ -92,4 +123,5 @@ class HandoffPipeline:
     async def close_spider(self) -> None:
         if self._drainer is not None and self._drainer.running:
             self._drainer.stop()
-        await maybe_deferred_to_future(self._drain_in_thread())
+        # The last drain waits for a running one to finish, then sends what is left.
+        await maybe_deferred_to_future(self._drain_in_thread(wait=True))

@@ -13,7 +13,9 @@ e.g. 560: process_response runs in decreasing order, so the body it hashes
 is already decompressed, and the 304 is handled before Retry sees it.
 
 Settings: ``NEWSDESK_REDIS_URL`` (required, else NotConfigured),
-``NEWSDESK_FETCH_STATE_TTL`` (seconds, default 30 days), ``NEWSDESK_KEY_NAMESPACE``.
+``NEWSDESK_FETCH_STATE_TTL`` (seconds, default 30 days), ``NEWSDESK_KEY_NAMESPACE``,
+``NEWSDESK_FETCH_STATE_AFTER_HANDOFF`` (article states are then saved by the hand-off
+pipeline once the page is queued or spooled; feeds and sitemaps are saved here).
 A request with ``meta["newsdesk_unconditional"]`` is fetched plainly.  If
 Redis is down, fetches are unconditional until it is back (one warning).
 """
@@ -55,8 +57,16 @@ class NotModified(IgnoreRequest):
 class ConditionalRequestMiddleware:
     """Downloader middleware sending conditional requests and flagging unchanged bodies."""
 
-    def __init__(self, store: StateStore, breaker: OutageBreaker, *, crawler: Crawler | None = None) -> None:
+    def __init__(
+        self,
+        store: StateStore,
+        breaker: OutageBreaker,
+        *,
+        crawler: Crawler | None = None,
+        deferred_to_handoff: bool = False,
+    ) -> None:
         self._store = store
+        self.deferred_to_handoff = deferred_to_handoff
         self._breaker = breaker
         self._crawler = crawler
 
@@ -72,7 +82,8 @@ class ConditionalRequestMiddleware:
             namespace=settings.get("NEWSDESK_KEY_NAMESPACE", ""),
         )
         breaker = OutageBreaker("fetching unconditionally until it is back", logger=logger)
-        return cls(store, breaker, crawler=crawler)
+        deferred = crawler.settings.getbool("NEWSDESK_FETCH_STATE_AFTER_HANDOFF", False)
+        return cls(store, breaker, crawler=crawler, deferred_to_handoff=deferred)
 
     def _inc(self, key: str) -> None:
         if self._crawler is not None and self._crawler.stats is not None:
@@ -137,10 +148,14 @@ class ConditionalRequestMiddleware:
             # request.meta becomes response.meta once the engine ties them together.
             request.meta[UNCHANGED] = True
             self._inc("newsdesk/unchanged_discovery" if request.meta.get(DISCOVERY) else "newsdesk/unchanged")
-        state = FetchState(
-            etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"), sha256=digest
-        )
-        await self._redis(lambda: self._store.save(url, state))
+        if request.meta.get(DISCOVERY) or not self.deferred_to_handoff:
+            # Feeds and sitemaps yield no items: their state can be saved at once.  An article's state is
+            # saved by the hand-off pipeline only after the page was queued or spooled, so a page whose
+            # queue message is lost is fetched (and queued) again by the next crawl, not skipped as unchanged.
+            state = FetchState(
+                etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"), sha256=digest
+            )
+            await self._redis(lambda: self._store.save(url, state))
         return response
 
 

@@ -69,6 +69,8 @@ def scrapy_settings(
         "NEWSDESK_HOST_MIN_INTERVAL": crawl.host_min_interval,
         "NEWSDESK_ALLOW_PRIVATE_HOSTS": crawl.allow_private_hosts,
         "NEWSDESK_FETCH_STATE_TTL": crawl.fetch_state_ttl_days * 86400,
+        # Article fetch states are saved by the hand-off pipeline once the page is queued or spooled.
+        "NEWSDESK_FETCH_STATE_AFTER_HANDOFF": True,
         "NEWSDESK_SPOOL_DIR": str(settings.spool_dir),
     }
     values.update(extra or {})

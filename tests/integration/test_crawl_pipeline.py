@@ -109,6 +109,9 @@ def test_redis_outage_during_crawl_spools_and_delivers(tmp_path: Path) -> None:
         spool = data_dir / "spool"
         assert not list(spool.glob("*.json")), "spool must be empty once Redis is back"
         client = redis.Redis.from_url(redis_server.url)
-        assert client.llen(PROCESS_QUEUE) == 8
+        queued = [json.loads(raw)["headers"]["id"] for raw in client.lrange(PROCESS_QUEUE, 0, -1)]
+        # Every page is queued. A publish cut off mid-way by the kill can be sent again from the spool (the
+        # broker took it, the client never heard back): the same task id twice, harmless to idempotent tasks.
+        assert len(set(queued)) == 8, (sorted(queued), err[-3000:])
     finally:
         redis_server.stop()
