@@ -15,10 +15,11 @@ import time
 from pathlib import Path
 
 import redis
-from dedupe_eval import Judge, Score, table
-from dedupe_peers import DatasketchLSH, Newsdesk, System
-from dedupe_redis import BenchRedis
-from dedupe_stream import Doc, generate
+
+from bench.dedupe_eval import Judge, Score, table
+from bench.dedupe_peers import DatasketchLSH, Newsdesk, System
+from bench.dedupe_redis import BenchRedis
+from bench.dedupe_stream import Doc, generate
 
 OUT = Path(__file__).parent / "out"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import re
 
-from dedupe_words import ARTICLES, BOILERPLATE, PREPOSITIONS, SITE_NAMES
-from dedupe_writer import SYN
+from bench.dedupe_words import ARTICLES, BOILERPLATE, PREPOSITIONS, SITE_NAMES
+from bench.dedupe_writer import SYN
 
 
 def _words_of(paragraphs: list[str]) -> int:
@@ -127,5 +127,3 @@ class Copier:
             return None
         r.shuffle(out)
         return out
-
-

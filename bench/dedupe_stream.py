@@ -29,8 +29,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dedupe_copier import Copier
-from dedupe_writer import Story, StoryWriter
+from bench.dedupe_copier import Copier
+from bench.dedupe_writer import Story, StoryWriter
 
 VARIANTS = ("exact", "boilerplate", "truncated", "paragraphs", "mt_noise", "spun", "extra", "combo")
 _VARIANT_WEIGHTS = (10, 14, 16, 14, 16, 18, 12, 10)

@@ -55,8 +55,18 @@ SUBJECTS2 = [
 ]
 
 REPORTS = [
-    "{~said}", "{~told} {PL} reporters", "{~warned}", "{~insisted}", "{~announced}", "{~confirmed}",
-    "{~added}", "{~claimed}", "{~believed}", "{~said} on {DAY}", "{~stated} in {MONTH}", "{~denied}",
+    "{~said}",
+    "{~told} {PL} reporters",
+    "{~warned}",
+    "{~insisted}",
+    "{~announced}",
+    "{~confirmed}",
+    "{~added}",
+    "{~claimed}",
+    "{~believed}",
+    "{~said} on {DAY}",
+    "{~stated} in {MONTH}",
+    "{~denied}",
 ]
 
 PREDICATES = [
@@ -85,10 +95,23 @@ PREDICATES = [
 ]
 
 ADJUNCTS = [
-    "on {DAY}", "in {PL}", "since {MONTH}", "after the {A} {N2}", "{~despite} the {G}", "by {MONTH}",
-    "{~during} the {N2}", "for the first time since {YEAR}", "in {MONTH} {YEAR}", "at the {O} in {PL}",
-    "{~following} {NUM} {G}s", "{~before} the {A} {N}", "across {PL} and {PL2}", "on {DAY} {~evening}",
-    "", "", "",
+    "on {DAY}",
+    "in {PL}",
+    "since {MONTH}",
+    "after the {A} {N2}",
+    "{~despite} the {G}",
+    "by {MONTH}",
+    "{~during} the {N2}",
+    "for the first time since {YEAR}",
+    "in {MONTH} {YEAR}",
+    "at the {O} in {PL}",
+    "{~following} {NUM} {G}s",
+    "{~before} the {A} {N}",
+    "across {PL} and {PL2}",
+    "on {DAY} {~evening}",
+    "",
+    "",
+    "",
 ]
 
 LINKS = ["but", "and", "while", "although", "as", "yet"]

@@ -44,59 +44,77 @@ Ministry Board Office Court Hospital University Airline Railway Utility Federati
 # Per topic: nouns, verbs (past tense), adjectives. Distinct stories on one topic share these.
 TOPICS: dict[str, tuple[list[str], list[str], list[str]]] = {
     "politics": (
-        _w("election vote parliament minister coalition reform bill law budget campaign opposition senator "
-        "mayor referendum cabinet policy debate ballot majority amendment constitution mandate scandal "
-        "inquiry resignation candidate governor spokesperson legislation treaty"),
-        _w("approved rejected proposed debated vetoed announced postponed passed blocked endorsed criticised "
-        "defended signed amended"),
+        _w(
+            "election vote parliament minister coalition reform bill law budget campaign opposition senator "
+            "mayor referendum cabinet policy debate ballot majority amendment constitution mandate scandal "
+            "inquiry resignation candidate governor spokesperson legislation treaty"
+        ),
+        _w(
+            "approved rejected proposed debated vetoed announced postponed passed blocked endorsed criticised "
+            "defended signed amended"
+        ),
         _w("controversial bipartisan narrow sweeping fragile provisional divisive landmark contested"),
     ),
     "economy": (
-        _w("inflation interest rate market investor share profit revenue debt loan tariff export import "
-        "growth recession unemployment wage pension currency deficit surplus forecast factory merger "
-        "acquisition dividend bond index shipment supply"),
+        _w(
+            "inflation interest rate market investor share profit revenue debt loan tariff export import "
+            "growth recession unemployment wage pension currency deficit surplus forecast factory merger "
+            "acquisition dividend bond index shipment supply"
+        ),
         _w("rose fell surged slumped climbed dropped stabilised rebounded doubled halved recovered stalled"),
         _w("quarterly annual sluggish robust volatile modest steep unexpected record"),
     ),
     "sports": (
-        _w("match tournament championship league season coach striker goalkeeper goal final semifinal "
-        "transfer stadium fans title medal record injury referee penalty squad captain victory defeat "
-        "draw fixture playoff relay sprint marathon"),
+        _w(
+            "match tournament championship league season coach striker goalkeeper goal final semifinal "
+            "transfer stadium fans title medal record injury referee penalty squad captain victory defeat "
+            "draw fixture playoff relay sprint marathon"
+        ),
         _w("won lost beat drew scored defended qualified retired signed clinched equalised celebrated"),
         _w("dramatic decisive stunning narrow historic thrilling dominant disappointing late"),
     ),
     "technology": (
-        _w("software chip smartphone network startup platform data privacy breach algorithm robot satellite "
-        "battery device update server cloud encryption app users outage patent launch prototype "
-        "semiconductor sensor browser infrastructure"),
+        _w(
+            "software chip smartphone network startup platform data privacy breach algorithm robot satellite "
+            "battery device update server cloud encryption app users outage patent launch prototype "
+            "semiconductor sensor browser infrastructure"
+        ),
         _w("launched unveiled released hacked patched acquired developed tested deployed upgraded banned"),
         _w("innovative experimental secure vulnerable proprietary autonomous wireless digital faster"),
     ),
     "health": (
-        _w("hospital patient vaccine virus outbreak doctor nurse treatment trial drug clinic disease "
-        "infection symptoms surgery diagnosis therapy epidemic screening prescription ward ambulance "
-        "research study dose immunity shortage waiting"),
+        _w(
+            "hospital patient vaccine virus outbreak doctor nurse treatment trial drug clinic disease "
+            "infection symptoms surgery diagnosis therapy epidemic screening prescription ward ambulance "
+            "research study dose immunity shortage waiting"
+        ),
         _w("treated diagnosed vaccinated recovered admitted discharged confirmed warned recommended tested"),
         _w("chronic contagious severe mild experimental preventive critical rare effective"),
     ),
     "weather": (
-        _w("storm flood rain snow heatwave drought wildfire wind temperature forecast warning evacuation "
-        "hurricane typhoon landslide power outage river coast damage rescue shelter frost hail "
-        "thunderstorm tide blizzard"),
+        _w(
+            "storm flood rain snow heatwave drought wildfire wind temperature forecast warning evacuation "
+            "hurricane typhoon landslide power outage river coast damage rescue shelter frost hail "
+            "thunderstorm tide blizzard"
+        ),
         _w("hit struck flooded battered swept destroyed damaged evacuated rescued warned cleared"),
         _w("heavy torrential extreme severe unprecedented freezing scorching unusual strong"),
     ),
     "crime": (
-        _w("police suspect arrest court trial judge jury verdict sentence prison robbery fraud theft "
-        "investigation witness prosecutor lawyer evidence charge raid smuggling burglary bail appeal "
-        "detective warrant conviction hearing ransom"),
+        _w(
+            "police suspect arrest court trial judge jury verdict sentence prison robbery fraud theft "
+            "investigation witness prosecutor lawyer evidence charge raid smuggling burglary bail appeal "
+            "detective warrant conviction hearing ransom"
+        ),
         _w("arrested charged convicted acquitted sentenced questioned detained released searched seized"),
         _w("alleged suspected violent organised fraudulent armed undercover lengthy unprecedented"),
     ),
     "science": (
-        _w("researchers study telescope planet species fossil genome experiment laboratory climate ocean "
-        "glacier mission probe discovery particle molecule cell protein galaxy asteroid volcano "
-        "expedition sample dataset observation specimen"),
+        _w(
+            "researchers study telescope planet species fossil genome experiment laboratory climate ocean "
+            "glacier mission probe discovery particle molecule cell protein galaxy asteroid volcano "
+            "expedition sample dataset observation specimen"
+        ),
         _w("discovered observed measured identified mapped sequenced detected analysed confirmed recorded"),
         _w("ancient remote microscopic distant rare unexpected novel significant detailed"),
     ),

@@ -6,7 +6,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from dedupe_templates import (
+from bench.dedupe_templates import (
     ADJUNCTS,
     FORMS,
     GENERIC_NOUNS,
@@ -17,7 +17,7 @@ from dedupe_templates import (
     SUBJECTS,
     SUBJECTS2,
 )
-from dedupe_words import DAYS, FIRST_NAMES, LAST_NAMES, MONTHS, ORG_HEADS, ORG_TAILS, PLACES, SYNONYMS, TOPICS
+from bench.dedupe_words import DAYS, FIRST_NAMES, LAST_NAMES, MONTHS, ORG_HEADS, ORG_TAILS, PLACES, SYNONYMS, TOPICS
 
 SYN: dict[str, list[str]] = {}
 for _group in SYNONYMS:
@@ -103,9 +103,7 @@ class StoryWriter:
     def _paragraphs(self, s: Story) -> list[str]:
         r = self.rng
         count = r.randint(2, 4) if self.short else r.randint(4, 10)
-        return [
-            " ".join(self._fill(r.choice(FORMS), s) for _ in range(r.randint(2, 4))) for _ in range(count)
-        ]
+        return [" ".join(self._fill(r.choice(FORMS), s) for _ in range(r.randint(2, 4))) for _ in range(count)]
 
     def story(self, like: Story | None = None) -> Story:
         """A new story; with ``like``, a distinct one on the same topic about the same people and places."""
@@ -119,5 +117,3 @@ class StoryWriter:
         s = Story(self.next_id, topic, persons, places, org, nouns, [])
         s.paragraphs = self._paragraphs(s)
         return s
-
-

@@ -64,8 +64,9 @@ class PRF:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        return (f"  {self.name:58s} P={p:.3f} R={r:.3f} F1={f:.3f}  "
-                f"(tp={self.tp} fp={self.fp} fn={self.fn} tn={self.tn})")
+        return (
+            f"  {self.name:58s} P={p:.3f} R={r:.3f} F1={f:.3f}  (tp={self.tp} fp={self.fp} fn={self.fn} tn={self.tn})"
+        )
 
 
 def codes(outcome: FlagOutcome) -> set[str]:
@@ -107,8 +108,10 @@ def bench_news(rules: RuleSet, items: list[FlagInput]) -> None:
     others = [i for i in items if i.source_language != "en"]
     caught = sum("language_mismatch" in codes(evaluate(rules, _declare(i, "en"))) for i in others)
     wrong = sum("language_mismatch" in codes(evaluate(rules, _declare(i, "en"))) for i in english)
-    print(f"  language_mismatch with every source declared 'en': {caught}/{len(others)} non-English bodies "
-          f"caught, {wrong}/{len(english)} English bodies wrongly flagged")
+    print(
+        f"  language_mismatch with every source declared 'en': {caught}/{len(others)} non-English bodies "
+        f"caught, {wrong}/{len(english)} English bodies wrongly flagged"
+    )
 
 
 def _declare(item: FlagInput, language: str) -> FlagInput:
@@ -131,16 +134,20 @@ def bench_speed(rules: RuleSet, items: list[FlagInput], repeats: int = 3) -> Non
             wall.append((time.perf_counter() - start) * 1000)
             best[item.article_id] = min(best.get(item.article_id, 1e9), wall[-1])
     lengths = sorted(len(i.text) for i in items)
-    print(f"  (body median {lengths[len(lengths) // 2]} chars, p95 {lengths[int(0.95 * len(lengths))]} chars; "
-          "the machine is shared, so wall time carries other people's load: CPU time and best-of-3 shown too)")
+    print(
+        f"  (body median {lengths[len(lengths) // 2]} chars, p95 {lengths[int(0.95 * len(lengths))]} chars; "
+        "the machine is shared, so wall time carries other people's load: CPU time and best-of-3 shown too)"
+    )
     series = (("wall", wall), ("CPU (process_time)", cpu), (f"wall, best of {repeats} per article", [*best.values()]))
     for name, samples in series:
         samples.sort()
         p95 = samples[int(0.95 * len(samples))]
         print(f"  {name:28s} median {statistics.median(samples):.3f} ms   p95 {p95:.3f} ms   max {samples[-1]:.1f} ms")
     model_calls = sum("profanity" in codes(evaluate(rules, i)) for i in items)
-    print("  the profanity model only runs on sentences that hit the profanity word-list pre-filter; "
-          f"it flagged {model_calls} of {len(items)} news articles")
+    print(
+        "  the profanity model only runs on sentences that hit the profanity word-list pre-filter; "
+        f"it flagged {model_calls} of {len(items)} news articles"
+    )
 
 
 def _davidson(quick: bool) -> list[tuple[str, int]]:
@@ -171,8 +178,10 @@ def _score(rows: Iterable[tuple[bool, bool]], name: str) -> PRF:
 
 def bench_hate_profanity(rules: RuleSet, quick: bool) -> None:
     tweets = _davidson(quick)
-    print(f"\n== Davidson et al. tweets: {len(tweets)}{' (seeded sample)' if quick else ''}; "
-          "classes hate / offensive / neither")
+    print(
+        f"\n== Davidson et al. tweets: {len(tweets)}{' (seeded sample)' if quick else ''}; "
+        "classes hate / offensive / neither"
+    )
     start = time.perf_counter()
     outcomes = [evaluate(rules, FlagInput(str(i), "", text)) for i, (text, _) in enumerate(tweets)]
     elapsed = time.perf_counter() - start
@@ -190,15 +199,20 @@ def bench_hate_profanity(rules: RuleSet, quick: bool) -> None:
         ("hate: profanity classifier alone, p>=0.5", gold_hate, model_05),
         ("offensive: rules (code profanity)", gold_off, rule_prof),
         ("offensive: profanity classifier alone, p>=0.5", gold_off, model_05),
-        ("hate+offensive: rules (profanity or hate)", gold_abusive,
-         [a or b for a, b in zip(rule_prof, rule_hate, strict=True)]),
+        (
+            "hate+offensive: rules (profanity or hate)",
+            gold_abusive,
+            [a or b for a, b in zip(rule_prof, rule_hate, strict=True)],
+        ),
         ("hate+offensive: rules (code profanity)", gold_abusive, rule_prof),
         ("hate+offensive: profanity classifier alone, p>=0.5", gold_abusive, model_05),
     ]
     for name, gold, predicted in pairs:
         print(_score(zip(gold, predicted, strict=True), name).row())
-    print(f"  rule engine: {elapsed / len(tweets) * 1000:.2f} ms/tweet "
-          "(each profanity pre-filter hit costs one model call, ~4 ms)")
+    print(
+        f"  rule engine: {elapsed / len(tweets) * 1000:.2f} ms/tweet "
+        "(each profanity pre-filter hit costs one model call, ~4 ms)"
+    )
     print("  note: alt-profanity-check was trained partly on this data set (optimistic for the classifier)")
 
     sentences = _stormfront()
@@ -208,19 +222,29 @@ def bench_hate_profanity(rules: RuleSet, quick: bool) -> None:
     gold = [g for _, g in sentences]
     rule_hate = ["hate" in codes(o) for o in outcomes]
     print(_score(zip(gold, rule_hate, strict=True), "hate: rules (code hate)").row())
-    print(_score(zip(gold, ["hate-targeting" in {f.rule_id for f in o.flags} for o in outcomes], strict=True),
-                 "hate: targeting patterns alone").row())
+    print(
+        _score(
+            zip(gold, ["hate-targeting" in {f.rule_id for f in o.flags} for o in outcomes], strict=True),
+            "hate: targeting patterns alone",
+        ).row()
+    )
     print(_score(zip(gold, [p >= 0.5 for p in probs], strict=True), "hate: profanity classifier alone, p>=0.5").row())
-    print(_score(zip(gold, ["profanity" in codes(o) for o in outcomes], strict=True),
-                 "hate: rules code profanity (as a hate detector)").row())
+    print(
+        _score(
+            zip(gold, ["profanity" in codes(o) for o in outcomes], strict=True),
+            "hate: rules code profanity (as a hate detector)",
+        ).row()
+    )
     any_flag = [bool(codes(o) & {"hate", "profanity"}) for o in outcomes]
     print(_score(zip(gold, any_flag, strict=True), "hate: rules hate or profanity").row())
 
 
 def bench_autoblog(rules: RuleSet, news: list[FlagInput]) -> None:
     docs = generate()
-    print(f"\n== Generated auto-blog / boilerplate set (bench/flags_autoblog.py, seed 20261128): {len(docs)} docs, "
-          f"{sum(d.autoblog for d in docs)} auto-blog, {sum(d.boilerplate for d in docs)} with boilerplate")
+    print(
+        f"\n== Generated auto-blog / boilerplate set (bench/flags_autoblog.py, seed 20261128): {len(docs)} docs, "
+        f"{sum(d.autoblog for d in docs)} auto-blog, {sum(d.boilerplate for d in docs)} with boilerplate"
+    )
     auto, boiler = PRF("autoblog_signature"), PRF("leftover_boilerplate")
     misses: Counter[str] = Counter()
     for doc in docs:
@@ -235,8 +259,10 @@ def bench_autoblog(rules: RuleSet, news: list[FlagInput]) -> None:
     print(boiler.row())
     print(f"  errors: {dict(misses)}")
     real: Callable[[str], int] = lambda code: sum(code in codes(evaluate(rules, i)) for i in news)  # noqa: E731
-    print(f"  on the {len(news)} real clean news bodies: autoblog_signature fired {real('autoblog_signature')}, "
-          f"leftover_boilerplate fired {real('leftover_boilerplate')}")
+    print(
+        f"  on the {len(news)} real clean news bodies: autoblog_signature fired {real('autoblog_signature')}, "
+        f"leftover_boilerplate fired {real('leftover_boilerplate')}"
+    )
 
 
 def main() -> None:

@@ -26,17 +26,60 @@ from dataclasses import dataclass, field
 
 from pipelines.models import StrippedBlock
 
-SUBJECTS = ["The prime minister", "The city council", "Health officials", "The central bank", "Local farmers",
-            "The opposition leader", "Researchers at the university", "The transport minister", "Union leaders",
-            "The football club", "Firefighters", "The regional governor", "Energy regulators", "Teachers"]
-VERBS = ["announced", "rejected", "approved", "criticised", "welcomed", "delayed", "defended", "proposed",
-         "questioned", "postponed", "unveiled", "debated"]
-OBJECTS = ["a new budget for public transport", "plans to withdraw troops", "a rise in interest rates",
-           "the proposed water tariff", "a reform of the pension system", "new rules for rental housing",
-           "the timetable for road repairs", "a ban on single-use plastics", "the hospital merger",
-           "funding for rural schools", "a review of the energy grid", "the stadium expansion"]
-WHEN = ["on Monday", "on Tuesday", "late on Wednesday", "on Thursday", "this week", "after a long meeting",
-        "in a statement", "at a press conference"]
+SUBJECTS = [
+    "The prime minister",
+    "The city council",
+    "Health officials",
+    "The central bank",
+    "Local farmers",
+    "The opposition leader",
+    "Researchers at the university",
+    "The transport minister",
+    "Union leaders",
+    "The football club",
+    "Firefighters",
+    "The regional governor",
+    "Energy regulators",
+    "Teachers",
+]
+VERBS = [
+    "announced",
+    "rejected",
+    "approved",
+    "criticised",
+    "welcomed",
+    "delayed",
+    "defended",
+    "proposed",
+    "questioned",
+    "postponed",
+    "unveiled",
+    "debated",
+]
+OBJECTS = [
+    "a new budget for public transport",
+    "plans to withdraw troops",
+    "a rise in interest rates",
+    "the proposed water tariff",
+    "a reform of the pension system",
+    "new rules for rental housing",
+    "the timetable for road repairs",
+    "a ban on single-use plastics",
+    "the hospital merger",
+    "funding for rural schools",
+    "a review of the energy grid",
+    "the stadium expansion",
+]
+WHEN = [
+    "on Monday",
+    "on Tuesday",
+    "late on Wednesday",
+    "on Thursday",
+    "this week",
+    "after a long meeting",
+    "in a statement",
+    "at a press conference",
+]
 FOLLOW = [
     "Officials said the changes would take effect next spring.",
     "Critics argued that the plan relied too heavily on one-off funding.",
@@ -68,25 +111,54 @@ HARD = [
 ]
 SITES = ["dailynewsfeed.example", "worldwire24.example", "breakingtoday.example", "newsnow-hub.example"]
 
-SHARE_BARS = ["Facebook Twitter LinkedIn", "Facebook Twitter Pinterest Email", "Share this:",
-              "Share on Facebook", "Facebook | Twitter | WhatsApp | Email", "Click to share on Twitter"]
+SHARE_BARS = [
+    "Facebook Twitter LinkedIn",
+    "Facebook Twitter Pinterest Email",
+    "Share this:",
+    "Share on Facebook",
+    "Facebook | Twitter | WhatsApp | Email",
+    "Click to share on Twitter",
+]
 # The last one or two variants of each kind were written after the patterns and never
 # tuned against ("Share via Email", "Advertisements", "Like this:" ...): they measure
 # how the patterns generalise rather than whether they match their own examples.
 FURNITURE = {
     "share_bar": [*SHARE_BARS, "Share via Email", "Share this article on: Facebook, Twitter"],
-    "ad_label": ["Advertisement", "ADVERTISEMENT", "Story continues below advertisement", "Sponsored content",
-                 "Advertisements", "- Advertisement -"],
+    "ad_label": [
+        "Advertisement",
+        "ADVERTISEMENT",
+        "Story continues below advertisement",
+        "Sponsored content",
+        "Advertisements",
+        "- Advertisement -",
+    ],
     "ad_shortcode": ["[adsense]", "[ads]", "[ad]", "[ad id=3]"],
-    "cookie": ["We use cookies to give you the best experience on our website.",
-               "This site uses cookies. By continuing you accept cookies.", "Manage cookie settings",
-               "By using this site you agree to our use of cookies."],
-    "newsletter": ["Sign up for our daily newsletter", "Subscribe to our newsletter for the latest updates",
-                   "Get the latest news delivered to your inbox", "Join our mailing list"],
-    "related": ["Read more:", "Related articles", "You may also like", "ALSO READ", "Like this:",
-                "More from this section"],
-    "wp_shortcode": ['[caption id="attachment_512" align="aligncenter" width="800"]', "[ssba]", "[addtoany]",
-                     "[contact-form-7 id=12]"],
+    "cookie": [
+        "We use cookies to give you the best experience on our website.",
+        "This site uses cookies. By continuing you accept cookies.",
+        "Manage cookie settings",
+        "By using this site you agree to our use of cookies.",
+    ],
+    "newsletter": [
+        "Sign up for our daily newsletter",
+        "Subscribe to our newsletter for the latest updates",
+        "Get the latest news delivered to your inbox",
+        "Join our mailing list",
+    ],
+    "related": [
+        "Read more:",
+        "Related articles",
+        "You may also like",
+        "ALSO READ",
+        "Like this:",
+        "More from this section",
+    ],
+    "wp_shortcode": [
+        '[caption id="attachment_512" align="aligncenter" width="800"]',
+        "[ssba]",
+        "[addtoany]",
+        "[contact-form-7 id=12]",
+    ],
 }
 
 
@@ -147,14 +219,22 @@ def _autoblog(rng: random.Random, title: str, body: str) -> tuple[str, tuple[Str
         tail = [("post", f"The post {title} appeared first on {site}."), ("source", _vary(rng, "Source link"))]
     elif template == "scraper":
         head = [("title", title), ("title", title)]
-        tail = [("more", _vary(rng, rng.choice(["Read the full article", f"Continue reading at {site}",
-                                                 f"Read more at {site}"])))]  # the last one never tuned
+        tail = [
+            (
+                "more",
+                _vary(
+                    rng, rng.choice(["Read the full article", f"Continue reading at {site}", f"Read more at {site}"])
+                ),
+            )
+        ]  # the last one never tuned
     elif template == "feed_excerpt":
         body = body[: rng.randint(300, 600)].rstrip() + " […]"
         tail = [("post", f"The post {title} appeared first on {site}.")]
     else:
-        tail = [("gen", f"This article was automatically generated from a syndicated feed by {site}."),
-                ("source", _vary(rng, "Source link"))]
+        tail = [
+            ("gen", f"This article was automatically generated from a syndicated feed by {site}."),
+            ("source", _vary(rng, "Source link")),
+        ]
     lines = [*head, ("body", body), *tail]
     stripped: list[StrippedBlock] = []
     kept: list[str] = []
@@ -192,6 +272,11 @@ def generate(seed: int = 20261128, n: int = 1500) -> list[LabelledDoc]:
 
 if __name__ == "__main__":
     sample = generate()
-    print(Counter(d.kind for d in sample), "autoblog:", sum(d.autoblog for d in sample),
-          "boilerplate:", sum(d.boilerplate for d in sample))
+    print(
+        Counter(d.kind for d in sample),
+        "autoblog:",
+        sum(d.autoblog for d in sample),
+        "boilerplate:",
+        sum(d.boilerplate for d in sample),
+    )
     print(sample[0].text[:600])

@@ -53,7 +53,9 @@ def redis_client(shared_redis_url: str, namespace: str) -> Iterator[redis.Redis]
 def postgres_url() -> str:
     url = os.environ.get("NEWSDESK_TEST_DATABASE_URL", "")
     if not url:
-        pytest.skip("PostgreSQL tests need NEWSDESK_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)")
+        pytest.skip(
+            "PostgreSQL tests need NEWSDESK_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
+        )
     return url
 
 

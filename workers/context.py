@@ -7,10 +7,10 @@ from functools import cached_property
 from pathlib import Path
 
 import redis
-from pipelines.dedupe import DedupeIndex
 from sqlalchemy import Engine
 
 from config.settings import Settings
+from pipelines.dedupe import DedupeIndex
 from pipelines.flagging import RuleSet, load_rules
 from pipelines.process import ProcessingDeps
 from pipelines.storage import repository

@@ -84,9 +84,7 @@ class DedupeIndex:
         kind, canonical, similarity = int(reply[0]), reply[1], int(reply[2])
         if kind == 0 or not canonical:
             return NO_DUPLICATE
-        return DedupeVerdict(
-            duplicate_of=canonical.decode("utf-8"), similarity=similarity / 10000.0, kind=_KINDS[kind]
-        )
+        return DedupeVerdict(duplicate_of=canonical.decode("utf-8"), similarity=similarity / 10000.0, kind=_KINDS[kind])
 
     def forget(self, doc_id: str) -> bool:
         """Remove ``doc_id`` from the index; True when it was there."""

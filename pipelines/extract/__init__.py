@@ -92,9 +92,7 @@ def _extract(html: str, url: str | None, strict: bool) -> tuple[ExtractedArticle
     return _article(meta, text, (*stripped, *inner), reason), chrome.lost_prose
 
 
-def _article(
-    meta: Metadata, text: str, stripped: tuple[StrippedBlock, ...], reason: str | None
-) -> ExtractedArticle:
+def _article(meta: Metadata, text: str, stripped: tuple[StrippedBlock, ...], reason: str | None) -> ExtractedArticle:
     return ExtractedArticle(
         title=meta.title,
         text=text,

@@ -70,8 +70,9 @@ def _overrides(raw: Mapping[str, Any]) -> dict[str, SourceOverride]:
     return out
 
 
-def _rule(raw: Mapping[str, Any], rid: str, codes: Mapping[str, str], local_dir: Path | None,
-          max_evidence: int, max_line: int) -> Rule:
+def _rule(
+    raw: Mapping[str, Any], rid: str, codes: Mapping[str, str], local_dir: Path | None, max_evidence: int, max_line: int
+) -> Rule:
     kind = choice(raw, "kind", tuple(_KIND_KEYS))
     for key in raw:
         if key not in _COMMON and key not in _KIND_KEYS[kind]:
@@ -154,9 +155,7 @@ def parse_rules(doc: object, local_dir: Path | None = None) -> RuleSet:
             rules.append(_rule(raw, rid, codes, local_dir, max_evidence, max_line))
         except Fault as fault:
             raise ConfigError(f"rules[{rid}].{fault.field}", fault.problem) from fault
-    indexed = [
-        r.matcher.terms.terms for r in rules if isinstance(r.matcher, TermsMatcher) and r.matcher.terms.indexed
-    ]
+    indexed = [r.matcher.terms.terms for r in rules if isinstance(r.matcher, TermsMatcher) and r.matcher.terms.indexed]
     return RuleSet(version, threshold, tuple(rules), codes, max_chars, max_evidence, build_index(indexed))
 
 

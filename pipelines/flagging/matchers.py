@@ -119,7 +119,4 @@ class DetectorMatcher:
 
     def find(self, view: ItemView) -> list[Finding]:
         findings = self.detector.detect(view.item)
-        return [
-            Finding(evidence=f.evidence[: self.max_evidence], weight=f.weight, detail=f.detail)
-            for f in findings
-        ]
+        return [Finding(evidence=f.evidence[: self.max_evidence], weight=f.weight, detail=f.detail) for f in findings]

@@ -149,6 +149,4 @@ def folded(text: str) -> Folded:
             add(piece, base + offset, 1)
     if not norm_starts:
         return Folded("", text, (0,), (0,), (0,), (0,))
-    return Folded(
-        "".join(parts), text, tuple(norm_starts), tuple(orig_starts), tuple(orig_lens), tuple(norm_lens)
-    )
+    return Folded("".join(parts), text, tuple(norm_starts), tuple(orig_starts), tuple(orig_lens), tuple(norm_lens))

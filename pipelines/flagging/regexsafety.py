@@ -93,9 +93,7 @@ def _broad_check(pattern: str, i: int, seen: int) -> int:
     """Refuse an unbounded or over-long repeat of a broad atom, or a second long one."""
     m = _BRACES.match(pattern, i)
     if not m or (m.group(2) and not m.group(3)):
-        raise UnsafePattern(
-            "unbounded repeat of a broad atom ('.*', '\\S+', '[^x]*'): bound it, e.g. '.{0,200}'"
-        )
+        raise UnsafePattern("unbounded repeat of a broad atom ('.*', '\\S+', '[^x]*'): bound it, e.g. '.{0,200}'")
     if int(m.group(3) or m.group(1)) > _MAX_BROAD_REPEAT:
         raise UnsafePattern(f"repeat of a broad atom longer than {_MAX_BROAD_REPEAT}")
     if seen:
@@ -160,8 +158,7 @@ def check_pattern(pattern: str) -> None:
                 )
             if _overlapping(closed.branch_starts):
                 raise UnsafePattern(
-                    "repeated alternation whose branches can start alike "
-                    "(make it atomic '(?>...)' or possessive '++')"
+                    "repeated alternation whose branches can start alike (make it atomic '(?>...)' or possessive '++')"
                 )
         if closed is not None and closed.has_repeat and not closed.atomic:
             group.has_repeat = True

@@ -33,8 +33,9 @@ def resolve(name: str) -> Factory:
         return BUILTIN[name]
     module_name, sep, attribute = name.partition(":")
     if not sep or not module_name or not attribute:
-        raise ValueError(f"unknown detector {name!r} (built-ins: {', '.join(sorted(BUILTIN))}; "
-                         "or give 'package.module:factory')")
+        raise ValueError(
+            f"unknown detector {name!r} (built-ins: {', '.join(sorted(BUILTIN))}; or give 'package.module:factory')"
+        )
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:

@@ -63,9 +63,7 @@ def flag_json(flag: Flag) -> dict[str, Any]:
         "rule_id": flag.rule_id,
         "shadow": flag.shadow,
         "detail": flag.detail,
-        "evidence": [
-            {"start": e.start, "end": e.end, "excerpt": e.excerpt, "field": e.field} for e in flag.evidence
-        ],
+        "evidence": [{"start": e.start, "end": e.end, "excerpt": e.excerpt, "field": e.field} for e in flag.evidence],
     }
 
 

@@ -119,7 +119,6 @@ def test_with_opt_in_the_local_site_is_crawled(tmp_path: Path, opt_in: dict[str,
     assert result["errors"] == []
 
 
-
 @pytest.mark.parametrize(("attrs", "crawled"), [({}, False), ({"allow_private_hosts": True}, True)])
 def test_guarded_resolver_checks_the_address_actually_connected_to(
     tmp_path: Path, attrs: dict[str, Any], crawled: bool

@@ -116,8 +116,9 @@ def test_two_crawlers_on_one_host_share_the_interval(
         section(site, "one", 6)
         section(site, "two", 6)
         runs = [
-            start_crawl(tmp_path, config(site, p, shared_redis_url, namespace, NEWSDESK_HOST_MIN_INTERVAL=interval),
-                        name=p)
+            start_crawl(
+                tmp_path, config(site, p, shared_redis_url, namespace, NEWSDESK_HOST_MIN_INTERVAL=interval), name=p
+            )
             for p in ("one", "two")
         ]
         results = [finish_crawl(child, out) for child, out in runs]

@@ -35,7 +35,10 @@ def test_lost_message_is_resent_and_present_ones_are_not(own_redis: PrivateRedis
 
     # Page 0 was popped by a worker that died before recording it as unacknowledged: gone from Redis.
     # Page 1 is held unacknowledged by a live worker.  Page 2 still waits in the queue.
-    raw = {json.loads(r)["headers"]["id"]: r for r in client.lrange(PROCESS_QUEUE, 0, -1)}
+    raw: dict[str, str] = {}
+    for item in client.lrange(PROCESS_QUEUE, 0, -1):
+        text = item.decode() if isinstance(item, bytes) else str(item)
+        raw[json.loads(text)["headers"]["id"]] = text
     client.lrem(PROCESS_QUEUE, 0, raw[ids[0]])
     client.lrem(PROCESS_QUEUE, 0, raw[ids[1]])
     client.hset(UNACKED_HASH, "delivery-tag-1", json.dumps([json.loads(raw[ids[1]]), "", PROCESS_QUEUE]))

@@ -78,8 +78,11 @@ def test_a_broken_user_factory_is_a_named_config_error(tmp_path: Path, monkeypat
         encoding="utf-8",
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    for target, problem in (("flags_broken_plugin:make", "boom"), ("flags_broken_plugin:not_a_detector", "Detector"),
-                            ("flags_missing_module:make", "cannot import")):
+    for target, problem in (
+        ("flags_broken_plugin:make", "boom"),
+        ("flags_broken_plugin:not_a_detector", "Detector"),
+        ("flags_missing_module:make", "cannot import"),
+    ):
         path = _rules_with(tmp_path, {})
         path.write_text(path.read_text(encoding="utf-8").replace("flags_user_plugin:make", target), encoding="utf-8")
         with pytest.raises(ConfigError) as caught:

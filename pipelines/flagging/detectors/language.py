@@ -62,9 +62,7 @@ class LanguageMismatch:
         if declared_p > self.max_declared or self._canon(detected) == target:
             return []
         evidence = (evidence_at(item.text, start, start + len(sample), f"detected {detected}"),)
-        detail = (
-            f"source declares {declared} (p={declared_p:.3f}), text looks {detected} (p={confidence:.2f})"
-        )
+        detail = f"source declares {declared} (p={declared_p:.3f}), text looks {detected} (p={confidence:.2f})"
         return [Finding(evidence=evidence, weight=1.0, detail=detail)]
 
 

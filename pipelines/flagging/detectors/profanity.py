@@ -74,8 +74,13 @@ class ProfanityClassifier:
         found.sort(key=lambda f: -f[0])
         best = found[0][0]
         evidence = tuple(
-            evidence_at(item.title if field == "title" else item.text, s.start, s.end, f"p={p:.2f}",
-                        "title" if field == "title" else "text")
+            evidence_at(
+                item.title if field == "title" else item.text,
+                s.start,
+                s.end,
+                f"p={p:.2f}",
+                "title" if field == "title" else "text",
+            )
             for p, field, s in found[: self.top]
         )
         detail = f"{len(found)} sentence(s) at p>={self.threshold:.2f}, max p={best:.2f}"

@@ -129,8 +129,17 @@ class SignatureDetector:
 
 
 def make(params: Params, name: str = "signatures") -> SignatureDetector:
-    params.only(["patterns", "stripped_categories", "title_repeat", "min_distinct", "strong", "max_line_chars",
-                 "short_line_chars"])
+    params.only(
+        [
+            "patterns",
+            "stripped_categories",
+            "title_repeat",
+            "min_distinct",
+            "strong",
+            "max_line_chars",
+            "short_line_chars",
+        ]
+    )
     patterns = params.patterns("patterns", re.MULTILINE)
     strong = frozenset(params.strings("strong"))
     unknown = strong - set(patterns) - {"title_repeated"}
