@@ -75,12 +75,19 @@ class DedupeIndex:
 
     def check_and_add(self, doc_id: str, text: str) -> DedupeVerdict:
         """The verdict for ``doc_id``; indexes it unless it was indexed before (idempotent)."""
+        return self._verdict(doc_id, text, peek=False)
+
+    def peek(self, doc_id: str, text: str) -> DedupeVerdict:
+        """The verdict ``check_and_add`` would give, without indexing anything (for previews)."""
+        return self._verdict(doc_id, text, peek=True)
+
+    def _verdict(self, doc_id: str, text: str, *, peek: bool) -> DedupeVerdict:
         fp = fingerprint(text, self.params)
         if fp.token_count == 0:
             return NO_DUPLICATE  # nothing to compare: empty or punctuation-only text
         exact_key = bytes.fromhex(fp.content_hash)[:8]
         with _redis_errors():
-            reply = self._check(args=[*self._config, doc_id, exact_key, fp.sample])
+            reply = self._check(args=[*self._config, doc_id, exact_key, fp.sample, "1" if peek else "0"])
         kind, canonical, similarity = int(reply[0]), reply[1], int(reply[2])
         if kind == 0 or not canonical:
             return NO_DUPLICATE

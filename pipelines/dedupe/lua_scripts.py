@@ -1,6 +1,7 @@
 """The index's Lua entry points; each runs atomically, reads first and writes last.
 
-``CHECK_AND_ADD`` ARGV[10..12] = doc_id, exact key (8 bytes), sample (may be empty).
+``CHECK_AND_ADD`` ARGV[10..13] = doc_id, exact key (8 bytes), sample (may be empty), peek
+("1": return the verdict and write nothing).
 Returns ``{kind, canonical doc_id, similarity x 10000, inserted}`` with kind 0
 (new canonical), 1 (exact) or 2 (near).
 """
@@ -78,6 +79,12 @@ if kind == 0 and X then
     end
   end
   if best >= THRESHOLD then kind, canon, sim = 2, best_num, math.floor(best * 10000 + 0.5) end
+end
+
+-- peek (ARGV[13] == '1'): the verdict only, nothing written (newsdesk preview)
+if ARGV[13] == '1' then
+  if kind == 0 then return {0, '', 0, 0} end
+  return {kind, rec_docid(rec_get(canon)), sim, 0}
 end
 
 -- 4. write: record, id, and for a canonical its exact key, sample and postings
