@@ -33,5 +33,6 @@ def test_preview_shows_extraction_and_flags_and_keeps_nothing(tmp_path: Path, ow
     assert "flag autoblog_signature" in human.stdout
     client = redis.Redis.from_url(own_redis.url)
     # Only the shared per-host politeness slot (it expires) may remain: no queue, no dedupe entry, no fetch state.
-    kept = [key for key in client.keys("*") if not key.startswith((b"_kombu", b"newsdesk:rate:"))]
+    keys = [key.decode() if isinstance(key, bytes) else str(key) for key in client.keys("*")]
+    kept = [key for key in keys if not key.startswith(("_kombu", "newsdesk:rate:"))]
     assert kept == [], kept
