@@ -48,7 +48,12 @@ def test_doctor_fails_on_redis_without_password(tmp_path: Path, own_redis: Priva
 
 
 def test_doctor_passes_redis_checks_with_requirepass(tmp_path: Path, password_redis: PasswordRedis) -> None:
-    code, checks = doctor(newsdesk_env(tmp_path / "data", password_redis.url))
+    env = newsdesk_env(tmp_path / "data", password_redis.url)
+    # doctor itself never migrates, so that it can tell an unmigrated database; migrate as a deployment would.
+    unmigrated = doctor(env)[1]["database"]
+    assert unmigrated["status"] == "FAIL", unmigrated
+    assert run_cli(["db", "upgrade"], env).returncode == 0
+    code, checks = doctor(env)
     for name in REDIS_CHECKS:
         assert checks[name]["status"] == "PASS", checks[name]
     assert checks["database"]["status"] == "PASS"
