@@ -8,9 +8,9 @@ Each helper documents the key's type and lifetime.
 PREFIX = "newsdesk"
 
 
-def page_body(digest: str) -> str:
-    """STRING: a compressed page body passed by reference to a worker; expires."""
-    return f"{PREFIX}:body:{digest}"
+def page_body(task_id: str) -> str:
+    """STRING: a compressed page body passed by reference to one processing task; expires."""
+    return f"{PREFIX}:body:{task_id}"
 
 
 def dedupe(namespace: str, *parts: str) -> str:

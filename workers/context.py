@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from config.settings import Settings
 from pipelines.dedupe import DedupeIndex
-from pipelines.flagging import RuleSet, load_rules
+from pipelines.flagging import RuleSet, load_rules, warm_up
 from pipelines.process import ProcessingDeps
 from pipelines.storage import repository
 from pipelines.storage.engine import make_engine
@@ -33,8 +33,9 @@ class WorkerContext:
         self._pid = os.getpid()
 
     def check(self) -> None:
-        """Fail fast on bad rules (raises ConfigError)."""
+        """Fail fast on bad rules (raises ConfigError), and load the classifiers before the pool forks."""
         _ = self.rules
+        warm_up()
 
     def _after_fork(self) -> None:
         # Connections must not be shared across a fork; drop the parent's.

@@ -30,9 +30,10 @@ class PageDispatcher:
 
     def enqueue_page(self, page: Page) -> str:
         """Queue ``page`` for processing; raises RedisUnavailable when Redis cannot be reached."""
-        digest = body_digest(page.body)
-        body_key = keys.page_body(digest)
         task_id = page_task_id(page)
+        # One body per task (not per digest): the task may expire its body once stored without
+        # pulling it from under another URL that happens to carry the same bytes.
+        body_key = keys.page_body(task_id)
         kwargs = {"page": encode_ref(page, body_key)}
         try:
             # Body and outbox entry in one round trip; the outbox re-sends the task if its message is lost.
@@ -43,6 +44,8 @@ class PageDispatcher:
             self.app.send_task(
                 PROCESS_PAGE_TASK,
                 kwargs=kwargs,
+                # What Flower shows: the article's URL and source, not the whole payload.
+                kwargsrepr=f"{{'url': {page.url!r}, 'source_id': {page.source_id!r}}}",
                 task_id=task_id,
                 queue=PROCESS_QUEUE,
                 retry=True,

@@ -55,6 +55,14 @@ def forget_deliveries(context: WorkerContext, task_key: str) -> None:
         log.warning("cannot reset the delivery counter of %s: %s", task_key, exc)
 
 
+def release_body(context: WorkerContext, body_key: str) -> None:
+    """The page is stored: its body may go soon, but not before a redelivery could still need it."""
+    try:
+        context.redis.expire(body_key, 2 * context.settings.worker.visibility_timeout)
+    except redis.RedisError as exc:
+        log.warning("cannot shorten the life of %s: %s", body_key, exc)
+
+
 def dead_letter(
     context: WorkerContext, task_key: str, task_name: str, payload: dict[str, Any], error: str, n: int
 ) -> None:
@@ -83,6 +91,7 @@ def handle_process_page(context: WorkerContext, task_key: str, payload: dict[str
         processed = process_page(page, context.deps)
         in_review = repository.save_processed(context.engine, processed)
         forget_deliveries(context, task_key)
+        release_body(context, ref.body_key)
     except PermanentError as exc:
         dead_letter(context, task_key, PROCESS_PAGE_TASK, payload, f"{type(exc).__name__}: {exc}", deliveries)
         raise

@@ -17,6 +17,7 @@ from pipelines.flagging.loader import load_rules, parse_rules
 from pipelines.flagging.params import ParamError, Params
 from pipelines.flagging.ruleset import Rule, RuleSet, SourceOverride
 from pipelines.flagging.runner import run_jsonl
+from pipelines.flagging.warmup import warm_up
 
 __all__ = [
     "Detector",
@@ -31,4 +32,5 @@ __all__ = [
     "load_rules",
     "parse_rules",
     "run_jsonl",
+    "warm_up",
 ]
