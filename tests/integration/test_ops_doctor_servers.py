@@ -61,7 +61,7 @@ def test_doctor_passes_redis_checks_with_requirepass(tmp_path: Path, password_re
     assert checks["workers"]["status"] == "FAIL"
     assert checks["beat"]["status"] == "FAIL"
     assert code == 1
-    assert password_redis.password not in json.dumps(checks)
+    assert password_redis.password and password_redis.password not in json.dumps(checks)
 
 
 def test_doctor_fails_when_the_url_lacks_the_password(tmp_path: Path, password_redis: PasswordRedis) -> None:

