@@ -17,7 +17,7 @@ from bench.e2e_flow import RUN_TIMEOUT_SECONDS, epoch, rows, wait_for
 from bench.e2e_stack import Stack
 from pipelines.models import Page
 from pipelines.storage.schema import articles
-from workers.inspect import total_queued
+from workers.queue_depth import total_queued
 from workers.queues import PROCESS_QUEUE
 
 

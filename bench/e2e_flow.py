@@ -30,7 +30,7 @@ from bench.e2e_server import TimedSite
 from bench.e2e_stack import Stack
 from bench.e2e_stages import as_pages
 from pipelines.storage.schema import articles, dead_letters, flags
-from workers.inspect import total_queued
+from workers.queue_depth import total_queued
 from workers.queues import PROCESS_QUEUE
 
 SOURCE_ID = "bench"

@@ -7,6 +7,7 @@ crawl of the source is not affected.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +21,8 @@ from crawler.spiders import spider_class
 from pipelines.dedupe import DedupeIndex
 from pipelines.errors import NewsdeskError
 from pipelines.models import DedupeVerdict, Page, ProcessedArticle
-from pipelines.process import ProcessingDeps, process_page
-from pipelines.storage import repository
-from pipelines.storage.engine import make_engine
-from workers.context import DAY, WorkerContext
+from pipelines.process import process_page
+from workers.context import WorkerContext
 from workers.runtime import Runtime
 
 log = logging.getLogger("newsdesk.preview")
@@ -75,22 +74,13 @@ def fetch_pages(runtime: Runtime, source: Source, limit: int) -> list[Page]:
 
 def preview_source(runtime: Runtime, source: Source, limit: int) -> list[PreviewItem]:
     context = WorkerContext(runtime.settings, runtime.broker_url)
-    index = DedupeIndex(
-        context.redis,
-        namespace=runtime.settings.dedupe.namespace,
-        retention_seconds=runtime.settings.dedupe.retention_days * DAY,
-    )
-    engine = make_engine(runtime.settings.sqlalchemy_url)
-    deps = ProcessingDeps(
-        duplicates=PeekingIndex(index),
-        rules=context.rules,
-        source_of=lambda doc_id: repository.source_of(engine, doc_id),
-    )
+    # The worker's own dependencies, with the duplicate index only asked, never written to.
+    deps = dataclasses.replace(context.deps, duplicates=PeekingIndex(context.dedupe_index))
     items = []
     for page in fetch_pages(runtime, source, limit):
         try:
             items.append(PreviewItem(page, process_page(page, deps), None))
         except NewsdeskError as exc:
             items.append(PreviewItem(page, None, f"{type(exc).__name__}: {exc}"))
-    engine.dispose()
+    context.engine.dispose()
     return items

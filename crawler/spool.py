@@ -10,40 +10,25 @@ import base64
 import json
 import logging
 import os
-import zlib
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.errors import NewsdeskError
+from pipelines.errors import InvalidPayload, NewsdeskError
 from pipelines.models import Page
-from workers.codec import body_digest
+from workers.codec import body_digest, compress_body, decompress_body, page_fields, page_from_fields
 
 log = logging.getLogger("newsdesk.spool")
 
 
 def page_to_json(page: Page) -> dict[str, Any]:
-    return {
-        "url": page.url,
-        "final_url": page.final_url,
-        "status": page.status,
-        "source_id": page.source_id,
-        "fetched_at": page.fetched_at.isoformat(),
-        "content_type": page.content_type,
-        "etag": page.etag,
-        "last_modified": page.last_modified,
-        "source_language": page.source_language,
-        "crawl_run_id": page.crawl_run_id,
-        "body_zlib_b64": base64.b64encode(zlib.compress(page.body, 3)).decode("ascii"),
-    }
+    return {**page_fields(page), "body_zlib_b64": base64.b64encode(compress_body(page.body)).decode("ascii")}
 
 
 def page_from_json(data: dict[str, Any]) -> Page:
     fields = dict(data)
-    body = zlib.decompress(base64.b64decode(fields.pop("body_zlib_b64")))
-    fields["fetched_at"] = datetime.fromisoformat(fields["fetched_at"])
-    return Page(body=body, **fields)
+    body = decompress_body(base64.b64decode(fields.pop("body_zlib_b64")))
+    return page_from_fields(fields, body)
 
 
 class Spool:
@@ -74,7 +59,7 @@ class Spool:
         for path in self.files():
             try:
                 page = page_from_json(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError, KeyError, zlib.error) as exc:
+            except (OSError, ValueError, KeyError, InvalidPayload) as exc:
                 log.error("spool file %s is unreadable (%s); moved aside", path, exc)
                 path.rename(path.with_suffix(".bad"))
                 continue

@@ -25,8 +25,6 @@ quick start:  newsdesk demo            crawl a bundled demo site end to end
               newsdesk worker          process queued pages
               newsdesk crawl --all     crawl every enabled source now
 """
-# Commands that need no database (and must not create one).
-NO_DATABASE = frozenset({"extract", "flag", "config", "db", "redis", "beat", "doctor", "review next", "review decide"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,8 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(
             "DEBUG" if args.verbose else settings.log_level, "json" if args.log_json else settings.log_format
         )
-        subcommand = f"{args.command} {getattr(args, 'review_command', '')}".strip()
-        if args.command not in NO_DATABASE and subcommand not in NO_DATABASE:
+        # A command that needs no database (or, like doctor, must see it untouched) says so in its parser.
+        if getattr(args, "needs_database", True):
             prepare_database(settings)
         code: int = args.func(settings, args)
         return code

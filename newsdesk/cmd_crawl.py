@@ -124,7 +124,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Queue each enabled source's crawl on its schedule. Safe to start twice: a Redis lease "
         "with fencing keeps exactly one scheduler active.",
     )
-    beat.set_defaults(func=cmd_beat)
+    beat.set_defaults(func=cmd_beat, needs_database=False)
     register_preview(subparsers)
 
 

@@ -88,7 +88,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument(
         "--only", action="append", choices=CHECK_GROUPS, help="run only this group of checks (repeatable)"
     )
-    check.set_defaults(func=cmd_doctor)
+    check.set_defaults(func=cmd_doctor, needs_database=False)
 
     metrics = subparsers.add_parser("metrics", help="Prometheus metrics of workers, queues and the review desk")
     metrics_sub = metrics.add_subparsers(dest="metrics_command", required=True)

@@ -17,8 +17,8 @@ from pipelines.storage import repository
 from pipelines.storage.engine import make_engine
 from workers import embedded_redis
 from workers.context import WorkerContext
-from workers.inspect import queue_depths
 from workers.metrics import install_worker_metrics
+from workers.queue_depth import queue_depths
 from workers.queues import ALL_QUEUES, PROCESS_PAGE_TASK
 from workers.runtime import build_runtime, resolve_broker_url
 from workers.tasks import register_tasks
@@ -169,4 +169,4 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     redis_cmd = subparsers.add_parser("redis", help="manage the embedded Redis of the data directory")
     redis_sub = redis_cmd.add_subparsers(dest="redis_command", required=True)
     stop = redis_sub.add_parser("stop", help="shut the embedded Redis down")
-    stop.set_defaults(func=cmd_redis_stop)
+    stop.set_defaults(func=cmd_redis_stop, needs_database=False)

@@ -78,7 +78,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     extract.add_argument("targets", nargs="+", metavar="FILE|URL")
     extract.add_argument("--json", action="store_true", help="one JSON object per target")
-    extract.set_defaults(func=cmd_extract)
+    extract.set_defaults(func=cmd_extract, needs_database=False)
 
     flag = subparsers.add_parser(
         "flag",
@@ -86,12 +86,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Read JSONL on stdin and write one JSON line of flags per input line.",
     )
     flag.add_argument("--rules", help="rules file (default: the configured or bundled config/rules.yaml)")
-    flag.set_defaults(func=cmd_flag)
+    flag.set_defaults(func=cmd_flag, needs_database=False)
 
     db = subparsers.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("upgrade", help="apply the Alembic migrations").set_defaults(func=cmd_db_upgrade)
+    db_sub.add_parser("upgrade", help="apply the Alembic migrations").set_defaults(
+        func=cmd_db_upgrade, needs_database=False
+    )
 
     config = subparsers.add_parser("config", help="show the effective settings")
     config_sub = config.add_subparsers(dest="config_command", required=True)
-    config_sub.add_parser("show", help="print the settings as JSON (secrets hidden)").set_defaults(func=cmd_config_show)
+    config_sub.add_parser("show", help="print the settings as JSON (secrets hidden)").set_defaults(
+        func=cmd_config_show, needs_database=False
+    )

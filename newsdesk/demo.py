@@ -31,8 +31,8 @@ from pipelines.storage.engine import make_engine
 from pipelines.storage.migrate import upgrade
 from pipelines.storage.schema import articles, review_items
 from workers import embedded_redis
-from workers.inspect import total_queued
-from workers.runtime import build_runtime
+from workers.queue_depth import total_queued
+from workers.runtime import Runtime, build_runtime
 
 DRAIN_TIMEOUT_SECONDS = 180.0
 WORKER_LAUNCHER = ["-m", "newsdesk"]
@@ -55,8 +55,8 @@ def _start_worker(settings: Settings, config_path: str | None) -> subprocess.Pop
         return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
 
 
-def _wait_for_drain(settings: Settings, worker: subprocess.Popen[bytes], expected: int) -> None:
-    runtime = build_runtime(settings)
+def _wait_for_drain(runtime: Runtime, worker: subprocess.Popen[bytes], expected: int) -> None:
+    settings = runtime.settings
     engine = make_engine(settings.sqlalchemy_url)
     deadline = time.monotonic() + DRAIN_TIMEOUT_SECONDS
     last = -1
@@ -102,7 +102,7 @@ def run_demo(settings: Settings, config_path: str | None = None) -> dict[str, An
         try:
             summaries: list[CrawlSummary] = run_crawls(runtime, sources, progress=True)
             queued = sum(s.queued + s.spooled for s in summaries)
-            _wait_for_drain(settings, worker, queued)
+            _wait_for_drain(runtime, worker, queued)
         finally:
             worker.terminate()
             worker.wait(timeout=60)

@@ -1,4 +1,4 @@
-"""A small threaded HTTP server for fixed routes on 127.0.0.1 (the demo site)."""
+"""A small threaded HTTP server for fixed routes on a loopback address (the demo site, tests, benches)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,31 @@ from newsdesk.demo_pages import Route
 
 
 class RouteServer:
-    """Serves ``routes`` (path -> status, content type, body) until closed."""
+    """Serves ``routes`` (path -> status, content type, body) over HTTP/1.1 keep-alive until closed.
 
-    def __init__(self, routes: dict[str, Route] | None = None, delay_seconds: float = 0.0) -> None:
-        self.routes: dict[str, Route] = routes or {}
+    ``hits`` records (epoch seconds, path) of every request; pass the same
+    ``routes`` and ``hits`` to several servers to serve one site on several hosts.
+    """
+
+    def __init__(
+        self,
+        routes: dict[str, Route] | None = None,
+        delay_seconds: float = 0.0,
+        *,
+        host: str = "127.0.0.1",
+        hits: list[tuple[float, str]] | None = None,
+    ) -> None:
+        self.routes: dict[str, Route] = routes if routes is not None else {}
+        self.hits: list[tuple[float, str]] = hits if hits is not None else []
         self.delay_seconds = delay_seconds
-        self.requests: list[str] = []
+        self.host = host
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as a real site offers
+
             def do_GET(self) -> None:
-                server.requests.append(self.path)
+                server.hits.append((time.time(), self.path))
                 if server.delay_seconds:
                     time.sleep(server.delay_seconds)
                 status, content_type, body = server.routes.get(self.path, (404, "text/plain", b"not found"))
@@ -34,12 +48,18 @@ class RouteServer:
             def log_message(self, format: str, *args: object) -> None:
                 return
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
+    def requests(self) -> list[str]:
+        """The paths requested so far, in order."""
+        return [path for _, path in self.hits]
+
+    @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return f"http://{self.host}:{self.httpd.server_address[1]}"
 
     def __enter__(self) -> RouteServer:
         self.thread.start()

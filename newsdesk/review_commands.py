@@ -170,7 +170,7 @@ def _register_review(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
     nxt.add_argument("--code", help="only items flagged with this reason code")
     nxt.add_argument("--source", help="only items from this source id")
     nxt.add_argument("--language", help="only items in this language")
-    nxt.set_defaults(func=cmd_next)
+    nxt.set_defaults(func=cmd_next, needs_database=False)
 
     decide = commands.add_parser(
         "decide",
@@ -182,7 +182,7 @@ def _register_review(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
     decide.add_argument("decision", choices=VERDICTS, help="the verdict")
     decide.add_argument("--reason", required=True, help="why (kept in the decision log)")
     decide.add_argument("--apply-to-copies", action="store_true", help="decide every copy of the story too")
-    decide.set_defaults(func=cmd_decide)
+    decide.set_defaults(func=cmd_decide, needs_database=False)
 
 
 def _register_users(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

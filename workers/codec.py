@@ -1,12 +1,14 @@
 """Pages at the queue edge: JSON task arguments that name the article, with the body by reference.
 
-A task's kwargs carry the URL, source and a Redis key of the zlib-compressed
-body, so Flower shows something a person can read and the broker never holds
-megabytes of HTML.
+A task's kwargs carry the page's fields (URL, source, fetch time, headers)
+and a Redis key of its zlib-compressed body, so Flower shows something a
+person can read and the broker never holds megabytes of HTML.  The same field
+mapping serves the crawler's disk spool (:mod:`crawler.spool`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import zlib
 from dataclasses import dataclass
@@ -17,24 +19,21 @@ from pipelines.errors import InvalidPayload
 from pipelines.models import Page
 
 PAYLOAD_VERSION = 1
+_PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Page) if f.name != "body")
+_REQUIRED_TEXT = ("url", "final_url", "source_id", "fetched_at")
 
 
 @dataclass(frozen=True)
 class PageRef:
-    """A page whose body waits in Redis under ``body_key``."""
+    """A page's fields, validated, whose body waits in Redis under ``body_key``."""
 
-    url: str
-    final_url: str
-    status: int
-    source_id: str
-    fetched_at: str
+    fields: dict[str, Any]
     body_key: str
     body_sha256: str
-    content_type: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    source_language: str | None = None
-    crawl_run_id: str | None = None
+
+    @property
+    def url(self) -> str:
+        return str(self.fields["url"])
 
 
 def body_digest(body: bytes) -> str:
@@ -52,60 +51,49 @@ def decompress_body(blob: bytes) -> bytes:
         raise InvalidPayload(f"page body does not decompress: {exc}") from exc
 
 
+def page_fields(page: Page) -> dict[str, Any]:
+    """Every field of ``page`` but its body, JSON-safe."""
+    fields = {name: getattr(page, name) for name in _PAGE_FIELDS}
+    fields["fetched_at"] = page.fetched_at.isoformat()
+    return fields
+
+
+def page_from_fields(fields: dict[str, Any], body: bytes) -> Page:
+    """The inverse of :func:`page_fields`; anything malformed is a permanent error."""
+    unknown = set(fields) - set(_PAGE_FIELDS)
+    if unknown:
+        raise InvalidPayload(f"unexpected page fields: {sorted(unknown)}")
+    for name in _REQUIRED_TEXT:
+        if not isinstance(fields.get(name), str) or not fields[name]:
+            raise InvalidPayload(f"page field {name!r} must be a non-empty string")
+    if not isinstance(fields.get("status"), int):
+        raise InvalidPayload("page field 'status' must be an integer")
+    try:
+        return Page(**{**fields, "fetched_at": datetime.fromisoformat(fields["fetched_at"]), "body": body})
+    except (TypeError, ValueError) as exc:
+        raise InvalidPayload(f"malformed page fields: {exc}") from exc
+
+
 def encode_ref(page: Page, body_key: str) -> dict[str, Any]:
     """Task kwargs for ``page``; JSON-safe."""
-    return {
-        "v": PAYLOAD_VERSION,
-        "url": page.url,
-        "final_url": page.final_url,
-        "status": page.status,
-        "source_id": page.source_id,
-        "fetched_at": page.fetched_at.isoformat(),
-        "body_key": body_key,
-        "body_sha256": body_digest(page.body),
-        "content_type": page.content_type,
-        "etag": page.etag,
-        "last_modified": page.last_modified,
-        "source_language": page.source_language,
-        "crawl_run_id": page.crawl_run_id,
-    }
+    return {"v": PAYLOAD_VERSION, **page_fields(page), "body_key": body_key, "body_sha256": body_digest(page.body)}
 
 
 def decode_ref(payload: dict[str, Any]) -> PageRef:
     """Validate task kwargs; anything malformed is a permanent error."""
     if not isinstance(payload, dict) or payload.get("v") != PAYLOAD_VERSION:
-        raise InvalidPayload(
-            f"unsupported page payload version: {payload.get('v') if isinstance(payload, dict) else payload!r}"
-        )
-    try:
-        ref = PageRef(**{k: v for k, v in payload.items() if k != "v"})
-    except TypeError as exc:
-        raise InvalidPayload(f"malformed page payload: {exc}") from exc
-    for name in ("url", "final_url", "source_id", "fetched_at", "body_key", "body_sha256"):
-        if not isinstance(getattr(ref, name), str) or not getattr(ref, name):
-            raise InvalidPayload(f"page payload field {name!r} must be a non-empty string")
-    if not isinstance(ref.status, int):
-        raise InvalidPayload("page payload field 'status' must be an integer")
-    return ref
+        version = payload.get("v") if isinstance(payload, dict) else payload
+        raise InvalidPayload(f"unsupported page payload version: {version!r}")
+    fields = {k: v for k, v in payload.items() if k not in ("v", "body_key", "body_sha256")}
+    body_key, body_sha256 = payload.get("body_key"), payload.get("body_sha256")
+    if not isinstance(body_key, str) or not body_key or not isinstance(body_sha256, str) or not body_sha256:
+        raise InvalidPayload("page payload needs 'body_key' and 'body_sha256'")
+    # Validate the fields now, with a stand-in body, so a bad message fails before any Redis read.
+    page_from_fields(fields, b"")
+    return PageRef(fields, body_key, body_sha256)
 
 
 def page_from_ref(ref: PageRef, body: bytes) -> Page:
     if body_digest(body) != ref.body_sha256:
         raise InvalidPayload(f"page body for {ref.url} does not match its digest")
-    try:
-        fetched_at = datetime.fromisoformat(ref.fetched_at)
-    except ValueError as exc:
-        raise InvalidPayload(f"bad fetched_at {ref.fetched_at!r}") from exc
-    return Page(
-        url=ref.url,
-        final_url=ref.final_url,
-        status=ref.status,
-        body=body,
-        source_id=ref.source_id,
-        fetched_at=fetched_at,
-        content_type=ref.content_type,
-        etag=ref.etag,
-        last_modified=ref.last_modified,
-        source_language=ref.source_language,
-        crawl_run_id=ref.crawl_run_id,
-    )
+    return page_from_fields(ref.fields, body)

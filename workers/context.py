@@ -40,7 +40,7 @@ class WorkerContext:
     def _after_fork(self) -> None:
         # Connections must not be shared across a fork; drop the parent's.
         if os.getpid() != self._pid:
-            for name in ("redis", "engine", "deps"):
+            for name in ("redis", "engine", "dedupe_index", "deps"):
                 self.__dict__.pop(name, None)
             self._pid = os.getpid()
 
@@ -60,15 +60,20 @@ class WorkerContext:
         return make_engine(self.settings.sqlalchemy_url)
 
     @cached_property
-    def deps(self) -> ProcessingDeps:
-        index = DedupeIndex(
+    def dedupe_index(self) -> DedupeIndex:
+        return DedupeIndex(
             self.redis,
             namespace=self.settings.dedupe.namespace,
             retention_seconds=self.settings.dedupe.retention_days * DAY,
         )
+
+    @cached_property
+    def deps(self) -> ProcessingDeps:
         engine = self.engine
         return ProcessingDeps(
-            duplicates=index, rules=self.rules, source_of=lambda doc_id: repository.source_of(engine, doc_id)
+            duplicates=self.dedupe_index,
+            rules=self.rules,
+            source_of=lambda doc_id: repository.source_of(engine, doc_id),
         )
 
     def fresh(self) -> WorkerContext:

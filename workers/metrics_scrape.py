@@ -24,7 +24,7 @@ from pipelines.errors import RedisUnavailable
 from pipelines.source_health import assess
 from pipelines.storage.crawl_runs import run_facts
 from pipelines.storage.schema import crawl_runs, decisions, review_items
-from workers.inspect import queue_depths
+from workers.queue_depth import queue_depths
 
 log = logging.getLogger("newsdesk.metrics")
 # Scrapy stats that count as crawl errors (the same reading as crawler.run's summary).

@@ -22,7 +22,7 @@ from celery import Celery
 
 from pipelines import keys
 from pipelines.errors import RedisUnavailable
-from workers.inspect import UNACKED_HASH
+from workers.queue_depth import UNACKED_HASH
 from workers.queues import PROCESS_PAGE_TASK, PROCESS_QUEUE
 
 log = logging.getLogger("newsdesk.outbox")
@@ -37,12 +37,17 @@ def record(pipe: Any, task_id: str, kwargs: dict[str, Any], now: float | None = 
     pipe.zadd(keys.outbox_index(), {task_id: time.time() if now is None else now})
 
 
+def clear(pipe: Any, task_id: str) -> None:
+    """Add the entry's removal to a Redis pipeline (the task's page is stored or dead-lettered)."""
+    pipe.zrem(keys.outbox_index(), task_id)
+    pipe.hdel(keys.outbox_payloads(), task_id)
+
+
 def done(client: redis.Redis, task_id: str) -> None:
     """The task's page is stored or dead-lettered: nothing left to re-send."""
     try:
         pipe = client.pipeline()
-        pipe.zrem(keys.outbox_index(), task_id)
-        pipe.hdel(keys.outbox_payloads(), task_id)
+        clear(pipe, task_id)
         pipe.execute()
     except redis.RedisError as exc:
         # Harmless: at worst the reconciler re-sends a finished page, which changes nothing.

@@ -45,22 +45,18 @@ def count_delivery(context: WorkerContext, task_key: str) -> int:
     return int(count)
 
 
-def forget_deliveries(context: WorkerContext, task_key: str) -> None:
-    """A finished task is no poison (the same page queued again later starts from zero) and leaves the outbox."""
-    outbox.done(context.redis, task_key.rsplit(":", 1)[0])
+def finish_stored(context: WorkerContext, task_key: str, body_key: str) -> None:
+    """The page is stored; in one round trip: it leaves the outbox, its delivery counter resets (the same page
+    queued again later is no poison), and its body may expire, though not before a redelivery could need it."""
     try:
-        context.redis.delete(keys.task_attempts(task_key))
+        pipe = context.redis.pipeline(transaction=False)
+        outbox.clear(pipe, task_key.rsplit(":", 1)[0])
+        pipe.delete(keys.task_attempts(task_key))
+        pipe.expire(body_key, 2 * context.settings.worker.visibility_timeout)
+        pipe.execute()
     except redis.RedisError as exc:
-        # Harmless: the counter expires on its own; only a re-queue within its lifetime would see it.
-        log.warning("cannot reset the delivery counter of %s: %s", task_key, exc)
-
-
-def release_body(context: WorkerContext, body_key: str) -> None:
-    """The page is stored: its body may go soon, but not before a redelivery could still need it."""
-    try:
-        context.redis.expire(body_key, 2 * context.settings.worker.visibility_timeout)
-    except redis.RedisError as exc:
-        log.warning("cannot shorten the life of %s: %s", body_key, exc)
+        # Harmless: the counter and the body expire on their own, and a re-sent finished page changes nothing.
+        log.warning("cannot tidy up after %s: %s", task_key, exc)
 
 
 def dead_letter(
@@ -90,8 +86,7 @@ def handle_process_page(context: WorkerContext, task_key: str, payload: dict[str
         page = page_from_ref(ref, decompress_body(blob))
         processed = process_page(page, context.deps)
         in_review = repository.save_processed(context.engine, processed)
-        forget_deliveries(context, task_key)
-        release_body(context, ref.body_key)
+        finish_stored(context, task_key, ref.body_key)
     except PermanentError as exc:
         dead_letter(context, task_key, PROCESS_PAGE_TASK, payload, f"{type(exc).__name__}: {exc}", deliveries)
         raise

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scrapy import Spider
 from scrapy.http import Response
 
 from config.sources import Source
@@ -27,17 +26,16 @@ class SourceSpiderMixin:
         self.allow_private_hosts = source.allow_private_hosts
         self.host_min_interval = source.politeness.host_min_interval
 
+    def _count(self, key: str) -> None:
+        crawler = getattr(self, "crawler", None)  # set by Scrapy on every spider it runs
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(key)
+
     def parse_article(self, response: Response, **_: Any) -> Iterator[Page]:
-        spider = self if isinstance(self, Spider) else None
-        stats = spider.crawler.stats if spider is not None and spider.crawler.stats is not None else None
         if response.meta.get("newsdesk_unchanged"):
-            if stats is not None:
-                stats.inc_value("newsdesk/skipped_unchanged")
-            return
-        if not is_html(response):
-            if stats is not None:
-                stats.inc_value("newsdesk/non_html")
-            return
-        if stats is not None:
-            stats.inc_value("newsdesk/pages")
-        yield page_from_response(response, self.source, self.crawl_run_id)
+            self._count("newsdesk/skipped_unchanged")
+        elif not is_html(response):
+            self._count("newsdesk/non_html")
+        else:
+            self._count("newsdesk/pages")
+            yield page_from_response(response, self.source, self.crawl_run_id)

@@ -18,7 +18,7 @@ from pipelines.storage.engine import make_engine
 from pipelines.storage.schema import articles
 from tests.support.processes import WorkerProcess, newsdesk_env, run_cli, wait_until
 from tests.support.redis_server import PrivateRedis
-from workers.inspect import total_queued
+from workers.queue_depth import total_queued
 from workers.queues import PROCESS_QUEUE
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF"

@@ -21,7 +21,7 @@ from pipelines.storage.schema import articles, review_items
 from tests.support.pages import article_html, story
 from tests.support.processes import WorkerProcess, newsdesk_env, wait_until
 from tests.support.redis_server import PrivateRedis, free_port
-from workers.inspect import total_queued
+from workers.queue_depth import total_queued
 from workers.runtime import build_runtime
 
 pytestmark = pytest.mark.slow  # real processes; tens of seconds

@@ -13,7 +13,7 @@ from pipelines import keys
 from pipelines.models import Page
 from tests.support.redis_server import PrivateRedis
 from workers import outbox
-from workers.inspect import UNACKED_HASH
+from workers.queue_depth import UNACKED_HASH
 from workers.queues import PROCESS_QUEUE
 from workers.runtime import build_runtime
 

@@ -17,7 +17,7 @@ from pipelines.storage.schema import articles, flags, review_items
 from tests.support.pages import article_html, story
 from tests.support.processes import WorkerProcess, newsdesk_env, wait_until
 from tests.support.redis_server import PrivateRedis
-from workers.inspect import total_queued
+from workers.queue_depth import total_queued
 from workers.runtime import build_runtime
 
 AUTOBLOG_EXTRA = "<p>[ad_1]</p><p>Facebook Twitter LinkedIn</p><p>[ad_2]</p><p><a href='/x'>Source link</a></p>"

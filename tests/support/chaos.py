@@ -30,7 +30,7 @@ from pipelines.urls import article_id, canonicalize
 from tests.support.pages import article_html, story
 from tests.support.processes import WorkerProcess, newsdesk_env
 from workers.app import celery_config
-from workers.inspect import UNACKED_HASH
+from workers.queue_depth import UNACKED_HASH
 from workers.queues import PROCESS_QUEUE
 from workers.runtime import Runtime, build_runtime
 
