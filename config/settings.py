@@ -56,6 +56,10 @@ class CrawlSettings:
     autothrottle: bool = True
     fetch_state_ttl_days: int = 30
     allow_private_hosts: bool = False
+    # Pages handed to the queue per task, and how long a page waits for batch-mates: the queue's
+    # per-task cost (events, round trips, acknowledgement) is then paid once per batch.
+    handoff_batch_size: int = 16
+    handoff_linger_seconds: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,8 @@ def _validate(settings: Settings) -> Settings:
     for name in ("concurrency", "prefetch_multiplier", "max_attempts"):
         if getattr(worker, name) < 1:
             raise ConfigError(f"worker.{name}", "expected a whole number >= 1")
+    if not 1 <= settings.crawl.handoff_batch_size <= 500:
+        raise ConfigError("crawl.handoff_batch_size", "expected a whole number from 1 to 500")
     if settings.crawl.max_redirects > 20:
         raise ConfigError("crawl.max_redirects", "expected at most 20")
     auth = settings.flower.basic_auth

@@ -8,6 +8,7 @@ expiring after a TTL so that URLs that vanish from a site do not pile up.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -75,16 +76,21 @@ class FetchStateStore:
         )
 
     def save(self, url: str, state: FetchState) -> None:
-        key = self.key(url)
-        mapping: dict[FieldT, EncodableT] = {
-            _ETAG: state.etag or "",
-            _LAST_MODIFIED: state.last_modified or "",
-            _SHA256: state.sha256,
-        }
+        self.save_many([(url, state)])
+
+    def save_many(self, states: Sequence[tuple[str, FetchState]]) -> None:
+        """Replace the states of several URLs in one round trip."""
         with self._client.pipeline(transaction=True) as pipe:
-            pipe.delete(key)
-            pipe.hset(key, mapping=mapping)
-            pipe.expire(key, self.ttl_seconds)
+            for url, state in states:
+                key = self.key(url)
+                mapping: dict[FieldT, EncodableT] = {
+                    _ETAG: state.etag or "",
+                    _LAST_MODIFIED: state.last_modified or "",
+                    _SHA256: state.sha256,
+                }
+                pipe.delete(key)
+                pipe.hset(key, mapping=mapping)
+                pipe.expire(key, self.ttl_seconds)
             pipe.execute()
 
     def touch(self, url: str) -> None:

@@ -1,6 +1,7 @@
-"""Item pipeline: hand each fetched page to Celery without blocking the reactor.
+"""Item pipeline: hand fetched pages to Celery in batches without blocking the reactor.
 
-Publishing runs in a thread.  When Redis cannot be reached the page goes to
+Pages are gathered into batches (:mod:`crawler.batcher`); each batch is one
+processing task, published from a thread.  When Redis cannot be reached the page goes to
 the disk spool, and a timer keeps trying to drain the spool, so a Redis
 outage during a crawl loses nothing and the crawl keeps going.
 """
@@ -20,6 +21,7 @@ from twisted.internet import task, threads
 from twisted.internet.defer import Deferred
 
 from config.settings import Settings
+from crawler.batcher import PageBatcher
 from crawler.fetchstate import FetchState, FetchStateStore, body_digest
 from crawler.spool import Spool
 from pipelines.errors import RedisUnavailable
@@ -40,11 +42,15 @@ class HandoffPipeline:
         spool: Spool,
         crawler: Crawler | None = None,
         fetch_state: FetchStateStore | None = None,
+        *,
+        batch_size: int = 1,
+        linger_seconds: float = 0.0,
     ) -> None:
         self.dispatcher = dispatcher
         self.spool = spool
         self.crawler = crawler
         self.fetch_state = fetch_state
+        self._batcher = PageBatcher(self._send_or_spool, size=batch_size, linger_seconds=linger_seconds)
         self._drainer: task.LoopingCall | None = None
         # One drain at a time, or two threads could send the same spooled page twice.
         self._drain_lock = threading.Lock()
@@ -63,7 +69,14 @@ class HandoffPipeline:
             ),
             namespace=crawler.settings.get("NEWSDESK_KEY_NAMESPACE", ""),
         )
-        return cls(runtime.dispatcher, Spool(Path(spool_dir)), crawler, fetch_state)
+        return cls(
+            runtime.dispatcher,
+            Spool(Path(spool_dir)),
+            crawler,
+            fetch_state,
+            batch_size=settings.crawl.handoff_batch_size,
+            linger_seconds=settings.crawl.handoff_linger_seconds,
+        )
 
     def _inc(self, key: str) -> None:
         if self.crawler is not None and self.crawler.stats is not None:
@@ -73,32 +86,34 @@ class HandoffPipeline:
         self._drainer = task.LoopingCall(self._drain_in_thread)
         self._drainer.start(DRAIN_INTERVAL_SECONDS, now=True)
 
-    def _send_or_spool(self, page: Page) -> str:
+    def _send_or_spool(self, pages: list[Page]) -> str:
+        """Runs in a thread: one task for the batch, or every page of it to the spool."""
         try:
-            self.dispatcher.enqueue_page(page)
+            self.dispatcher.enqueue_pages(pages)
             outcome = "sent"
         except RedisUnavailable as exc:
-            self.spool.put(page)
-            log.warning("queue unavailable, spooled %s: %s", page.url, exc)
+            for page in pages:
+                self.spool.put(page)
+            log.warning("queue unavailable, spooled %d page(s) from %s on: %s", len(pages), pages[0].url, exc)
             outcome = "spooled"
-        self._remember_fetch(page)
+        self._remember_fetches(pages)
         return outcome
 
-    def _remember_fetch(self, page: Page) -> None:
-        """Only now that the page is safe (queued or spooled) may a re-crawl treat it as unchanged."""
+    def _remember_fetches(self, pages: list[Page]) -> None:
+        """Only now that the pages are safe (queued or spooled) may a re-crawl treat them as unchanged."""
         if self.fetch_state is None:
             return
-        state = FetchState(etag=page.etag, last_modified=page.last_modified, sha256=body_digest(page.body))
+        states = [(page.final_url, FetchState(page.etag, page.last_modified, body_digest(page.body))) for page in pages]
         try:
-            self.fetch_state.save(page.final_url, state)
+            self.fetch_state.save_many(states)
         except redis.RedisError as exc:
-            # The next crawl then fetches the page unconditionally: more work, nothing lost.
-            log.warning("cannot record fetch state of %s: %s", page.final_url, exc)
+            # The next crawl then fetches these pages unconditionally: more work, nothing lost.
+            log.warning("cannot record fetch state of %d page(s) from %s on: %s", len(pages), pages[0].final_url, exc)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
-        outcome = await maybe_deferred_to_future(threads.deferToThread(self._send_or_spool, item))
+        outcome = await maybe_deferred_to_future(self._batcher.add(item))
         self._inc(f"newsdesk/items_{outcome}")
         return item
 
@@ -123,5 +138,6 @@ class HandoffPipeline:
     async def close_spider(self) -> None:
         if self._drainer is not None and self._drainer.running:
             self._drainer.stop()
+        await maybe_deferred_to_future(self._batcher.flush())
         # The last drain waits for a running one to finish, then sends what is left.
         await maybe_deferred_to_future(self._drain_in_thread(wait=True))

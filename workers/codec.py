@@ -35,6 +35,10 @@ class PageRef:
     def url(self) -> str:
         return str(self.fields["url"])
 
+    def payload(self) -> dict[str, Any]:
+        """Task kwargs for this page; JSON-safe (the inverse of :func:`decode_ref`)."""
+        return {"v": PAYLOAD_VERSION, **self.fields, "body_key": self.body_key, "body_sha256": self.body_sha256}
+
 
 def body_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
@@ -76,7 +80,7 @@ def page_from_fields(fields: dict[str, Any], body: bytes) -> Page:
 
 def encode_ref(page: Page, body_key: str) -> dict[str, Any]:
     """Task kwargs for ``page``; JSON-safe."""
-    return {"v": PAYLOAD_VERSION, **page_fields(page), "body_key": body_key, "body_sha256": body_digest(page.body)}
+    return PageRef(page_fields(page), body_key, body_digest(page.body)).payload()
 
 
 def decode_ref(payload: dict[str, Any]) -> PageRef:

@@ -22,7 +22,7 @@ from celery import signals
 from prometheus_client import Counter, Histogram, values
 
 from config.settings import Settings
-from workers.queues import CRAWL_SOURCE_TASK, PROCESS_PAGE_TASK
+from workers.queues import CRAWL_SOURCE_TASK, PROCESS_BATCH_TASK, PROCESS_PAGE_TASK
 from workers.task_logging import install_task_logging
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -105,6 +105,16 @@ def record_process_result(metrics: WorkerMetrics, result: dict[str, Any]) -> Non
         metrics.review_enqueued.inc()
 
 
+def record_batch_result(metrics: WorkerMetrics, result: dict[str, Any]) -> None:
+    """Count what one ``newsdesk.process_batch`` run returned: each page as if it had been its own task."""
+    for page_result in result.get("pages") or ():
+        if isinstance(page_result, dict):
+            record_process_result(metrics, page_result)
+    dead = result.get("dead_lettered")
+    if isinstance(dead, int) and dead > 0:
+        metrics.dead_letters.labels(task=PROCESS_PAGE_TASK).inc(dead)
+
+
 def record_crawl_result(metrics: WorkerMetrics, result: dict[str, Any], outcome: str) -> None:
     source = str(result.get("source_id", "unknown"))
     metrics.crawls.labels(source=source, outcome="skipped" if result.get("skipped") else outcome).inc()
@@ -141,6 +151,8 @@ class TaskSignalRecorder:
             return
         if name == PROCESS_PAGE_TASK:
             record_process_result(self.metrics, result)
+        elif name == PROCESS_BATCH_TASK:
+            record_batch_result(self.metrics, result)
         elif name == CRAWL_SOURCE_TASK:
             record_crawl_result(self.metrics, result, "success")
 

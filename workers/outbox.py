@@ -31,10 +31,20 @@ log = logging.getLogger("newsdesk.outbox")
 MAX_QUEUE_SCAN = 20_000
 
 
-def record(pipe: Any, task_id: str, kwargs: dict[str, Any], now: float | None = None) -> None:
-    """Add the entry to a Redis pipeline (the caller executes it with the page body)."""
-    pipe.hset(keys.outbox_payloads(), task_id, json.dumps(kwargs))
+def record(
+    pipe: Any, task_id: str, kwargs: dict[str, Any], *, task_name: str = PROCESS_PAGE_TASK, now: float | None = None
+) -> None:
+    """Add the entry to a Redis pipeline (the caller executes it with the page bodies)."""
+    pipe.hset(keys.outbox_payloads(), task_id, json.dumps({"task": task_name, "kwargs": kwargs}))
     pipe.zadd(keys.outbox_index(), {task_id: time.time() if now is None else now})
+
+
+def _entry(raw: bytes | str) -> tuple[str, dict[str, Any]]:
+    """Task name and kwargs of a stored entry (entries written before batching hold a page's kwargs only)."""
+    entry = json.loads(raw)
+    if isinstance(entry, dict) and isinstance(entry.get("task"), str) and isinstance(entry.get("kwargs"), dict):
+        return entry["task"], entry["kwargs"]
+    return PROCESS_PAGE_TASK, entry
 
 
 def clear(pipe: Any, task_id: str) -> None:
@@ -94,7 +104,8 @@ def reconcile(client: redis.Redis, app: Celery, older_than_seconds: float, *, no
                 if payload is None:
                     client.zrem(keys.outbox_index(), task_id)
                     continue
-                app.send_task(PROCESS_PAGE_TASK, kwargs=json.loads(payload), task_id=task_id, queue=PROCESS_QUEUE)
+                task_name, kwargs = _entry(payload)
+                app.send_task(task_name, kwargs=kwargs, task_id=task_id, queue=PROCESS_QUEUE)
                 resent += 1
                 log.warning("re-sent %s: its message was lost in transit", task_id)
             client.zadd(keys.outbox_index(), {task_id: now})

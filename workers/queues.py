@@ -5,5 +5,7 @@ PROCESS_QUEUE = "newsdesk.process"
 ALL_QUEUES = (CRAWL_QUEUE, PROCESS_QUEUE)
 
 PROCESS_PAGE_TASK = "newsdesk.process_page"
+# Several pages in one message: the queue's per-task cost is paid once per batch.
+PROCESS_BATCH_TASK = "newsdesk.process_batch"
 CRAWL_SOURCE_TASK = "newsdesk.crawl_source"
 NOOP_TASK = "newsdesk.noop"

@@ -3,8 +3,8 @@
 While a task runs, a context variable holds its id and the page it works on
 (url, source, crawl run); :class:`TaskContextFilter` copies them onto each
 record, where ``newsdesk.logs.JsonFormatter`` prints them.  When a page has
-been processed, one record links the task to the stored ``article_id`` that
-the review desk uses.
+been processed, its record carries the stored ``article_id`` that the review
+desk uses (see :func:`workers.tasks.process_ref`), and inside a batch its own URL.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from typing import Any
 
 from celery import signals
 
-from workers.queues import PROCESS_PAGE_TASK
-
-log = logging.getLogger("newsdesk.worker.trace")
 _current: ContextVar[dict[str, str] | None] = ContextVar("newsdesk_task_context", default=None)
 PAGE_FIELDS = ("url", "source_id", "crawl_run_id")
 
@@ -52,16 +49,6 @@ def _on_postrun(**_: Any) -> None:
     _current.set(None)
 
 
-def _on_success(sender: Any = None, result: Any = None, **_: Any) -> None:
-    if getattr(sender, "name", None) == PROCESS_PAGE_TASK and isinstance(result, dict) and result.get("article_id"):
-        log.info(
-            "task stored article %s (action %s)",
-            result["article_id"],
-            result.get("action"),
-            extra={"article_id": result["article_id"]},
-        )
-
-
 def install_task_logging() -> None:
     """Attach the filter to the root handlers and follow task start and end (call after logging is set up)."""
     task_filter = TaskContextFilter()
@@ -69,4 +56,3 @@ def install_task_logging() -> None:
         handler.addFilter(task_filter)
     signals.task_prerun.connect(_on_prerun, weak=False)
     signals.task_postrun.connect(_on_postrun, weak=False)
-    signals.task_success.connect(_on_success, weak=False)

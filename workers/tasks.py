@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import redis
@@ -17,14 +18,15 @@ from celery import Celery, Task
 from sqlalchemy.exc import SQLAlchemyError
 
 from pipelines import keys
-from pipelines.errors import PayloadMissing, PermanentError, RedisUnavailable, TransientError
+from pipelines.errors import InvalidPayload, PayloadMissing, PermanentError, RedisUnavailable, TransientError
 from pipelines.process import process_page
 from pipelines.storage import repository
 from workers import outbox
-from workers.codec import decode_ref, decompress_body, page_from_ref
+from workers.codec import PageRef, decode_ref, decompress_body, page_from_ref
 from workers.context import WorkerContext
+from workers.dispatch import PageDispatcher
 from workers.locks import Lease
-from workers.queues import CRAWL_SOURCE_TASK, NOOP_TASK, PROCESS_PAGE_TASK
+from workers.queues import CRAWL_SOURCE_TASK, NOOP_TASK, PROCESS_BATCH_TASK, PROCESS_PAGE_TASK
 from workers.reconciler import install_reconciler
 
 log = logging.getLogger("newsdesk.worker")
@@ -45,17 +47,19 @@ def count_delivery(context: WorkerContext, task_key: str) -> int:
     return int(count)
 
 
-def finish_stored(context: WorkerContext, task_key: str, body_key: str) -> None:
-    """The page is stored; in one round trip: it leaves the outbox, its delivery counter resets (the same page
-    queued again later is no poison), and its body may expire, though not before a redelivery could need it."""
+def finish_stored(context: WorkerContext, task_key: str, body_keys: Sequence[str]) -> None:
+    """The task's pages are stored; in one round trip: the task leaves the outbox, its delivery counter resets (the
+    same page queued again later is no poison), and its bodies may expire, though not before a redelivery could need
+    them."""
     try:
         pipe = context.redis.pipeline(transaction=False)
         outbox.clear(pipe, task_key.rsplit(":", 1)[0])
         pipe.delete(keys.task_attempts(task_key))
-        pipe.expire(body_key, 2 * context.settings.worker.visibility_timeout)
+        for body_key in body_keys:
+            pipe.expire(body_key, 2 * context.settings.worker.visibility_timeout)
         pipe.execute()
     except redis.RedisError as exc:
-        # Harmless: the counter and the body expire on their own, and a re-sent finished page changes nothing.
+        # Harmless: the counter and the bodies expire on their own, and a re-sent finished page changes nothing.
         log.warning("cannot tidy up after %s: %s", task_key, exc)
 
 
@@ -67,35 +71,30 @@ def dead_letter(
     log.error("dead-lettered %s %s after %d deliveries: %s", task_name, task_key, n, error)
 
 
-def handle_process_page(context: WorkerContext, task_key: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """The body of the processing task, callable without Celery."""
-    deliveries = count_delivery(context, task_key)
-    if deliveries > context.settings.worker.max_attempts:
-        dead_letter(
-            context, task_key, PROCESS_PAGE_TASK, payload, "delivered too often; it may crash its worker", deliveries
-        )
-        return {"dead_lettered": True}
+def fetch_bodies(context: WorkerContext, refs: Sequence[PageRef]) -> list[bytes | None]:
+    """The compressed bodies of ``refs`` in one round trip (None where one has expired)."""
     try:
-        ref = decode_ref(payload)
-        try:
-            blob = context.redis.get(ref.body_key)
-        except redis.RedisError as exc:
-            raise RedisUnavailable(f"cannot read page body: {exc}") from exc
-        if not isinstance(blob, bytes):
-            raise PayloadMissing(f"the body of {ref.url} has expired from Redis ({ref.body_key})")
-        page = page_from_ref(ref, decompress_body(blob))
-        processed = process_page(page, context.deps)
-        in_review = repository.save_processed(context.engine, processed)
-        finish_stored(context, task_key, ref.body_key)
-    except PermanentError as exc:
-        dead_letter(context, task_key, PROCESS_PAGE_TASK, payload, f"{type(exc).__name__}: {exc}", deliveries)
-        raise
+        blobs = context.redis.mget([ref.body_key for ref in refs])
+    except redis.RedisError as exc:
+        raise RedisUnavailable(f"cannot read page bodies: {exc}") from exc
+    return [blob if isinstance(blob, bytes) else None for blob in blobs]
+
+
+def process_ref(context: WorkerContext, ref: PageRef, blob: bytes | None) -> dict[str, Any]:
+    """Process and store one page whose compressed body was fetched; returns what the task reports for it."""
+    if blob is None:
+        raise PayloadMissing(f"the body of {ref.url} has expired from Redis ({ref.body_key})")
+    page = page_from_ref(ref, decompress_body(blob))
+    processed = process_page(page, context.deps)
+    in_review = repository.save_processed(context.engine, processed)
     log.info(
         "processed %s article=%s action=%s duplicate_of=%s",
         page.url,
         processed.article_id,
         processed.outcome.action,
         processed.verdict.duplicate_of,
+        # The page's own fields: inside a batch the task's context names no single page.
+        extra={"article_id": processed.article_id, "url": page.url, "source_id": page.source_id},
     )
     return {
         "article_id": processed.article_id,
@@ -107,6 +106,90 @@ def handle_process_page(context: WorkerContext, task_key: str, payload: dict[str
         "in_review": in_review,
         "timings_ms": processed.timings_ms,
     }
+
+
+def handle_process_page(context: WorkerContext, task_key: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The body of the single-page task, callable without Celery."""
+    deliveries = count_delivery(context, task_key)
+    if deliveries > context.settings.worker.max_attempts:
+        dead_letter(
+            context, task_key, PROCESS_PAGE_TASK, payload, "delivered too often; it may crash its worker", deliveries
+        )
+        return {"dead_lettered": True}
+    try:
+        ref = decode_ref(payload)
+        result = process_ref(context, ref, fetch_bodies(context, [ref])[0])
+        finish_stored(context, task_key, [ref.body_key])
+    except PermanentError as exc:
+        dead_letter(context, task_key, PROCESS_PAGE_TASK, payload, f"{type(exc).__name__}: {exc}", deliveries)
+        raise
+    return result
+
+
+def batch_refs(payload: dict[str, Any]) -> list[Any]:
+    pages = payload.get("pages") if isinstance(payload, dict) else None
+    if not isinstance(pages, list) or not pages:
+        raise InvalidPayload("a batch payload needs a non-empty list 'pages'")
+    return pages
+
+
+def split_batch(
+    context: WorkerContext, dispatcher: PageDispatcher, task_key: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """Send each page of a batch as a task of its own; a malformed page is dead-lettered on its own."""
+    refs = []
+    for index, raw in enumerate(batch_refs(payload)):
+        try:
+            refs.append(decode_ref(raw))
+        except InvalidPayload as exc:
+            entry = raw if isinstance(raw, dict) else {"page": repr(raw)[:1000]}
+            dead_letter(context, f"{task_key}#{index}", PROCESS_PAGE_TASK, entry, f"InvalidPayload: {exc}", 1)
+    batch_id = task_key.rsplit(":", 1)[0]
+    sent = dispatcher.requeue_one_by_one(refs, batch_id) if refs else []
+    if not refs:
+        outbox.done(context.redis, batch_id)
+    log.warning("split batch %s into %d single-page tasks", batch_id, len(sent))
+    return {"split": len(sent), "pages": []}
+
+
+def handle_process_batch(
+    context: WorkerContext, dispatcher: PageDispatcher, task_key: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """The body of the batch task, callable without Celery.
+
+    Pages are processed in order, each stored as it is done.  A page with a permanent error is dead-lettered on
+    its own and the rest go on; a transient error fails the batch, which is retried whole (stored pages are
+    upserted again, unchanged).  A batch delivered a second time may hold a page that kills its worker, so it
+    is split into single-page tasks, whose delivery counters find that page and dead-letter only it.
+    """
+    deliveries = count_delivery(context, task_key)
+    if deliveries > 1:
+        return split_batch(context, dispatcher, task_key, payload)
+    try:
+        raws = batch_refs(payload)
+    except InvalidPayload as exc:
+        dead_letter(context, task_key, PROCESS_BATCH_TASK, payload, f"InvalidPayload: {exc}", deliveries)
+        raise
+    refs: list[tuple[int, PageRef]] = []
+    dead = 0
+    for index, raw in enumerate(raws):
+        try:
+            refs.append((index, decode_ref(raw)))
+        except InvalidPayload as exc:
+            entry = raw if isinstance(raw, dict) else {"page": repr(raw)[:1000]}
+            dead_letter(context, f"{task_key}#{index}", PROCESS_PAGE_TASK, entry, f"InvalidPayload: {exc}", 1)
+            dead += 1
+    results = []
+    blobs = fetch_bodies(context, [ref for _, ref in refs]) if refs else []
+    for (index, ref), blob in zip(refs, blobs, strict=True):
+        try:
+            results.append(process_ref(context, ref, blob))
+        except PermanentError as exc:
+            dead_letter(context, f"{task_key}#{index}", PROCESS_PAGE_TASK, raws[index],
+                        f"{type(exc).__name__}: {exc}", deliveries)  # fmt: skip
+            dead += 1
+    finish_stored(context, task_key, [ref.body_key for _, ref in refs])
+    return {"pages": results, "dead_lettered": dead}
 
 
 def handle_crawl_source(context: WorkerContext, source_id: str, config_file: str | None) -> dict[str, Any]:
@@ -163,9 +246,35 @@ def keep_given_up_page(
         log.error("cannot dead-letter %s after %s: %s", task_key, type(exc).__name__, store_exc)
 
 
+def split_given_up_batch(
+    context: WorkerContext,
+    dispatcher: PageDispatcher,
+    task_id: str,
+    retries: int,
+    kwargs: dict[str, Any],
+    exc: BaseException,
+) -> None:
+    """Celery gave up on a batch (a time limit, retries exhausted, a bug): its pages go on one by one.
+
+    A single page then meets the time limit or the retry limit on its own and is dead-lettered alone.
+    """
+    if isinstance(exc, PermanentError):
+        return
+    task_key = f"{task_id}:{retries}"
+    try:
+        split_batch(context, dispatcher, task_key, kwargs)
+    except (PermanentError, RedisUnavailable, redis.RedisError, SQLAlchemyError) as split_exc:
+        # The batch's outbox entry stays: the reconciler re-sends it, and its second delivery splits it.
+        log.error("cannot split %s after %s: %s", task_key, type(exc).__name__, split_exc)
+
+
 def register_tasks(app: Celery, context: WorkerContext) -> None:
     """Attach newsdesk's tasks to ``app``; the context is per process."""
     retry_max = context.settings.worker.retry_backoff_max
+
+    def dispatcher() -> PageDispatcher:
+        fresh = context.fresh()
+        return PageDispatcher(app, fresh.redis, fresh.settings.worker.body_ttl_seconds)
 
     def on_page_failure(
         task: Task, exc: BaseException, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any], einfo: Any
@@ -186,6 +295,25 @@ def register_tasks(app: Celery, context: WorkerContext) -> None:
     def process_page_task(self: Task, page: dict[str, Any]) -> dict[str, Any]:
         task_key = f"{self.request.id}:{self.request.retries}"
         return handle_process_page(context.fresh(), task_key, page)
+
+    def on_batch_failure(
+        task: Task, exc: BaseException, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any], einfo: Any
+    ) -> None:
+        split_given_up_batch(context.fresh(), dispatcher(), task_id, int(task.request.retries or 0), kwargs or {}, exc)
+
+    @app.task(  # type: ignore[untyped-decorator]
+        name=PROCESS_BATCH_TASK,
+        bind=True,
+        autoretry_for=(TransientError,),
+        retry_backoff=1,
+        retry_backoff_max=retry_max,
+        retry_jitter=True,
+        max_retries=20,
+        on_failure=on_batch_failure,
+    )
+    def process_batch_task(self: Task, pages: list[dict[str, Any]]) -> dict[str, Any]:
+        task_key = f"{self.request.id}:{self.request.retries}"
+        return handle_process_batch(context.fresh(), dispatcher(), task_key, {"pages": pages})
 
     @app.task(  # type: ignore[untyped-decorator]
         name=CRAWL_SOURCE_TASK,

@@ -25,8 +25,8 @@ from tests.support.pages import article_html, story
 from workers.codec import body_digest, compress_body, encode_ref
 from workers.context import WorkerContext
 from workers.dispatch import page_task_id
-from workers.queues import PROCESS_QUEUE
-from workers.tasks import handle_crawl_source, handle_process_page
+from workers.queues import PROCESS_BATCH_TASK, PROCESS_QUEUE
+from workers.tasks import handle_crawl_source, handle_process_batch, handle_process_page
 
 pytestmark = pytest.mark.chaos
 
@@ -135,14 +135,19 @@ def site_routes(base: str, count: int) -> dict[str, tuple[int, str, bytes]]:
 
 
 def drain_directly(rig: ChaosRig, context: WorkerContext) -> int:
-    """Process every queued page message by calling the task body, as a worker would."""
+    """Process every queued page or batch message by calling the task body, as a worker would; returns pages."""
     handled = 0
     while isinstance(raw := rig.redis.rpop(PROCESS_QUEUE), bytes):
         message = json.loads(raw)  # kombu's envelope; the Celery body inside is base64-encoded JSON
         headers = message["headers"]
         _, kwargs, _ = json.loads(base64.b64decode(message["body"]))
-        handle_process_page(context, f"{headers['id']}:{headers.get('retries', 0)}", kwargs["page"])
-        handled += 1
+        task_key = f"{headers['id']}:{headers.get('retries', 0)}"
+        if headers["task"] == PROCESS_BATCH_TASK:
+            result = handle_process_batch(context, rig.runtime.dispatcher, task_key, kwargs)
+            handled += len(result["pages"])
+        else:
+            handle_process_page(context, task_key, kwargs["page"])
+            handled += 1
     return handled
 
 

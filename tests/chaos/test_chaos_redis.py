@@ -27,6 +27,7 @@ from tests.support.chaos import (
 )
 from tests.support.pages import article_html, story
 from tests.support.processes import run_cli, wait_until
+from tests.support.queue_messages import queued_page_urls, queued_tasks
 from tests.support.redis_server import PrivateRedis
 from workers import outbox
 from workers.queues import PROCESS_QUEUE
@@ -150,7 +151,7 @@ def write_sources(path: Path, base: str, interval: float = 0.5) -> Path:
 
 
 def queued_task_ids(rig: ChaosRig) -> Counter[str]:
-    return Counter(json.loads(raw)["headers"]["id"] for raw in rig.redis.lrange(PROCESS_QUEUE, 0, -1))
+    return Counter(task.task_id for task in queued_tasks(rig.redis))
 
 
 def test_redis_down_ten_seconds_during_crawl(rig: ChaosRig, own_redis: PrivateRedis) -> None:
@@ -164,7 +165,7 @@ def test_redis_down_ten_seconds_during_crawl(rig: ChaosRig, own_redis: PrivateRe
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         try:
-            wait_until(lambda: rig.redis.llen(PROCESS_QUEUE) >= 3, 60, message="the first pages queued")
+            wait_until(lambda: len(queued_page_urls(rig.redis)) >= 3, 60, message="the first pages queued")
             own_redis.kill()
             down = Stopwatch()
             fetched_before = len(server.requests)
@@ -184,9 +185,9 @@ def test_redis_down_ten_seconds_during_crawl(rig: ChaosRig, own_redis: PrivateRe
     assert crawl.returncode == 0, err[-3000:]
     assert alive, "the crawl keeps going while Redis is down"
     summary = json.loads(out)[0]
-    ids = queued_task_ids(rig)
-    lost = CRAWL_PAGES - len(ids)
-    duplicated = sum(n - 1 for n in ids.values())
+    pages = queued_page_urls(rig.redis)
+    lost = CRAWL_PAGES - len(pages)
+    duplicated = sum(n - 1 for n in pages.values())
     record_result(
         "redis_down_during_crawl",
         FaultResult(
@@ -223,7 +224,7 @@ def test_a_page_whose_queue_message_was_lost_is_queued_again(rig: ChaosRig) -> N
         env = {**rig.env, "NEWSDESK_SOURCES_FILE": str(sources)}
         first = run_cli(["crawl", "chaos", "--json"], env)
         assert first.returncode == 0, first.stderr
-        assert rig.redis.llen(PROCESS_QUEUE) == CRAWL_PAGES
+        assert len(queued_page_urls(rig.redis)) == CRAWL_PAGES
         lost = rig.redis.rpop(PROCESS_QUEUE)  # the one publish the replayed file did not have
         assert isinstance(lost, bytes)
         lost_id = json.loads(lost)["headers"]["id"]

@@ -18,6 +18,7 @@ from pipelines.storage.schema import articles
 from tests.support.http_site import HttpSite, RecordedRequest, Reply
 from tests.support.pages import article_html, story
 from tests.support.processes import newsdesk_env, run_cli
+from tests.support.queue_messages import queued_page_urls
 from tests.support.redis_server import PrivateRedis
 from workers.context import WorkerContext
 from workers.queues import PROCESS_QUEUE
@@ -28,14 +29,8 @@ XML = {"Content-Type": "application/xml"}
 
 
 def queued_urls(redis_url: str) -> list[str]:
-    """The page URLs waiting on the processing queue, read from kombu's message envelopes."""
-    client = redis.Redis.from_url(redis_url)
-    urls = []
-    for raw in client.lrange(PROCESS_QUEUE, 0, -1):
-        envelope = json.loads(raw)
-        _args, kwargs, _embed = json.loads(base64.b64decode(envelope["body"]))
-        urls.append(kwargs["page"]["url"])
-    return sorted(urls)
+    """The page URLs waiting on the processing queue (in single-page and batch messages)."""
+    return sorted(queued_page_urls(redis.Redis.from_url(redis_url)).elements())
 
 
 def crawl(tmp_path: Path, redis_url: str, source: dict[str, Any], **env: str) -> dict[str, Any]:

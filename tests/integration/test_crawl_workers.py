@@ -15,8 +15,9 @@ from pipelines.storage.engine import make_engine
 from pipelines.storage.migrate import upgrade
 from pipelines.storage.schema import crawl_runs
 from tests.support.processes import WorkerProcess, newsdesk_env, wait_until
+from tests.support.queue_messages import queued_page_urls
 from tests.support.redis_server import PrivateRedis
-from workers.queues import CRAWL_QUEUE, CRAWL_SOURCE_TASK, PROCESS_QUEUE
+from workers.queues import CRAWL_QUEUE, CRAWL_SOURCE_TASK
 from workers.runtime import build_runtime
 
 
@@ -43,7 +44,7 @@ def test_two_crawl_workers_crawl_a_source_once(tmp_path: Path, own_redis: Privat
             for _ in range(2):
                 runtime.app.send_task(CRAWL_SOURCE_TASK, kwargs={"source_id": "planet"}, queue=CRAWL_QUEUE)
             client = redis.Redis.from_url(own_redis.url)
-            wait_until(lambda: client.llen(PROCESS_QUEUE) >= 5, 120, message="the crawl to queue 5 pages")
+            wait_until(lambda: len(queued_page_urls(client)) >= 5, 120, message="the crawl to queue 5 pages")
             wait_until(lambda: client.llen(CRAWL_QUEUE) == 0 and client.hlen("unacked") == 0, 120, message="idle")
         finally:
             for worker in workers:
@@ -54,6 +55,7 @@ def test_two_crawl_workers_crawl_a_source_once(tmp_path: Path, own_redis: Privat
     engine.dispose()
     assert runs == [("planet", "finished")]
     assert server.requests.count("/planet/feed.xml") == 1
-    assert client.llen(PROCESS_QUEUE) == 5
+    queued = queued_page_urls(client)
+    assert len(queued) == 5 and sum(queued.values()) == 5
     logs = "".join(w.log() for w in workers)
     assert "being crawled elsewhere" in logs

@@ -16,6 +16,7 @@ from workers.metrics import (
     WorkerMetrics,
     create_worker_metrics,
     process_identifier,
+    record_batch_result,
     record_process_result,
 )
 
@@ -71,6 +72,17 @@ def test_dead_lettered_task_counts_as_dead_letter_only() -> None:
     record_process_result(metrics, {"dead_lettered": True})
     assert registry.get_sample_value("newsdesk_dead_letters_total", {"task": "newsdesk.process_page"}) == 1
     assert registry.get_sample_value("newsdesk_articles_processed_total", {"action": "flag"}) is None
+
+
+def test_a_batch_counts_each_page_and_its_dead_letters() -> None:
+    metrics = create_worker_metrics()
+    registry = registered(metrics)
+    record_batch_result(metrics, {"pages": [processed(), processed("none", flags=[])], "dead_lettered": 2})
+    value = registry.get_sample_value
+    assert value("newsdesk_articles_processed_total", {"action": "flag"}) == 1
+    assert value("newsdesk_articles_processed_total", {"action": "none"}) == 1
+    assert value("newsdesk_stage_seconds_count", {"stage": "extract"}) == 2
+    assert value("newsdesk_dead_letters_total", {"task": "newsdesk.process_page"}) == 2
 
 
 def test_process_identifier_has_no_underscore() -> None:

@@ -37,6 +37,8 @@ def test_environment_overrides_file_which_overrides_defaults() -> None:
         ({"worker": "fast"}, {}, "worker"),
         (None, {"NEWSDESK_REDIS_URL": "http://localhost"}, "redis_url"),
         (None, {"NEWSDESK_FLOWER_BASIC_AUTH": "admin"}, "flower.basic_auth"),
+        (None, {"NEWSDESK_CRAWL_HANDOFF_BATCH_SIZE": "0"}, "crawl.handoff_batch_size"),
+        ({"crawl": {"handoff_batch_size": 501}}, {}, "crawl.handoff_batch_size"),
     ],
 )
 def test_bad_values_name_the_key(file_data: dict[str, object] | None, env: dict[str, str], key: str) -> None:
