@@ -38,13 +38,19 @@ class DrainResult:
     """Processing alone: the queue filled first, then the workers let loose on it."""
 
     articles: int
+    tasks: int
     seconds: float
     worker_cpu_s: float
+    stages_cpu_s: float  # of worker_cpu_s, spent in the stages (the workers' own count)
     message_bytes: float  # MEMORY USAGE of the full queue list, per queued message
 
     @property
     def rate(self) -> float:
         return self.articles / self.seconds
+
+    @property
+    def queue_bytes_per_article(self) -> float:
+        return self.message_bytes * self.tasks / self.articles
 
 
 def measure_noop(stack: Stack, tasks: int) -> NoopResult:
@@ -70,12 +76,16 @@ def measure_noop(stack: Stack, tasks: int) -> NoopResult:
 
 
 def measure_drain(stack: Stack, pages: list[Page], source_id: str) -> DrainResult:
-    """Queue ``pages`` while the workers do not consume, then time them draining it."""
+    """Queue ``pages`` (in batches of the crawler's hand-off size) while the workers do not consume, then time
+    them draining it."""
     control = stack.runtime.app.control
     control.cancel_consumer(PROCESS_QUEUE, reply=True)
-    for page in pages:
-        stack.runtime.dispatcher.enqueue_page(page)
+    size = stack.settings.crawl.handoff_batch_size
+    for first in range(0, len(pages), size):
+        stack.runtime.dispatcher.enqueue_pages(pages[first : first + size])
+    tasks = int(stack.runtime.redis.llen(PROCESS_QUEUE))
     queue_bytes = int(stack.runtime.redis.memory_usage(PROCESS_QUEUE, samples=0) or 0)
+    stages_before = stack.stages_cpu_seconds()
     before = procs.sample(stack.worker_pids)
     start = time.time()
     control.add_consumer(PROCESS_QUEUE)  # no reply: waiting for one would hold the clock
@@ -85,7 +95,9 @@ def measure_drain(stack: Stack, pages: list[Page], source_id: str) -> DrainResul
 
     wait_for("the pre-filled queue to drain", drained, RUN_TIMEOUT_SECONDS)
     after = procs.sample(stack.worker_pids)
+    stages_cpu = stack.stages_cpu_seconds() - stages_before
     with stack.engine.connect() as connection:
         last_row = connection.execute(select(func.max(articles.c.updated_at)).where(articles.c.source_id == source_id))
         end = epoch(last_row.scalar_one())
-    return DrainResult(len(pages), end - start, procs.cpu_between(before, after), queue_bytes / len(pages))
+    cpu = procs.cpu_between(before, after)
+    return DrainResult(len(pages), tasks, end - start, cpu, stages_cpu, queue_bytes / tasks)

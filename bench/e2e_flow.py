@@ -29,7 +29,7 @@ from bench.e2e_pages import BenchPage, make_story, render
 from bench.e2e_server import TimedSite
 from bench.e2e_stack import Stack
 from bench.e2e_stages import as_pages
-from pipelines.storage.schema import articles, dead_letters, flags
+from pipelines.storage.schema import articles, crawl_runs, dead_letters, flags
 from workers.queue_depth import total_queued
 from workers.queues import PROCESS_QUEUE
 
@@ -46,6 +46,8 @@ class FlowResult:
     e2e_seconds: float
     peak_queue: int
     worker_cpu_s: float
+    stages_cpu_s: float  # of worker_cpu_s, spent in the stages (the workers' own count)
+    tasks: int  # processing tasks the crawlers sent (pages arrive in batches)
     crawl_cpu_s: float
     redis_cpu_s: float
     bench_cpu_s: float
@@ -110,6 +112,7 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: in
     """Crawl the site while the workers process; returns when ``expected`` rows are stored and the queue is empty."""
     redis_client = stack.runtime.redis
     workers_before = procs.sample(stack.worker_pids)
+    stages_before = stack.stages_cpu_seconds()
     redis_before = _redis_cpu(stack)
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     self_before = time.process_time()
@@ -137,6 +140,7 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: in
             raise RuntimeError(f"run timed out with {stored}/{expected} rows stored")
         time.sleep(POLL_SECONDS)
     workers_after = procs.sample(stack.worker_pids)
+    stages_cpu = stack.stages_cpu_seconds() - stages_before
     bench_cpu = time.process_time() - self_before
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     crawl_total = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
@@ -152,6 +156,8 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: in
             select(articles.c.duplicate_kind, func.count()).where(mine).group_by(articles.c.duplicate_kind)
         ).all()
         dead = int(connection.execute(select(func.count()).select_from(dead_letters)).scalar() or 0)
+        runs = connection.execute(select(crawl_runs.c.stats).where(crawl_runs.c.source_id.startswith(SOURCE_ID)))
+        tasks = sum(int((stats or {}).get("newsdesk/tasks_sent", 0)) for (stats,) in runs)
     return FlowResult(
         articles=stored,
         crawl_seconds=last_page - first_hit,
@@ -159,6 +165,8 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: in
         e2e_seconds=epoch(last_row) - first_hit,
         peak_queue=peak_queue,
         worker_cpu_s=procs.cpu_between(workers_before, workers_after),
+        stages_cpu_s=stages_cpu,
+        tasks=tasks,
         crawl_cpu_s=crawl_total - (crawl_cpu_at_first_hit or 0.0),
         redis_cpu_s=_redis_cpu(stack) - redis_before,
         bench_cpu_s=bench_cpu,

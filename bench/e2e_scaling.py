@@ -45,8 +45,10 @@ def projection(point: RunPoint) -> list[str]:
         f"  redis RAM   page bodies {bodies / 1024:.1f} KiB/article kept {BODY_TTL_DAYS} days = "
         f"{ARTICLES_PER_DAY * BODY_TTL_DAYS * bodies / GIB:,.0f} GiB; deleted once stored, a {BACKLOG_HOURS:.0f} h "
         f"backlog = {peak * 3600 * BACKLOG_HOURS * bodies / GIB:.1f} GiB",
-        f"              queue messages {point.drain.message_bytes:.0f} B each (measured on a full queue): a "
-        f"{BACKLOG_HOURS:.0f} h backlog = {peak * 3600 * BACKLOG_HOURS * point.drain.message_bytes / GIB:.1f} GiB",
+        f"              queue messages {point.drain.message_bytes:.0f} B each, "
+        f"{point.drain.articles / point.drain.tasks:.0f} pages per message (measured on a full queue) = "
+        f"{point.drain.queue_bytes_per_article:.0f} B/article: a {BACKLOG_HOURS:.0f} h backlog = "
+        f"{peak * 3600 * BACKLOG_HOURS * point.drain.queue_bytes_per_article / GIB:.1f} GiB",
         f"              dedupe index {dedupe:.0f} B/article x {DEDUPE_RETENTION_DAYS} days = "
         f"{ARTICLES_PER_DAY * DEDUPE_RETENTION_DAYS * dedupe / GIB:,.0f} GiB",
         f"              crawl fetch state {fetched:.0f} B/URL x {FETCH_STATE_DAYS} days = "

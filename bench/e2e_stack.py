@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from prometheus_client import CollectorRegistry
+from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
@@ -70,6 +72,12 @@ class Stack:
 
     def worker_logs(self) -> str:
         return "\n".join(w.log() for w in self.workers)
+
+    def stages_cpu_seconds(self) -> float:
+        """CPU seconds the workers have spent in the processing stages, from their own metrics files."""
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=str(self.settings.metrics_dir))  # type: ignore[no-untyped-call]
+        return registry.get_sample_value("newsdesk_stages_cpu_seconds_total") or 0.0
 
 
 def create_database(admin_url: str) -> str:

@@ -7,6 +7,7 @@ own back-pressure (items in flight) holds.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from scrapy.utils.asyncio import CallLaterResult, call_later
@@ -32,6 +33,8 @@ class PageBatcher:
         self.linger_seconds = linger_seconds
         self._waiting: list[tuple[Page, Deferred[str]]] = []
         self._timer: CallLaterResult | None = None
+        # Batches by outcome, e.g. {"sent": 94, "spooled": 2}.
+        self.batches: Counter[str] = Counter()
 
     def add(self, page: Page) -> Deferred[str]:
         done: Deferred[str] = Deferred()
@@ -57,6 +60,7 @@ class PageBatcher:
         sending: Deferred[str] = threads.deferToThread(self._send, [page for page, _ in batch])
 
         def deliver(outcome: str) -> None:
+            self.batches[outcome] += 1
             for _, done in batch:
                 done.callback(outcome)
 

@@ -139,5 +139,7 @@ class HandoffPipeline:
         if self._drainer is not None and self._drainer.running:
             self._drainer.stop()
         await maybe_deferred_to_future(self._batcher.flush())
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.set_value("newsdesk/tasks_sent", self._batcher.batches["sent"])
         # The last drain waits for a running one to finish, then sends what is left.
         await maybe_deferred_to_future(self._drain_in_thread(wait=True))

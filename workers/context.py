@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from functools import cached_property
 from pathlib import Path
@@ -36,6 +37,10 @@ class WorkerContext:
         """Fail fast on bad rules (raises ConfigError), and load the classifiers before the pool forks."""
         _ = self.rules
         warm_up()
+        # What is loaded now (code, rules, models) is shared with the pool processes forked next.  Frozen, the
+        # collector neither scans it in full collections nor writes to it, so the pages stay shared (Python's
+        # gc.freeze documentation recommends this before a fork).
+        gc.freeze()
 
     def _after_fork(self) -> None:
         # Connections must not be shared across a fork; drop the parent's.

@@ -55,6 +55,7 @@ class WorkerMetrics:
     task_seconds: Histogram
     articles: Counter
     stage_seconds: Histogram
+    stages_cpu_seconds: Counter
     duplicates: Counter
     flags: Counter
     review_enqueued: Counter
@@ -78,6 +79,10 @@ def create_worker_metrics() -> WorkerMetrics:
         stage_seconds=Histogram(
             "newsdesk_stage_seconds", "Time per processing stage", ["stage"], buckets=STAGE_BUCKETS, registry=None
         ),
+        stages_cpu_seconds=Counter(
+            "newsdesk_stages_cpu_seconds", "CPU seconds spent in the processing stages, decode to store",
+            registry=None,
+        ),
         duplicates=Counter("newsdesk_duplicates", "Duplicates found, by kind", ["kind"], registry=None),
         flags=Counter("newsdesk_flags", "Flags raised, by code and action", ["code", "action"], registry=None),
         review_enqueued=Counter("newsdesk_review_enqueued", "Articles sent to the review desk", registry=None),
@@ -93,6 +98,9 @@ def record_process_result(metrics: WorkerMetrics, result: dict[str, Any]) -> Non
         metrics.dead_letters.labels(task=PROCESS_PAGE_TASK).inc()
         return
     metrics.articles.labels(action=str(result.get("action", "unknown"))).inc()
+    cpu_ms = result.get("stages_cpu_ms")
+    if isinstance(cpu_ms, (int, float)) and cpu_ms > 0:
+        metrics.stages_cpu_seconds.inc(cpu_ms / 1000.0)
     for stage, millis in (result.get("timings_ms") or {}).items():
         if stage in STAGES:
             metrics.stage_seconds.labels(stage=stage).observe(float(millis) / 1000.0)

@@ -33,6 +33,7 @@ def processed(action: str = "flag", **changes: Any) -> dict[str, Any]:
         "flags": [["autoblog_signature", "flag"], ["profanity", "tag"]],
         "in_review": True,
         "timings_ms": {"decode": 1.0, "extract": 20.0, "strip": 2.0, "dedupe": 3.0, "flag": 4.0},
+        "stages_cpu_ms": 25.0,
     }
     result.update(changes)
     return result
@@ -41,7 +42,7 @@ def processed(action: str = "flag", **changes: Any) -> dict[str, Any]:
 def registered(metrics: WorkerMetrics) -> CollectorRegistry:
     registry = CollectorRegistry()
     for metric in (metrics.articles, metrics.stage_seconds, metrics.duplicates, metrics.flags,
-                   metrics.review_enqueued, metrics.dead_letters):  # fmt: skip
+                   metrics.review_enqueued, metrics.dead_letters, metrics.stages_cpu_seconds):  # fmt: skip
         registry.register(metric)
     return registry
 
@@ -59,6 +60,7 @@ def test_one_result_moves_each_counter_it_describes() -> None:
     assert value("newsdesk_flags_total", {"code": "profanity", "action": "tag"}) == 1
     assert value("newsdesk_duplicates_total", {"kind": "exact"}) == 1
     assert value("newsdesk_review_enqueued_total") == 1
+    assert value("newsdesk_stages_cpu_seconds_total") == 0.05
     assert value("newsdesk_stage_seconds_count", {"stage": "extract"}) == 2
     assert value("newsdesk_stage_seconds_sum", {"stage": "extract"}) == 0.04
     # 20 ms falls in the 25 ms bucket and not the 10 ms one.
