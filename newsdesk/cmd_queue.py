@@ -75,17 +75,22 @@ def _pages_from(path: Path, source_id: str) -> Iterator[Page]:
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     runtime = build_runtime(settings)
-    sent = 0
-    for raw in args.paths:
-        path = Path(raw)
-        if not path.exists():
-            print(f"{path}: no such file or directory", file=sys.stderr)
-            return 2
-        for page in _pages_from(path, args.source):
-            runtime.dispatcher.enqueue_page(page)
-            sent += 1
-            if sent % 100 == 0:
-                print(f"\rqueued {sent}", end="", file=sys.stderr, flush=True)
+    missing = [raw for raw in args.paths if not Path(raw).exists()]
+    if missing:
+        print(f"{missing[0]}: no such file or directory", file=sys.stderr)
+        return 2
+    size = settings.crawl.handoff_batch_size
+    sent, batch = 0, []
+    pages = (page for raw in args.paths for page in _pages_from(Path(raw), args.source))
+    for page in pages:
+        batch.append(page)
+        if len(batch) == size:
+            runtime.dispatcher.enqueue_pages(batch)
+            sent, batch = sent + len(batch), []
+            print(f"\rqueued {sent}", end="", file=sys.stderr, flush=True)
+    if batch:
+        runtime.dispatcher.enqueue_pages(batch)
+        sent += len(batch)
     print(f"\rqueued {sent} page(s) for processing", file=sys.stderr)
     return 0
 
