@@ -46,6 +46,9 @@ def scrapy_settings(
             if politeness and politeness.concurrent_requests_per_domain
             else crawl.concurrent_requests_per_domain
         ),
+        # Scrapy starts this many asyncio tasks for the output of every response (default 100), while an article
+        # response yields one item; 16 still lets a feed's or sitemap's many requests flow in parallel.
+        "CONCURRENT_ITEMS": 16,
         "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
         "AUTOTHROTTLE_START_DELAY": 0.5,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
