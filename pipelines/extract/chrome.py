@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -64,6 +65,12 @@ def _named_category(el: etree._Element) -> StripCategory | None:
     classes, ident = el.get("class"), el.get("id")
     if not classes and not ident:
         return None
+    return _category_of_names(classes, ident)
+
+
+# A site repeats the same few hundred class/id strings on every page, and this is the hottest check of extraction.
+@lru_cache(maxsize=8192)
+def _category_of_names(classes: str | None, ident: str | None) -> StripCategory | None:
     # "_" and "-" separate words alike: "read_more" is "read-more".
     names = f"{classes or ''} {ident or ''}".lower().replace("_", "-").split()
     if not BODY_NAMES.isdisjoint(names):
