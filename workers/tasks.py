@@ -25,7 +25,7 @@ from pipelines.storage import repository
 from workers import outbox
 from workers.codec import PageRef, decode_ref, decompress_body, page_from_ref
 from workers.context import WorkerContext
-from workers.dispatch import PageDispatcher
+from workers.dispatch import PageDispatcher, page_task_id_for
 from workers.locks import Lease
 from workers.queues import CRAWL_SOURCE_TASK, NOOP_TASK, PROCESS_BATCH_TASK, PROCESS_PAGE_TASK
 from workers.reconciler import install_reconciler
@@ -138,20 +138,37 @@ def batch_refs(payload: dict[str, Any]) -> list[Any]:
     return pages
 
 
+def page_key(ref: PageRef) -> str:
+    """The task key a page of a batch is dead-lettered under: its own task id, as if it had come alone."""
+    return f"{page_task_id_for(str(ref.fields['final_url']), ref.body_sha256)}:0"
+
+
+def decode_batch(
+    context: WorkerContext, task_key: str, payload: dict[str, Any]
+) -> tuple[list[tuple[dict[str, Any], PageRef]], int]:
+    """The batch's pages (raw payload and validated ref); a malformed page is dead-lettered alone (counted)."""
+    decoded, dead = [], 0
+    batch_id = task_key.rsplit(":", 1)[0]
+    for index, raw in enumerate(batch_refs(payload)):
+        try:
+            decoded.append((raw, decode_ref(raw)))
+        except InvalidPayload as exc:
+            entry = raw if isinstance(raw, dict) else {"page": repr(raw)[:1000]}
+            dead_letter(context, f"{batch_id}#{index}:0", PROCESS_PAGE_TASK, entry, f"InvalidPayload: {exc}", 1)
+            dead += 1
+    return decoded, dead
+
+
 def split_batch(
     context: WorkerContext, dispatcher: PageDispatcher, task_key: str, payload: dict[str, Any]
 ) -> dict[str, Any]:
-    """Send each page of a batch as a task of its own; a malformed page is dead-lettered on its own."""
-    refs = []
-    for index, raw in enumerate(batch_refs(payload)):
-        try:
-            refs.append(decode_ref(raw))
-        except InvalidPayload as exc:
-            entry = raw if isinstance(raw, dict) else {"page": repr(raw)[:1000]}
-            dead_letter(context, f"{task_key}#{index}", PROCESS_PAGE_TASK, entry, f"InvalidPayload: {exc}", 1)
+    """Send each page of a batch as a task of its own."""
+    decoded, _ = decode_batch(context, task_key, payload)
     batch_id = task_key.rsplit(":", 1)[0]
-    sent = dispatcher.requeue_one_by_one(refs, batch_id) if refs else []
-    if not refs:
+    if decoded:
+        sent = dispatcher.requeue_one_by_one([ref for _, ref in decoded], batch_id)
+    else:
+        sent = []
         outbox.done(context.redis, batch_id)
     log.warning("split batch %s into %d single-page tasks", batch_id, len(sent))
     return {"split": len(sent), "pages": []}
@@ -171,29 +188,19 @@ def handle_process_batch(
     if deliveries > 1:
         return split_batch(context, dispatcher, task_key, payload)
     try:
-        raws = batch_refs(payload)
+        decoded, dead = decode_batch(context, task_key, payload)
     except InvalidPayload as exc:
         dead_letter(context, task_key, PROCESS_BATCH_TASK, payload, f"InvalidPayload: {exc}", deliveries)
         raise
-    refs: list[tuple[int, PageRef]] = []
-    dead = 0
-    for index, raw in enumerate(raws):
-        try:
-            refs.append((index, decode_ref(raw)))
-        except InvalidPayload as exc:
-            entry = raw if isinstance(raw, dict) else {"page": repr(raw)[:1000]}
-            dead_letter(context, f"{task_key}#{index}", PROCESS_PAGE_TASK, entry, f"InvalidPayload: {exc}", 1)
-            dead += 1
     results = []
-    blobs = fetch_bodies(context, [ref for _, ref in refs]) if refs else []
-    for (index, ref), blob in zip(refs, blobs, strict=True):
+    blobs = fetch_bodies(context, [ref for _, ref in decoded]) if decoded else []
+    for (raw, ref), blob in zip(decoded, blobs, strict=True):
         try:
             results.append(process_ref(context, ref, blob))
         except PermanentError as exc:
-            dead_letter(context, f"{task_key}#{index}", PROCESS_PAGE_TASK, raws[index],
-                        f"{type(exc).__name__}: {exc}", deliveries)  # fmt: skip
+            dead_letter(context, page_key(ref), PROCESS_PAGE_TASK, raw, f"{type(exc).__name__}: {exc}", deliveries)
             dead += 1
-    finish_stored(context, task_key, [ref.body_key for _, ref in refs])
+    finish_stored(context, task_key, [ref.body_key for _, ref in decoded])
     return {"pages": results, "dead_lettered": dead}
 
 

@@ -136,3 +136,26 @@ def test_the_crawler_hands_pages_off_in_batches(tmp_path: Path, own_redis: Priva
     assert sorted(queued_page_urls(build_runtime(settings).redis)) == sorted(
         f"{server.base_url}/a/{n}" for n in range(count)
     )
+
+
+def test_a_malformed_page_in_a_batch_is_dead_lettered_alone(tmp_path: Path, own_redis: PrivateRedis) -> None:
+    settings = make_settings(tmp_path / "data", own_redis.url, None)
+    upgrade(settings.sqlalchemy_url)
+    runtime = build_runtime(settings)
+    pages = sample_pages(3)[:3]
+    batch_id = runtime.dispatcher.enqueue_pages(pages)
+    (message,) = queued_tasks(runtime.redis)
+    broken = {"v": 1, "url": "http://news.test/broken"}  # no fields, no body reference
+    payload = {"pages": [*message.pages[:2], broken, *message.pages[2:]]}
+    context = WorkerContext(settings, own_redis.url)
+    try:
+        result = handle_process_batch(context, runtime.dispatcher, f"{batch_id}:0", payload)
+        with context.engine.connect() as connection:
+            letters = connection.execute(select(dead_letters.c.task_key, dead_letters.c.error)).all()
+            stored = int(connection.execute(select(func.count()).select_from(articles)).scalar() or 0)
+    finally:
+        context.engine.dispose()
+    assert [page["url"] for page in result["pages"]] == [page.url for page in pages]
+    assert result["dead_lettered"] == 1 and stored == 3
+    assert letters == [(f"{batch_id}#2:0", letters[0][1])] and "InvalidPayload" in letters[0][1]
+    assert runtime.redis.zcard(keys.outbox_index()) == 0, "the batch left the outbox once every page was handled"
