@@ -89,7 +89,6 @@ def point_report(point: RunPoint, costs: StageCosts) -> list[str]:
     overhead = worker_ms - stages_ms
     per_task = n / max(flow.tasks, 1)
     noop_ms = noop.worker_cpu_s * 1000 / noop.tasks
-    plumbing = statistics.mean(costs.task_body) - stage_mean
     drain = point.drain
     drain_ms = drain.worker_cpu_s * 1000 / drain.articles
     mem, rmem = point.worker_memory, point.redis_memory
@@ -116,12 +115,11 @@ def point_report(point: RunPoint, costs: StageCosts) -> list[str]:
         "stages, newsdesk_stages_cpu_seconds)",
         f"  queue overhead               {overhead:8.2f}   = worker total - stages = {overhead / worker_ms:.1%} "
         "of worker CPU",
-        f"    no-op task / pages per task{noop_ms / per_task:8.2f}   ({noop_ms:.2f} ms per task: Celery + kombu + "
-        f"Redis round trips, events; / {per_task:.1f})",
-        f"    task plumbing              {plumbing:8.2f}   (batch task body without Celery - stages, in-process: "
-        "delivery counter, body fetch, digest, logging)",
-        f"    the rest                   {overhead - noop_ms / per_task - plumbing:8.2f}   (metrics, events and "
-        "results of larger tasks, log handlers)",
+        f"    Celery, per article        {noop_ms / per_task:8.2f}   (a no-op task costs {noop_ms:.2f} ms: Celery + "
+        f"kombu + Redis round trips, events; / {per_task:.1f} articles per task)",
+        f"    the task's own work        {overhead - noop_ms / per_task:8.2f}   (the rest: delivery counter, body "
+        f"fetch ({statistics.mean(costs.values('fetch')):.2f} ms in-process: Redis, zlib, digest), validation, log "
+        "line, metrics, result)",
         f"  same stages in one quiet process {stage_mean:6.2f}   (in-process, same pages: the workers' stages cost "
         f"{stages_ms - stage_mean:+.2f} more under contention)",
         f"  crawler (Scrapy, queueing)   {flow.crawl_cpu_s * 1000 / n:8.2f}",

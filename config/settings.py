@@ -59,7 +59,7 @@ class CrawlSettings:
     # Pages handed to the queue per task, and how long a page waits for batch-mates: the queue's
     # per-task cost (events, round trips, acknowledgement) is then paid once per batch.
     handoff_batch_size: int = 16
-    handoff_linger_seconds: float = 0.1
+    handoff_linger_seconds: float = 0.5
 
 
 @dataclass(frozen=True)
