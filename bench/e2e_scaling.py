@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 
 from bench.e2e_report import RunPoint
+from config.settings import WorkerSettings
 
 ARTICLES_PER_DAY = 10_000_000
 PEAK_FACTOR = 3.0  # news arrives in bursts: plan capacity for three times the daily average
-BODY_TTL_DAYS = 7  # worker.body_ttl_seconds default
+# A stored article's body expires 2 x worker.visibility_timeout later (workers.tasks.finish_stored).
+BODY_AFTER_STORE_SECONDS = 2 * WorkerSettings().visibility_timeout
 DEDUPE_RETENTION_DAYS = 30  # dedupe.retention_days default
 FETCH_STATE_DAYS = 30  # crawl.fetch_state_ttl_days default
 BACKLOG_HOURS = 1.0  # queue backlog the broker should absorb (a worker outage, a burst)
@@ -42,9 +44,9 @@ def projection(point: RunPoint) -> list[str]:
         f"{math.ceil(peak / per_crawler)} crawl processes at peak",
         f"  redis CPU   {redis_ms:.2f} ms/article -> {rate * redis_ms / 10:.0f}% of its one thread average, "
         f"{peak * redis_ms / 10:.0f}% at peak (one Redis saturates near {1000 / redis_ms:.0f} articles/s)",
-        f"  redis RAM   page bodies {bodies / 1024:.1f} KiB/article kept {BODY_TTL_DAYS} days = "
-        f"{ARTICLES_PER_DAY * BODY_TTL_DAYS * bodies / GIB:,.0f} GiB; deleted once stored, a {BACKLOG_HOURS:.0f} h "
-        f"backlog = {peak * 3600 * BACKLOG_HOURS * bodies / GIB:.1f} GiB",
+        f"  redis RAM   page bodies {bodies / 1024:.1f} KiB/article, expiring {BODY_AFTER_STORE_SECONDS} s after "
+        f"their article is stored: {peak * BODY_AFTER_STORE_SECONDS * bodies / GIB:.1f} GiB at peak, plus "
+        f"{peak * 3600 * BACKLOG_HOURS * bodies / GIB:.1f} GiB for a {BACKLOG_HOURS:.0f} h backlog",
         f"              queue messages {point.drain.message_bytes:.0f} B each, "
         f"{point.drain.articles / point.drain.tasks:.0f} pages per message (measured on a full queue) = "
         f"{point.drain.queue_bytes_per_article:.0f} B/article: a {BACKLOG_HOURS:.0f} h backlog = "

@@ -284,6 +284,16 @@ def register_tasks(app: Celery, context: WorkerContext) -> None:
     """Attach newsdesk's tasks to ``app``; the context is per process."""
     retry_max = context.settings.worker.retry_backoff_max
 
+    # Both processing tasks retry transient errors alike: exponential backoff with jitter.
+    processing_retries: dict[str, Any] = {
+        "bind": True,
+        "autoretry_for": (TransientError,),
+        "retry_backoff": 1,
+        "retry_backoff_max": retry_max,
+        "retry_jitter": True,
+        "max_retries": 20,
+    }
+
     def dispatcher() -> PageDispatcher:
         fresh = context.fresh()
         return PageDispatcher(app, fresh.redis, fresh.settings.worker.body_ttl_seconds)
@@ -294,16 +304,7 @@ def register_tasks(app: Celery, context: WorkerContext) -> None:
         # Runs in the pool process, or in the main process after a hard time limit killed the pool process.
         keep_given_up_page(context.fresh(), task_id, int(task.request.retries or 0), kwargs or {}, exc)
 
-    @app.task(  # type: ignore[untyped-decorator]
-        name=PROCESS_PAGE_TASK,
-        bind=True,
-        autoretry_for=(TransientError,),
-        retry_backoff=1,
-        retry_backoff_max=retry_max,
-        retry_jitter=True,
-        max_retries=20,
-        on_failure=on_page_failure,
-    )
+    @app.task(name=PROCESS_PAGE_TASK, on_failure=on_page_failure, **processing_retries)  # type: ignore[untyped-decorator]
     def process_page_task(self: Task, page: dict[str, Any]) -> dict[str, Any]:
         task_key = f"{self.request.id}:{self.request.retries}"
         return handle_process_page(context.fresh(), task_key, page)
@@ -313,16 +314,7 @@ def register_tasks(app: Celery, context: WorkerContext) -> None:
     ) -> None:
         split_given_up_batch(context.fresh(), dispatcher(), task_id, int(task.request.retries or 0), kwargs or {}, exc)
 
-    @app.task(  # type: ignore[untyped-decorator]
-        name=PROCESS_BATCH_TASK,
-        bind=True,
-        autoretry_for=(TransientError,),
-        retry_backoff=1,
-        retry_backoff_max=retry_max,
-        retry_jitter=True,
-        max_retries=20,
-        on_failure=on_batch_failure,
-    )
+    @app.task(name=PROCESS_BATCH_TASK, on_failure=on_batch_failure, **processing_retries)  # type: ignore[untyped-decorator]
     def process_batch_task(self: Task, pages: list[dict[str, Any]]) -> dict[str, Any]:
         task_key = f"{self.request.id}:{self.request.retries}"
         return handle_process_batch(context.fresh(), dispatcher(), task_key, {"pages": pages})
