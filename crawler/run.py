@@ -39,6 +39,7 @@ class CrawlSummary:
     status: str
     pages: int
     queued: int
+    tasks: int  # processing tasks the queued pages went out in (batches)
     spooled: int
     refused: int
     non_html: int
@@ -58,6 +59,8 @@ def _summary(source_id: str, run_id: str, stats: dict[str, Any]) -> CrawlSummary
         status=str(stats.get("finish_reason", "unknown")),
         pages=int(stats.get("newsdesk/pages", 0)),
         queued=int(stats.get("newsdesk/items_sent", 0)) + int(stats.get("newsdesk/items_unspooled", 0)),
+        # A batch is one task; a page sent from the spool after an outage is one task of its own.
+        tasks=int(stats.get("newsdesk/tasks_sent", 0)) + int(stats.get("newsdesk/items_unspooled", 0)),
         spooled=int(stats.get("newsdesk/items_spooled", 0)),
         refused=int(stats.get("newsdesk/refused_address", 0)),
         non_html=int(stats.get("newsdesk/non_html", 0)),

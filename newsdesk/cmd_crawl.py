@@ -45,8 +45,9 @@ def cmd_crawl(settings: Settings, args: argparse.Namespace) -> int:
     else:
         for s in summaries:
             print(
-                f"{s.source_id}: {s.status}; {s.pages} pages, {s.queued} queued, {s.spooled} spooled, "
-                f"{s.refused} refused, {s.non_html} non-HTML, {s.not_modified} not modified, {s.errors} errors"
+                f"{s.source_id}: {s.status}; {s.pages} pages, {s.queued} queued in {s.tasks} tasks, "
+                f"{s.spooled} spooled, {s.refused} refused, {s.non_html} non-HTML, {s.not_modified} not modified, "
+                f"{s.errors} errors"
             )
     return 0
 

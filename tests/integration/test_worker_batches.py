@@ -127,12 +127,14 @@ def test_the_crawler_hands_pages_off_in_batches(tmp_path: Path, own_redis: Priva
         )
         completed = run_cli(["crawl", "batched", "--json"], env)
     assert completed.returncode == 0, completed.stderr[-3000:]
-    assert json.loads(completed.stdout)[0]["pages"] == count
+    summary = json.loads(completed.stdout)[0]
+    assert summary["pages"] == summary["queued"] == count
     settings = make_settings(tmp_path / "data", own_redis.url, None)
     tasks = queued_tasks(build_runtime(settings).redis)
     sizes = sorted(len(task.pages) for task in tasks)
     assert sum(sizes) == count and max(sizes) == 4, sizes
     assert len(tasks) < count, "fewer messages than pages"
+    assert summary["tasks"] == len(tasks), "the crawl reports the tasks its pages went out in"
     assert sorted(queued_page_urls(build_runtime(settings).redis)) == sorted(
         f"{server.base_url}/a/{n}" for n in range(count)
     )
