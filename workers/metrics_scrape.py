@@ -134,8 +134,11 @@ class DeploymentCollector(Collector):
         yield ok
 
     def _queues(self) -> Iterator[GaugeMetricFamily]:
-        depth = GaugeMetricFamily("newsdesk_queue_depth", "Messages waiting per queue (unacked: in flight)",
-                                  labels=["queue"])  # fmt: skip
+        depth = GaugeMetricFamily(
+            "newsdesk_queue_depth",
+            "Messages waiting per queue (unacked: in flight); a batch of pages is one message",
+            labels=["queue"],
+        )
         for queue, count in queue_depths(self.client).items():
             depth.add_metric([queue], count)
         yield depth
