@@ -69,6 +69,3 @@ class PageBatcher:
                 done.errback(failure)
 
         return sending.addCallbacks(deliver, fail)
-
-    def __len__(self) -> int:
-        return len(self._waiting)

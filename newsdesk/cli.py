@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from config.errors import ConfigError
 from config.settings import Settings, load_settings
-from newsdesk import cmd_crawl, cmd_ops, cmd_queue, cmd_tools, demo, review_commands
+from newsdesk import cmd_crawl, cmd_ops, cmd_preview, cmd_queue, cmd_tools, demo, review_commands
 from newsdesk.logs import configure_logging
 from pipelines.errors import NewsdeskError
 from pipelines.storage.migrate import upgrade_with_lock
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.register(subparsers)
     cmd_queue.register(subparsers)
     cmd_crawl.register(subparsers)
+    cmd_preview.register(subparsers)
     cmd_tools.register(subparsers)
     review_commands.register(subparsers)
     cmd_ops.register(subparsers)

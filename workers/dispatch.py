@@ -15,7 +15,7 @@ from pipelines.errors import RedisUnavailable
 from pipelines.models import Page
 from pipelines.urls import article_id, canonicalize
 from workers import outbox
-from workers.codec import PageRef, body_digest, compress_body, encode_ref
+from workers.codec import PageRef, body_digest, compress_body, page_fields
 from workers.queues import NOOP_TASK, PROCESS_BATCH_TASK, PROCESS_PAGE_TASK, PROCESS_QUEUE
 
 # What Flower shows of a batch: its size and its first few URLs, not the whole payload.
@@ -59,13 +59,14 @@ class PageDispatcher:
         ``newsdesk.process_batch`` for more.  Raises RedisUnavailable when Redis cannot be reached."""
         staged: dict[str, tuple[Page, dict[str, Any]]] = {}
         for page in pages:
-            task_id = page_task_id(page)
+            digest = body_digest(page.body)  # once per page: it names the task and checks the body
+            task_id = page_task_id_for(page.final_url, digest)
             # One body per page task (not per digest): a task may expire its bodies once stored without
             # pulling one from under another URL that happens to carry the same bytes.
-            staged.setdefault(task_id, (page, encode_ref(page, keys.page_body(task_id))))
+            staged.setdefault(task_id, (page, PageRef(page_fields(page), keys.page_body(task_id), digest).payload()))
         if not staged:
             raise ValueError("enqueue_pages needs at least one page")
-        refs = [ref for _, ref in staged.values()]
+        refs = [payload for _, payload in staged.values()]
         kwargs: dict[str, Any]
         if len(staged) == 1:
             task_name, task_id, kwargs = PROCESS_PAGE_TASK, next(iter(staged)), {"page": refs[0]}
@@ -74,8 +75,8 @@ class PageDispatcher:
         try:
             # Bodies and the outbox entry in one round trip; the outbox re-sends the task if its message is lost.
             pipe = self.client.pipeline()
-            for page, ref in staged.values():
-                pipe.set(ref["body_key"], compress_body(page.body), ex=self.body_ttl_seconds)
+            for page, payload in staged.values():
+                pipe.set(payload["body_key"], compress_body(page.body), ex=self.body_ttl_seconds)
             outbox.record(pipe, task_id, kwargs, task_name=task_name)
             pipe.execute()
             self._send(task_name, task_id, kwargs, refs)

@@ -35,6 +35,11 @@ ATTEMPTS_TTL_SECONDS = 7 * 86400
 CRAWL_LEASE_SECONDS = 600
 
 
+def task_id_of(task_key: str) -> str:
+    """``<task id>:<retries>`` -> the task id (the outbox and the dead letters know tasks by id)."""
+    return task_key.rsplit(":", 1)[0]
+
+
 def count_delivery(context: WorkerContext, task_key: str) -> int:
     """How many times this exact task (id and retry number) has started."""
     key = keys.task_attempts(task_key)
@@ -54,7 +59,7 @@ def finish_stored(context: WorkerContext, task_key: str, body_keys: Sequence[str
     them."""
     try:
         pipe = context.redis.pipeline(transaction=False)
-        outbox.clear(pipe, task_key.rsplit(":", 1)[0])
+        outbox.clear(pipe, task_id_of(task_key))
         pipe.delete(keys.task_attempts(task_key))
         for body_key in body_keys:
             pipe.expire(body_key, 2 * context.settings.worker.visibility_timeout)
@@ -68,7 +73,7 @@ def dead_letter(
     context: WorkerContext, task_key: str, task_name: str, payload: dict[str, Any], error: str, n: int
 ) -> None:
     repository.record_dead_letter(context.engine, task_key, task_name, payload, error, n)
-    outbox.done(context.redis, task_key.rsplit(":", 1)[0])
+    outbox.done(context.redis, task_id_of(task_key))
     log.error("dead-lettered %s %s after %d deliveries: %s", task_name, task_key, n, error)
 
 
@@ -148,7 +153,7 @@ def decode_batch(
 ) -> tuple[list[tuple[dict[str, Any], PageRef]], int]:
     """The batch's pages (raw payload and validated ref); a malformed page is dead-lettered alone (counted)."""
     decoded, dead = [], 0
-    batch_id = task_key.rsplit(":", 1)[0]
+    batch_id = task_id_of(task_key)
     for index, raw in enumerate(batch_refs(payload)):
         try:
             decoded.append((raw, decode_ref(raw)))
@@ -164,7 +169,7 @@ def split_batch(
 ) -> dict[str, Any]:
     """Send each page of a batch as a task of its own."""
     decoded, _ = decode_batch(context, task_key, payload)
-    batch_id = task_key.rsplit(":", 1)[0]
+    batch_id = task_id_of(task_key)
     if decoded:
         sent = dispatcher.requeue_one_by_one([ref for _, ref in decoded], batch_id)
     else:

@@ -6,16 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import keys
 from tests.chaos.poison_worker import POISON_MARK, SLOW_MARK
-from tests.chaos.test_chaos_poison import poison_page
 from tests.support.chaos import (
     ChaosRig,
     FaultResult,
     Stopwatch,
     chaos_pages,
     expected_ids,
-    in_flight,
+    nothing_pending,
+    poison_page,
     record_result,
     reruns,
 )
@@ -32,8 +31,7 @@ def settled(rig: ChaosRig, healthy_ids: set[str], dead: int) -> bool:
     return (
         rig.rows.audit(healthy_ids).dead_letters == dead
         and rig.rows.stored() == len(healthy_ids)
-        and in_flight(rig.redis) == 0
-        and rig.redis.zcard(keys.outbox_index()) == 0
+        and nothing_pending(rig.redis)
     )
 
 

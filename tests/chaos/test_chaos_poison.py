@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from pipelines.models import Page
 from tests.chaos.poison_worker import POISON_MARK, SLOW_MARK, STUCK_MARK
 from tests.support.chaos import (
     ChaosRig,
@@ -16,10 +14,10 @@ from tests.support.chaos import (
     chaos_pages,
     expected_ids,
     in_flight,
+    poison_page,
     record_result,
     reruns,
 )
-from tests.support.pages import article_html, story
 from tests.support.processes import run_cli, wait_until
 from tests.support.redis_server import PrivateRedis
 
@@ -29,17 +27,10 @@ MAX_ATTEMPTS = 3
 HEALTHY = 30
 
 
-def poison_page(mark: str = POISON_MARK, n: int = 4242) -> Page:
-    title, paragraphs = story(n)
-    url = f"http://chaos.test{mark}{n}"
-    fetched = datetime(2026, 11, 1, tzinfo=UTC)
-    return Page(url, url, 200, article_html(title, paragraphs).encode(), "chaos", fetched, "text/html")
-
-
 def test_poison_page_is_dead_lettered_and_retryable(tmp_path: Path, own_redis: PrivateRedis) -> None:
     rig = ChaosRig(tmp_path, own_redis.url, NEWSDESK_WORKER_MAX_ATTEMPTS=str(MAX_ATTEMPTS))
     try:
-        poison, healthy = poison_page(), chaos_pages(HEALTHY)
+        poison, healthy = poison_page(POISON_MARK, 4242), chaos_pages(HEALTHY)
         rig.enqueue([poison, *healthy])
         worker = rig.start_worker(module="tests.chaos.poison_worker")
         clock = Stopwatch()

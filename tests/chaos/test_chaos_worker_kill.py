@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 import pytest
 
-from pipelines import keys
 from tests.support.chaos import (
     ChaosRig,
     FaultResult,
@@ -17,6 +16,7 @@ from tests.support.chaos import (
     chaos_pages,
     expected_ids,
     in_flight,
+    nothing_pending,
     orphans_returned,
     pool_children,
     record_result,
@@ -44,10 +44,10 @@ def eventually(predicate: Callable[[], bool], timeout: float) -> bool:
 
 def settled(rig: ChaosRig) -> bool:
     """Nothing waiting, unacknowledged or left in the outbox, twice a second apart: every page was handled."""
-    if in_flight(rig.redis) or rig.redis.zcard(keys.outbox_index()):
+    if not nothing_pending(rig.redis):
         return False
     time.sleep(1)
-    return in_flight(rig.redis) == 0 and rig.redis.zcard(keys.outbox_index()) == 0
+    return nothing_pending(rig.redis)
 
 
 def drained(rig: ChaosRig, expected: int) -> bool:

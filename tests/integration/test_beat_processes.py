@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import subprocess
 import sys
 import time
@@ -13,6 +11,7 @@ import redis
 import yaml
 
 from tests.support.processes import newsdesk_env
+from tests.support.queue_messages import queued_tasks
 from tests.support.redis_server import PrivateRedis
 from workers.queues import CRAWL_QUEUE
 
@@ -21,11 +20,9 @@ PERIOD = 10
 
 def queued_crawls(client: redis.Redis) -> list[str]:
     ids = []
-    for raw in client.lrange(CRAWL_QUEUE, 0, -1):
-        envelope = json.loads(raw)
-        ids.append(envelope["headers"]["id"])
-        _args, kwargs, _embed = json.loads(base64.b64decode(envelope["body"]))
-        assert kwargs["source_id"] == "wire"
+    for task in queued_tasks(client, CRAWL_QUEUE):
+        ids.append(task.task_id)
+        assert task.kwargs["source_id"] == "wire"
     return ids
 
 

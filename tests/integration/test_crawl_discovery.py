@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import gzip
 import json
 import time
@@ -18,10 +17,9 @@ from pipelines.storage.schema import articles
 from tests.support.http_site import HttpSite, RecordedRequest, Reply
 from tests.support.pages import article_html, story
 from tests.support.processes import newsdesk_env, run_cli
-from tests.support.queue_messages import queued_page_urls
+from tests.support.queue_messages import queued_page_urls, queued_tasks
 from tests.support.redis_server import PrivateRedis
 from workers.context import WorkerContext
-from workers.queues import PROCESS_QUEUE
 from workers.tasks import handle_process_page
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -175,8 +173,7 @@ def test_cp1252_page_without_charset_is_decoded_by_the_worker_path(tmp_path: Pat
     settings = parse_settings(None, {"NEWSDESK_REDIS_URL": own_redis.url}, data_dir=tmp_path / "data")
     context = WorkerContext(settings, own_redis.url)
     client = redis.Redis.from_url(own_redis.url)
-    envelope = json.loads(client.lrange(PROCESS_QUEUE, 0, 0)[0])
-    _args, kwargs, _embed = json.loads(base64.b64decode(envelope["body"]))
+    kwargs = queued_tasks(client)[0].kwargs
     assert env["NEWSDESK_REDIS_URL"] == own_redis.url
     run_cli(["db", "upgrade"], env)
     result = handle_process_page(context, "cafe-task:0", kwargs["page"])

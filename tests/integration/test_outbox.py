@@ -11,6 +11,7 @@ import redis
 from config.settings import parse_settings
 from pipelines import keys
 from pipelines.models import Page
+from tests.support.queue_messages import queued_tasks
 from tests.support.redis_server import PrivateRedis
 from workers import outbox
 from workers.queue_depth import UNACKED_HASH
@@ -19,7 +20,7 @@ from workers.runtime import build_runtime
 
 
 def queued_ids(client: redis.Redis) -> list[str]:
-    return [json.loads(raw)["headers"]["id"] for raw in client.lrange(PROCESS_QUEUE, 0, -1)]
+    return [task.task_id for task in queued_tasks(client)]
 
 
 def test_lost_message_is_resent_and_present_ones_are_not(own_redis: PrivateRedis, tmp_path: object) -> None:

@@ -22,6 +22,7 @@ import redis
 from sqlalchemy import Engine, func, select
 
 from config.settings import Settings, parse_settings
+from pipelines import keys
 from pipelines.models import Page
 from pipelines.storage.engine import make_engine
 from pipelines.storage.migrate import upgrade
@@ -63,6 +64,14 @@ def chaos_pages(count: int, host: str = "chaos.test", start: int = 0) -> list[Pa
         url = f"http://{host}/a/{n}"
         pages.append(Page(url, url, 200, article_html(title, paragraphs).encode(), "chaos", fetched, "text/html"))
     return pages
+
+
+def poison_page(mark: str, n: int) -> Page:
+    """An article page whose URL carries ``mark``: the fault wrapper (tests/chaos/poison_worker.py) acts on it."""
+    title, paragraphs = story(n)
+    url = f"http://chaos.test{mark}{n}"
+    fetched = datetime(2026, 11, 1, tzinfo=UTC)
+    return Page(url, url, 200, article_html(title, paragraphs).encode(), "chaos", fetched, "text/html")
 
 
 def expected_ids(pages: list[Page]) -> set[str]:
@@ -108,6 +117,11 @@ class RowAudit:
             duplicated=extra_rows + marked,
             dead_letters=letters,
         )
+
+
+def nothing_pending(client: redis.Redis) -> bool:
+    """No message waiting or unacknowledged, and no task left in the outbox."""
+    return in_flight(client) == 0 and client.zcard(keys.outbox_index()) == 0
 
 
 def in_flight(client: redis.Redis) -> int:
