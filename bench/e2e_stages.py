@@ -37,9 +37,9 @@ from pipelines.storage import repository
 from pipelines.storage.engine import make_engine
 from pipelines.storage.migrate import upgrade
 from workers.app import create_celery_app
-from workers.codec import body_digest, compress_body, decompress_body, encode_ref
 from workers.context import WorkerContext
-from workers.dispatch import PageDispatcher, page_task_id
+from workers.dispatch import PageDispatcher
+from workers.records import BatchPayload, PageRef, TaskKey, body_digest, compress_body, decompress_body
 from workers.tasks import handle_process_batch
 
 STAGES = ("decode", "extract", "strip", "dedupe", "flag", "store")
@@ -84,7 +84,7 @@ def _one_pass(pages: list[Page], client: redis.Redis, db_url: str, namespace: st
             client.set(key, compress_body(page.body), ex=3600)
             start = time.process_time()
             blob = client.get(key)
-            body = decompress_body(blob if isinstance(blob, bytes) else b"")
+            body = decompress_body(blob if isinstance(blob, bytes) else b"", 1 << 30)
             body_digest(body)  # the task checks the body against its digest
             fetch = _cpu_ms(start)
             processed = process_page(page, deps, clock=time.process_time)
@@ -113,13 +113,13 @@ def _task_pass(pages: list[Page], redis_url: str, db_url: str, work_dir: Path, l
     try:
         for number in range(0, len(pages), size):
             batch = pages[number : number + size]
-            payloads = []
+            refs = []
             for page in batch:
-                key = keys.page_body(page_task_id(page))
-                context.redis.set(key, compress_body(page.body), ex=3600)
-                payloads.append(encode_ref(page, key))
+                refs.append(PageRef.of(page))
+                context.redis.set(refs[-1].body_key, compress_body(page.body), ex=3600)
             start = time.process_time()
-            handle_process_batch(context, dispatcher, f"{label}-batch-{number}:0", {"pages": payloads})
+            kwargs = BatchPayload(tuple(refs)).to_json()
+            handle_process_batch(context, dispatcher, TaskKey(f"{label}-batch-{number}"), kwargs)
             costs += [_cpu_ms(start) / len(batch)] * len(batch)
     finally:
         context.engine.dispose()

@@ -39,6 +39,9 @@ class WorkerSettings:
     max_attempts: int = 5
     body_ttl_seconds: int = 7 * 86400
     retry_backoff_max: int = 300
+    # A broker message larger than this is refused before it is decoded (a batch of 500 page references
+    # is about 0.5 MiB; page bodies travel by reference, never in the message).
+    max_message_bytes: int = 2 * MIB
 
 
 @dataclass(frozen=True)

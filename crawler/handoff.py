@@ -71,7 +71,7 @@ class HandoffPipeline:
         )
         return cls(
             runtime.dispatcher,
-            Spool(Path(spool_dir)),
+            Spool(Path(spool_dir), settings.crawl.max_response_bytes),
             crawler,
             fetch_state,
             batch_size=settings.crawl.handoff_batch_size,

@@ -6,43 +6,32 @@ a file is deleted only after its page was queued.
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from pipelines.errors import InvalidPayload, NewsdeskError
 from pipelines.models import Page
-from workers.codec import body_digest, compress_body, decompress_body, page_fields, page_from_fields
+from workers.records import SpooledPage, body_digest
 
 log = logging.getLogger("newsdesk.spool")
-
-
-def page_to_json(page: Page) -> dict[str, Any]:
-    return {**page_fields(page), "body_zlib_b64": base64.b64encode(compress_body(page.body)).decode("ascii")}
-
-
-def page_from_json(data: dict[str, Any]) -> Page:
-    fields = dict(data)
-    body = decompress_body(base64.b64decode(fields.pop("body_zlib_b64")))
-    return page_from_fields(fields, body)
 
 
 class Spool:
     """Pages waiting on disk under ``directory``."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, max_body_bytes: int) -> None:
         self.directory = directory
+        self.max_body_bytes = max_body_bytes
 
     def put(self, page: Page) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"{body_digest(page.body)[:24]}-{body_digest(page.final_url.encode())[:12]}.json"
         target = self.directory / name
         temporary = target.with_suffix(".tmp")
-        temporary.write_text(json.dumps(page_to_json(page)), encoding="utf-8")
+        temporary.write_text(json.dumps(SpooledPage(page).to_json()), encoding="utf-8")
         os.replace(temporary, target)
         return target
 
@@ -58,8 +47,9 @@ class Spool:
         sent = 0
         for path in self.files():
             try:
-                page = page_from_json(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError, KeyError, InvalidPayload) as exc:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                page = SpooledPage.from_json(data, max_body_bytes=self.max_body_bytes).page
+            except (OSError, ValueError, InvalidPayload) as exc:
                 log.error("spool file %s is unreadable (%s); moved aside", path, exc)
                 path.rename(path.with_suffix(".bad"))
                 continue

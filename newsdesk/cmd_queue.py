@@ -6,12 +6,14 @@ import argparse
 import json
 import socket
 import sys
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from config.settings import Settings
+from pipelines.errors import InvalidPayload
 from pipelines.models import Page
 from pipelines.storage import repository
 from pipelines.storage.engine import make_engine
@@ -20,6 +22,7 @@ from workers.context import WorkerContext
 from workers.metrics import install_worker_metrics
 from workers.queue_depth import queue_depths
 from workers.queues import ALL_QUEUES, PROCESS_PAGE_TASK
+from workers.records import PagePayload, PageRef
 from workers.runtime import build_runtime, resolve_broker_url
 from workers.tasks import register_tasks
 
@@ -125,7 +128,13 @@ def cmd_dead_letters(settings: Settings, args: argparse.Namespace) -> int:
         runtime = build_runtime(settings)
         for letter in letters:
             if letter["task_name"] == PROCESS_PAGE_TASK:
-                runtime.app.send_task(PROCESS_PAGE_TASK, kwargs={"page": letter["payload"]})
+                try:
+                    payload = PagePayload(PageRef.from_json(letter["payload"]))
+                except InvalidPayload as exc:
+                    print(f"cannot requeue {letter['task_key']}: {exc}")
+                    continue
+                # A fresh task id: the old one's delivery counter would dead-letter it again at once.
+                runtime.dispatcher.send(payload, task_id=f"{payload.task_id}-retry-{uuid.uuid4().hex[:8]}")
                 repository.mark_dead_letter_retried(engine, int(letter["id"]))
                 print(f"requeued {letter['task_key']}")
         return 0

@@ -144,3 +144,5 @@ class ProcessedArticle:
     verdict: DedupeVerdict
     outcome: FlagOutcome
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+    # A canonical URL the page declared outside its own site: not its identity, but evidence it is a copy.
+    foreign_canonical: str | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,7 +19,7 @@ from pipelines.extract import extract_raw
 from pipelines.flagging import RuleSet, evaluate
 from pipelines.models import DedupeVerdict, FlagInput, Page, ProcessedArticle
 from pipelines.strip import strip_residue
-from pipelines.urls import article_id, canonicalize
+from pipelines.urls import article_id, article_identity
 
 NO_DUPLICATE = DedupeVerdict(duplicate_of=None, similarity=0.0, kind=None)
 
@@ -37,6 +37,8 @@ class ProcessingDeps:
     duplicates: DuplicateIndex
     rules: RuleSet
     source_of: Callable[[str], str | None]
+    # A source's allowed domains: a canonical URL there may name an article (see pipelines.urls.article_identity).
+    domains_of: Callable[[str], Sequence[str]] = lambda _source_id: ()
 
 
 class _StageClock:
@@ -64,7 +66,8 @@ def process_page(
     laps.lap("extract")
     article = strip_residue(raw)
     laps.lap("strip")
-    canonical = canonicalize(article.canonical_url or page.final_url)
+    identity = article_identity(article.canonical_url, page.final_url, deps.domains_of(page.source_id))
+    canonical = identity.canonical_url
     doc_id = article_id(canonical)
     body = article.text
     verdict = deps.duplicates.check_and_add(doc_id, body) if body.strip() else NO_DUPLICATE
@@ -95,4 +98,5 @@ def process_page(
         verdict=verdict,
         outcome=outcome,
         timings_ms=laps.timings,
+        foreign_canonical=identity.foreign_canonical,
     )

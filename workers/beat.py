@@ -22,6 +22,7 @@ from config.sources import Source
 from pipelines import keys
 from workers.locks import Lease
 from workers.queues import CRAWL_QUEUE, CRAWL_SOURCE_TASK
+from workers.records import CrawlRequest
 from workers.runtime import Runtime
 from workers.schedule import due_period, period_ttl_seconds
 
@@ -91,7 +92,7 @@ def run_beat(runtime: Runtime, sources: Sequence[Source], config_file: str | Non
     def send(source: Source, period: str) -> None:
         runtime.app.send_task(
             CRAWL_SOURCE_TASK,
-            kwargs={"source_id": source.id, "config_file": config_file},
+            kwargs=CrawlRequest(source.id, config_file).to_json(),
             queue=CRAWL_QUEUE,
             task_id=f"crawl-{source.id}-{period}",
         )

@@ -11,6 +11,7 @@ import redis
 from sqlalchemy import Engine
 
 from config.settings import Settings
+from config.sources import load_sources
 from pipelines.dedupe import DedupeIndex
 from pipelines.flagging import RuleSet, load_rules, warm_up
 from pipelines.process import ProcessingDeps
@@ -34,8 +35,8 @@ class WorkerContext:
         self._pid = os.getpid()
 
     def check(self) -> None:
-        """Fail fast on bad rules (raises ConfigError), and load the classifiers before the pool forks."""
-        _ = self.rules
+        """Fail fast on bad rules or sources (raises ConfigError), and load the classifiers before the pool forks."""
+        _ = self.rules, self.source_domains
         warm_up()
         # What is loaded now (code, rules, models) is shared with the pool processes forked next.  Frozen, the
         # collector neither scans it in full collections nor writes to it, so the pages stay shared (Python's
@@ -75,11 +76,19 @@ class WorkerContext:
     @cached_property
     def deps(self) -> ProcessingDeps:
         engine = self.engine
+        domains = self.source_domains
         return ProcessingDeps(
             duplicates=self.dedupe_index,
             rules=self.rules,
             source_of=lambda doc_id: repository.source_of(engine, doc_id),
+            domains_of=lambda source_id: domains.get(source_id, ()),
         )
+
+    @cached_property
+    def source_domains(self) -> dict[str, tuple[str, ...]]:
+        """Each configured source's allowed domains (where its pages' canonical URLs may point)."""
+        path = self.settings.sources_file
+        return {source.id: source.allowed_domains for source in load_sources(Path(path) if path else None)}
 
     def fresh(self) -> WorkerContext:
         self._after_fork()

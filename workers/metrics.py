@@ -10,6 +10,7 @@ reads it) before the pool forks; the children inherit it.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import socket
@@ -22,8 +23,12 @@ from celery import signals
 from prometheus_client import Counter, Histogram, values
 
 from config.settings import Settings
+from pipelines.errors import InvalidPayload
 from workers.queues import CRAWL_SOURCE_TASK, PROCESS_BATCH_TASK, PROCESS_PAGE_TASK
+from workers.records import CrawlResult, PageResult, TaskResult
 from workers.task_logging import install_task_logging
+
+log = logging.getLogger("newsdesk.metrics")
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 STAGES = ("decode", "extract", "strip", "dedupe", "flag")
@@ -60,6 +65,7 @@ class WorkerMetrics:
     flags: Counter
     review_enqueued: Counter
     dead_letters: Counter
+    refused_messages: Counter
     crawls: Counter
 
 
@@ -87,45 +93,45 @@ def create_worker_metrics() -> WorkerMetrics:
         flags=Counter("newsdesk_flags", "Flags raised, by code and action", ["code", "action"], registry=None),
         review_enqueued=Counter("newsdesk_review_enqueued", "Articles sent to the review desk", registry=None),
         dead_letters=Counter("newsdesk_dead_letters", "Tasks given up on", ["task"], registry=None),
+        refused_messages=Counter("newsdesk_refused_messages", "Broker messages refused before any task ran, by fault",
+                                 ["reason"], registry=None),
         crawls=Counter("newsdesk_crawls", "Crawl tasks finished, by source and outcome", ["source", "outcome"],
                        registry=None),
     )  # fmt: skip
 
 
-def record_process_result(metrics: WorkerMetrics, result: dict[str, Any]) -> None:
-    """Count what one ``newsdesk.process_page`` run returned (see workers.tasks.handle_process_page)."""
-    if result.get("dead_lettered"):
-        metrics.dead_letters.labels(task=PROCESS_PAGE_TASK).inc()
-        return
-    metrics.articles.labels(action=str(result.get("action", "unknown"))).inc()
-    cpu_ms = result.get("stages_cpu_ms")
-    if isinstance(cpu_ms, (int, float)) and cpu_ms > 0:
-        metrics.stages_cpu_seconds.inc(cpu_ms / 1000.0)
-    for stage, millis in (result.get("timings_ms") or {}).items():
+def record_page_result(metrics: WorkerMetrics, result: PageResult) -> None:
+    """Count one stored page."""
+    metrics.articles.labels(action=result.action).inc()
+    if result.stages_cpu_ms > 0:
+        metrics.stages_cpu_seconds.inc(result.stages_cpu_ms / 1000.0)
+    for stage, millis in result.timings_ms:
         if stage in STAGES:
-            metrics.stage_seconds.labels(stage=stage).observe(float(millis) / 1000.0)
-    kind = result.get("duplicate_kind")
-    if result.get("duplicate_of") and kind:
-        metrics.duplicates.labels(kind=str(kind)).inc()
-    for code, action in result.get("flags") or ():
-        metrics.flags.labels(code=str(code), action=str(action)).inc()
-    if result.get("in_review"):
+            metrics.stage_seconds.labels(stage=stage).observe(millis / 1000.0)
+    if result.duplicate_of and result.duplicate_kind:
+        metrics.duplicates.labels(kind=result.duplicate_kind).inc()
+    for code, action in result.flags:
+        metrics.flags.labels(code=code, action=action).inc()
+    if result.in_review:
         metrics.review_enqueued.inc()
 
 
-def record_batch_result(metrics: WorkerMetrics, result: dict[str, Any]) -> None:
-    """Count what one ``newsdesk.process_batch`` run returned: each page as if it had been its own task."""
-    for page_result in result.get("pages") or ():
-        if isinstance(page_result, dict):
-            record_process_result(metrics, page_result)
-    dead = result.get("dead_lettered")
-    if isinstance(dead, int) and dead > 0:
-        metrics.dead_letters.labels(task=PROCESS_PAGE_TASK).inc(dead)
+def record_task_result(metrics: WorkerMetrics, result: TaskResult) -> None:
+    """Count what one processing task (a page or a batch) returned: each page as if it had been its own task."""
+    for page in result.pages:
+        record_page_result(metrics, page)
+    if result.dead_lettered:
+        metrics.dead_letters.labels(task=PROCESS_PAGE_TASK).inc(result.dead_lettered)
 
 
-def record_crawl_result(metrics: WorkerMetrics, result: dict[str, Any], outcome: str) -> None:
-    source = str(result.get("source_id", "unknown"))
-    metrics.crawls.labels(source=source, outcome="skipped" if result.get("skipped") else outcome).inc()
+def record_crawl_result(metrics: WorkerMetrics, result: CrawlResult, outcome: str) -> None:
+    metrics.crawls.labels(source=result.source_id, outcome="skipped" if result.skipped else outcome).inc()
+
+
+def record_refused(metrics: WorkerMetrics, reason: str) -> None:
+    """A broker message refused at the edge, before any task code (see :mod:`workers.edge`)."""
+    metrics.refused_messages.labels(reason=reason).inc()
+    metrics.dead_letters.labels(task="refused").inc()
 
 
 class TaskSignalRecorder:
@@ -155,20 +161,20 @@ class TaskSignalRecorder:
     def on_success(self, sender: Any = None, result: Any = None, **_: Any) -> None:
         name = getattr(sender, "name", "unknown")
         self.metrics.tasks.labels(task=name, outcome="success").inc()
-        if not isinstance(result, dict):
-            return
-        if name == PROCESS_PAGE_TASK:
-            record_process_result(self.metrics, result)
-        elif name == PROCESS_BATCH_TASK:
-            record_batch_result(self.metrics, result)
-        elif name == CRAWL_SOURCE_TASK:
-            record_crawl_result(self.metrics, result, "success")
+        try:
+            if name in (PROCESS_PAGE_TASK, PROCESS_BATCH_TASK):
+                record_task_result(self.metrics, TaskResult.from_json(result))
+            elif name == CRAWL_SOURCE_TASK:
+                record_crawl_result(self.metrics, CrawlResult.from_json(result), "success")
+        except InvalidPayload as exc:
+            log.warning("task %s returned a result that does not decode: %s", name, exc)
 
     def on_failure(self, sender: Any = None, kwargs: dict[str, Any] | None = None, **_: Any) -> None:
         name = getattr(sender, "name", "unknown")
         self.metrics.tasks.labels(task=name, outcome="failure").inc()
         if name == CRAWL_SOURCE_TASK:
-            record_crawl_result(self.metrics, {"source_id": (kwargs or {}).get("source_id", "unknown")}, "failure")
+            source = (kwargs or {}).get("source_id")
+            record_crawl_result(self.metrics, CrawlResult(str(source or "unknown")), "failure")
 
     def on_retry(self, sender: Any = None, **_: Any) -> None:
         self.metrics.tasks.labels(task=getattr(sender, "name", "unknown"), outcome="retry").inc()

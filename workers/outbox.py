@@ -21,9 +21,10 @@ import redis
 from celery import Celery
 
 from pipelines import keys
-from pipelines.errors import RedisUnavailable
+from pipelines.errors import InvalidPayload, RedisUnavailable
 from workers.queue_depth import UNACKED_HASH
-from workers.queues import PROCESS_PAGE_TASK, PROCESS_QUEUE
+from workers.queues import PROCESS_QUEUE
+from workers.records import OutboxEntry
 
 log = logging.getLogger("newsdesk.outbox")
 # Scanning the queue for ids is linear; while a backlog is larger than this, lost
@@ -31,20 +32,19 @@ log = logging.getLogger("newsdesk.outbox")
 MAX_QUEUE_SCAN = 20_000
 
 
-def record(
-    pipe: Any, task_id: str, kwargs: dict[str, Any], *, task_name: str = PROCESS_PAGE_TASK, now: float | None = None
-) -> None:
+def record(pipe: Any, task_id: str, entry: OutboxEntry, *, now: float | None = None) -> None:
     """Add the entry to a Redis pipeline (the caller executes it with the page bodies)."""
-    pipe.hset(keys.outbox_payloads(), task_id, json.dumps({"task": task_name, "kwargs": kwargs}))
+    pipe.hset(keys.outbox_payloads(), task_id, json.dumps(entry.to_json()))
     pipe.zadd(keys.outbox_index(), {task_id: time.time() if now is None else now})
 
 
-def _entry(raw: bytes | str) -> tuple[str, dict[str, Any]]:
-    """Task name and kwargs of a stored entry (entries written before batching hold a page's kwargs only)."""
-    entry = json.loads(raw)
-    if isinstance(entry, dict) and isinstance(entry.get("task"), str) and isinstance(entry.get("kwargs"), dict):
-        return entry["task"], entry["kwargs"]
-    return PROCESS_PAGE_TASK, entry
+def _entry(raw: bytes | str) -> OutboxEntry | None:
+    """A stored entry, or None (logged) when it does not decode: it cannot be re-sent."""
+    try:
+        return OutboxEntry.from_json(json.loads(raw))
+    except (ValueError, InvalidPayload) as exc:
+        log.error("outbox entry does not decode, dropped: %s", exc)
+        return None
 
 
 def clear(pipe: Any, task_id: str) -> None:
@@ -53,12 +53,16 @@ def clear(pipe: Any, task_id: str) -> None:
     pipe.hdel(keys.outbox_payloads(), task_id)
 
 
+def clear_now(client: redis.Redis, task_id: str) -> None:
+    pipe = client.pipeline()
+    clear(pipe, task_id)
+    pipe.execute()
+
+
 def done(client: redis.Redis, task_id: str) -> None:
     """The task's page is stored or dead-lettered: nothing left to re-send."""
     try:
-        pipe = client.pipeline()
-        clear(pipe, task_id)
-        pipe.execute()
+        clear_now(client, task_id)
     except redis.RedisError as exc:
         # Harmless: at worst the reconciler re-sends a finished page, which changes nothing.
         log.warning("cannot clear outbox entry %s: %s", task_id, exc)
@@ -104,8 +108,13 @@ def reconcile(client: redis.Redis, app: Celery, older_than_seconds: float, *, no
                 if payload is None:
                     client.zrem(keys.outbox_index(), task_id)
                     continue
-                task_name, kwargs = _entry(payload)
-                app.send_task(task_name, kwargs=kwargs, task_id=task_id, queue=PROCESS_QUEUE)
+                entry = _entry(payload)
+                if entry is None:
+                    clear_now(client, task_id)
+                    continue
+                app.send_task(
+                    entry.payload.task_name, kwargs=entry.payload.to_json(), task_id=task_id, queue=PROCESS_QUEUE
+                )
                 resent += 1
                 log.warning("re-sent %s: its message was lost in transit", task_id)
             client.zadd(keys.outbox_index(), {task_id: now})

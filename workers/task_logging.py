@@ -15,20 +15,22 @@ from typing import Any
 
 from celery import signals
 
+from pipelines.errors import InvalidPayload
+from workers.records import PagePayload
+
 _current: ContextVar[dict[str, str] | None] = ContextVar("newsdesk_task_context", default=None)
-PAGE_FIELDS = ("url", "source_id", "crawl_run_id")
 
 
 def context_from_task(task_id: str, kwargs: dict[str, Any]) -> dict[str, str]:
     """The fields worth logging for a task, from its id and its (JSON) keyword arguments."""
     fields = {"task_id": task_id}
-    page = kwargs.get("page")
-    source = page if isinstance(page, dict) else kwargs
-    for name in PAGE_FIELDS:
-        value = source.get(name)
-        if isinstance(value, str) and value:
-            fields[name] = value
-    return fields
+    try:
+        ref = PagePayload.from_json(kwargs).page
+    except InvalidPayload:
+        source = kwargs.get("source_id")  # a crawl task's argument
+        return {**fields, "source_id": source} if isinstance(source, str) and source else fields
+    named = {"url": ref.url, "source_id": ref.source_id, "crawl_run_id": ref.crawl_run_id}
+    return {**fields, **{name: value for name, value in named.items() if value}}
 
 
 class TaskContextFilter(logging.Filter):

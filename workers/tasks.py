@@ -23,26 +23,32 @@ from pipelines.errors import InvalidPayload, PayloadMissing, PermanentError, Red
 from pipelines.process import process_page
 from pipelines.storage import repository
 from workers import outbox
-from workers.codec import PageRef, decode_ref, decompress_body, page_from_ref
 from workers.context import WorkerContext
-from workers.dispatch import PageDispatcher, page_task_id_for
+from workers.dispatch import PageDispatcher
+from workers.edge import guarded_consumer
 from workers.locks import Lease
 from workers.queues import CRAWL_SOURCE_TASK, NOOP_TASK, PROCESS_BATCH_TASK, PROCESS_PAGE_TASK
 from workers.reconciler import install_reconciler
+from workers.records import (
+    BatchPayload,
+    CrawlResult,
+    PagePayload,
+    PageRef,
+    PageResult,
+    RefusedMessage,
+    TaskKey,
+    TaskResult,
+    decompress_body,
+)
 
 log = logging.getLogger("newsdesk.worker")
 ATTEMPTS_TTL_SECONDS = 7 * 86400
 CRAWL_LEASE_SECONDS = 600
 
 
-def task_id_of(task_key: str) -> str:
-    """``<task id>:<retries>`` -> the task id (the outbox and the dead letters know tasks by id)."""
-    return task_key.rsplit(":", 1)[0]
-
-
-def count_delivery(context: WorkerContext, task_key: str) -> int:
+def count_delivery(context: WorkerContext, task_key: TaskKey) -> int:
     """How many times this exact task (id and retry number) has started."""
-    key = keys.task_attempts(task_key)
+    key = keys.task_attempts(task_key.format())
     try:
         pipe = context.redis.pipeline()
         pipe.incr(key)
@@ -53,14 +59,14 @@ def count_delivery(context: WorkerContext, task_key: str) -> int:
     return int(count)
 
 
-def finish_stored(context: WorkerContext, task_key: str, body_keys: Sequence[str]) -> None:
+def finish_stored(context: WorkerContext, task_key: TaskKey, body_keys: Sequence[str]) -> None:
     """The task's pages are stored; in one round trip: the task leaves the outbox, its delivery counter resets (the
     same page queued again later is no poison), and its bodies may expire, though not before a redelivery could need
     them."""
     try:
         pipe = context.redis.pipeline(transaction=False)
-        outbox.clear(pipe, task_id_of(task_key))
-        pipe.delete(keys.task_attempts(task_key))
+        outbox.clear(pipe, task_key.task_id)
+        pipe.delete(keys.task_attempts(task_key.format()))
         for body_key in body_keys:
             pipe.expire(body_key, 2 * context.settings.worker.visibility_timeout)
         pipe.execute()
@@ -70,11 +76,16 @@ def finish_stored(context: WorkerContext, task_key: str, body_keys: Sequence[str
 
 
 def dead_letter(
-    context: WorkerContext, task_key: str, task_name: str, payload: dict[str, Any], error: str, n: int
+    context: WorkerContext, task_key: TaskKey, task_name: str, payload: dict[str, Any], error: str, n: int
 ) -> None:
-    repository.record_dead_letter(context.engine, task_key, task_name, payload, error, n)
-    outbox.done(context.redis, task_id_of(task_key))
+    repository.record_dead_letter(context.engine, task_key.format(), task_name, payload, error, n)
+    outbox.done(context.redis, task_key.task_id)
     log.error("dead-lettered %s %s after %d deliveries: %s", task_name, task_key, n, error)
+
+
+def kept_of(raw: object) -> dict[str, Any]:
+    """What a dead letter keeps of a message that did not decode: bounded, never the whole message."""
+    return RefusedMessage.of(repr(raw).encode()).to_json()
 
 
 def fetch_bodies(context: WorkerContext, refs: Sequence[PageRef]) -> list[bytes | None]:
@@ -86,11 +97,11 @@ def fetch_bodies(context: WorkerContext, refs: Sequence[PageRef]) -> list[bytes 
     return [blob if isinstance(blob, bytes) else None for blob in blobs]
 
 
-def process_ref(context: WorkerContext, ref: PageRef, blob: bytes | None) -> dict[str, Any]:
+def process_ref(context: WorkerContext, ref: PageRef, blob: bytes | None) -> PageResult:
     """Process and store one page whose compressed body was fetched; returns what the task reports for it."""
     if blob is None:
         raise PayloadMissing(f"the body of {ref.url} has expired from Redis ({ref.body_key})")
-    page = page_from_ref(ref, decompress_body(blob))
+    page = ref.page(decompress_body(blob, context.settings.crawl.max_response_bytes))
     cpu_started = time.process_time()
     processed = process_page(page, context.deps)
     in_review = repository.save_processed(context.engine, processed)
@@ -105,83 +116,69 @@ def process_ref(context: WorkerContext, ref: PageRef, blob: bytes | None) -> dic
         # The page's own fields: inside a batch the task's context names no single page.
         extra={"article_id": processed.article_id, "url": page.url, "source_id": page.source_id},
     )
-    return {
-        "article_id": processed.article_id,
-        "url": page.url,
-        "action": processed.outcome.action,
-        "duplicate_of": processed.verdict.duplicate_of,
-        "duplicate_kind": processed.verdict.kind,
-        "flags": [[flag.code, flag.action] for flag in processed.outcome.flags if not flag.shadow],
-        "in_review": in_review,
-        "timings_ms": processed.timings_ms,
-        "stages_cpu_ms": round(stages_cpu_ms, 3),
-    }
+    return PageResult(
+        article_id=processed.article_id,
+        url=page.url,
+        action=processed.outcome.action,
+        duplicate_of=processed.verdict.duplicate_of,
+        duplicate_kind=processed.verdict.kind,
+        flags=tuple((flag.code, flag.action) for flag in processed.outcome.flags if not flag.shadow),
+        in_review=in_review,
+        timings_ms=tuple(processed.timings_ms.items()),
+        stages_cpu_ms=stages_cpu_ms,
+    )
 
 
-def handle_process_page(context: WorkerContext, task_key: str, payload: dict[str, Any]) -> dict[str, Any]:
+def page_kept(kwargs: object) -> dict[str, Any]:
+    """What a page task's dead letter keeps: the page reference (retryable), or a bounded excerpt of bad kwargs."""
+    try:
+        return PagePayload.from_json(kwargs).page.to_json()
+    except InvalidPayload:
+        return kept_of(kwargs)
+
+
+def handle_process_page(context: WorkerContext, task_key: TaskKey, kwargs: object) -> TaskResult:
     """The body of the single-page task, callable without Celery."""
     deliveries = count_delivery(context, task_key)
     if deliveries > context.settings.worker.max_attempts:
-        dead_letter(
-            context, task_key, PROCESS_PAGE_TASK, payload, "delivered too often; it may crash its worker", deliveries
-        )
-        return {"dead_lettered": True}
+        error = "delivered too often; it may crash its worker"
+        dead_letter(context, task_key, PROCESS_PAGE_TASK, page_kept(kwargs), error, deliveries)
+        return TaskResult(dead_lettered=1)
     try:
-        ref = decode_ref(payload)
+        ref = PagePayload.from_json(kwargs).page
         result = process_ref(context, ref, fetch_bodies(context, [ref])[0])
         finish_stored(context, task_key, [ref.body_key])
     except PermanentError as exc:
-        dead_letter(context, task_key, PROCESS_PAGE_TASK, payload, f"{type(exc).__name__}: {exc}", deliveries)
+        error = f"{type(exc).__name__}: {exc}"
+        dead_letter(context, task_key, PROCESS_PAGE_TASK, page_kept(kwargs), error, deliveries)
         raise
-    return result
+    return TaskResult(pages=(result,))
 
 
-def batch_refs(payload: dict[str, Any]) -> list[Any]:
-    pages = payload.get("pages") if isinstance(payload, dict) else None
-    if not isinstance(pages, list) or not pages:
-        raise InvalidPayload("a batch payload needs a non-empty list 'pages'")
-    return pages
+def decode_batch(context: WorkerContext, task_key: TaskKey, kwargs: object) -> tuple[BatchPayload, int]:
+    """The batch's good pages; a malformed page is dead-lettered alone (counted)."""
+    batch, rejected = BatchPayload.partition(kwargs)
+    for bad in rejected:
+        key = TaskKey(f"{task_key.task_id}#{bad.index}")
+        dead_letter(context, key, PROCESS_PAGE_TASK, bad.excerpt, f"InvalidPayload: {bad.error}", 1)
+    return batch, len(rejected)
 
 
-def page_key(ref: PageRef) -> str:
-    """The task key a page of a batch is dead-lettered under: its own task id, as if it had come alone."""
-    return f"{page_task_id_for(str(ref.fields['final_url']), ref.body_sha256)}:0"
-
-
-def decode_batch(
-    context: WorkerContext, task_key: str, payload: dict[str, Any]
-) -> tuple[list[tuple[dict[str, Any], PageRef]], int]:
-    """The batch's pages (raw payload and validated ref); a malformed page is dead-lettered alone (counted)."""
-    decoded, dead = [], 0
-    batch_id = task_id_of(task_key)
-    for index, raw in enumerate(batch_refs(payload)):
-        try:
-            decoded.append((raw, decode_ref(raw)))
-        except InvalidPayload as exc:
-            entry = raw if isinstance(raw, dict) else {"page": repr(raw)[:1000]}
-            dead_letter(context, f"{batch_id}#{index}:0", PROCESS_PAGE_TASK, entry, f"InvalidPayload: {exc}", 1)
-            dead += 1
-    return decoded, dead
-
-
-def split_batch(
-    context: WorkerContext, dispatcher: PageDispatcher, task_key: str, payload: dict[str, Any]
-) -> dict[str, Any]:
+def split_batch(context: WorkerContext, dispatcher: PageDispatcher, task_key: TaskKey, kwargs: object) -> TaskResult:
     """Send each page of a batch as a task of its own."""
-    decoded, _ = decode_batch(context, task_key, payload)
-    batch_id = task_id_of(task_key)
-    if decoded:
-        sent = dispatcher.requeue_one_by_one([ref for _, ref in decoded], batch_id)
+    batch, dead = decode_batch(context, task_key, kwargs)
+    if batch.pages:
+        sent = dispatcher.requeue_one_by_one(batch.pages, task_key.task_id)
     else:
         sent = []
-        outbox.done(context.redis, batch_id)
-    log.warning("split batch %s into %d single-page tasks", batch_id, len(sent))
-    return {"split": len(sent), "pages": []}
+        outbox.done(context.redis, task_key.task_id)
+    log.warning("split batch %s into %d single-page tasks", task_key.task_id, len(sent))
+    return TaskResult(dead_lettered=dead, split=len(sent))
 
 
 def handle_process_batch(
-    context: WorkerContext, dispatcher: PageDispatcher, task_key: str, payload: dict[str, Any]
-) -> dict[str, Any]:
+    context: WorkerContext, dispatcher: PageDispatcher, task_key: TaskKey, kwargs: object
+) -> TaskResult:
     """The body of the batch task, callable without Celery.
 
     Pages are processed in order, each stored as it is done.  A page with a permanent error is dead-lettered on
@@ -190,31 +187,32 @@ def handle_process_batch(
     is split into single-page tasks, whose delivery counters find that page and dead-letter only it.
     """
     deliveries = count_delivery(context, task_key)
-    if deliveries > 1:
-        return split_batch(context, dispatcher, task_key, payload)
     try:
-        decoded, dead = decode_batch(context, task_key, payload)
+        if deliveries > 1:
+            return split_batch(context, dispatcher, task_key, kwargs)
+        batch, dead = decode_batch(context, task_key, kwargs)
     except InvalidPayload as exc:
-        dead_letter(context, task_key, PROCESS_BATCH_TASK, payload, f"InvalidPayload: {exc}", deliveries)
+        dead_letter(context, task_key, PROCESS_BATCH_TASK, kept_of(kwargs), f"InvalidPayload: {exc}", deliveries)
         raise
     results = []
-    blobs = fetch_bodies(context, [ref for _, ref in decoded]) if decoded else []
-    for (raw, ref), blob in zip(decoded, blobs, strict=True):
+    blobs = fetch_bodies(context, batch.pages) if batch.pages else []
+    for ref, blob in zip(batch.pages, blobs, strict=True):
         try:
             results.append(process_ref(context, ref, blob))
         except PermanentError as exc:
-            dead_letter(context, page_key(ref), PROCESS_PAGE_TASK, raw, f"{type(exc).__name__}: {exc}", deliveries)
+            error = f"{type(exc).__name__}: {exc}"
+            dead_letter(context, TaskKey(ref.task_id), PROCESS_PAGE_TASK, ref.to_json(), error, deliveries)
             dead += 1
-    finish_stored(context, task_key, [ref.body_key for _, ref in decoded])
-    return {"pages": results, "dead_lettered": dead}
+    finish_stored(context, task_key, [ref.body_key for ref in batch.pages])
+    return TaskResult(pages=tuple(results), dead_lettered=dead)
 
 
-def handle_crawl_source(context: WorkerContext, source_id: str, config_file: str | None) -> dict[str, Any]:
+def handle_crawl_source(context: WorkerContext, source_id: str, config_file: str | None) -> CrawlResult:
     """Crawl one source in a child process (a Twisted reactor cannot restart), under a per-source lease."""
     lease = Lease(context.redis, keys.source_lock(source_id), CRAWL_LEASE_SECONDS)
     if not lease.acquire():
         log.info("source %s is being crawled elsewhere; skipping", source_id)
-        return {"source_id": source_id, "skipped": "already running"}
+        return CrawlResult(source_id, skipped="already running")
     try:
         args = [
             sys.executable,
@@ -233,7 +231,7 @@ def handle_crawl_source(context: WorkerContext, source_id: str, config_file: str
         lease.release()
     if completed.returncode != 0:
         raise TransientError(f"crawl of {source_id} exited with {completed.returncode}")
-    return {"source_id": source_id, "exit_code": completed.returncode}
+    return CrawlResult(source_id, exit_code=completed.returncode)
 
 
 def keep_given_up_page(
@@ -246,19 +244,12 @@ def keep_given_up_page(
     """
     if isinstance(exc, PermanentError):
         return
-    task_key = f"{task_id}:{retries}"
-    payload = kwargs.get("page")
+    task_key = TaskKey(task_id, retries)
     try:
-        counted = context.redis.get(keys.task_attempts(task_key))
+        counted = context.redis.get(keys.task_attempts(task_key.format()))
         deliveries = int(counted) if isinstance(counted, bytes) else 1
-        dead_letter(
-            context,
-            task_key,
-            PROCESS_PAGE_TASK,
-            payload if isinstance(payload, dict) else {"kwargs": repr(kwargs)[:1000]},
-            f"{type(exc).__name__}: {exc}",
-            deliveries,
-        )
+        error = f"{type(exc).__name__}: {exc}"
+        dead_letter(context, task_key, PROCESS_PAGE_TASK, page_kept(kwargs), error, deliveries)
     except (redis.RedisError, SQLAlchemyError) as store_exc:
         log.error("cannot dead-letter %s after %s: %s", task_key, type(exc).__name__, store_exc)
 
@@ -277,7 +268,7 @@ def split_given_up_batch(
     """
     if isinstance(exc, PermanentError):
         return
-    task_key = f"{task_id}:{retries}"
+    task_key = TaskKey(task_id, retries)
     try:
         split_batch(context, dispatcher, task_key, kwargs)
     except (PermanentError, RedisUnavailable, redis.RedisError, SQLAlchemyError) as split_exc:
@@ -310,9 +301,9 @@ def register_tasks(app: Celery, context: WorkerContext) -> None:
         keep_given_up_page(context.fresh(), task_id, int(task.request.retries or 0), kwargs or {}, exc)
 
     @app.task(name=PROCESS_PAGE_TASK, on_failure=on_page_failure, **processing_retries)  # type: ignore[untyped-decorator]
-    def process_page_task(self: Task, page: dict[str, Any]) -> dict[str, Any]:
-        task_key = f"{self.request.id}:{self.request.retries}"
-        return handle_process_page(context.fresh(), task_key, page)
+    def process_page_task(self: Task, **kwargs: Any) -> dict[str, Any]:
+        task_key = TaskKey(str(self.request.id), int(self.request.retries or 0))
+        return handle_process_page(context.fresh(), task_key, kwargs).to_json()
 
     def on_batch_failure(
         task: Task, exc: BaseException, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any], einfo: Any
@@ -320,9 +311,9 @@ def register_tasks(app: Celery, context: WorkerContext) -> None:
         split_given_up_batch(context.fresh(), dispatcher(), task_id, int(task.request.retries or 0), kwargs or {}, exc)
 
     @app.task(name=PROCESS_BATCH_TASK, on_failure=on_batch_failure, **processing_retries)  # type: ignore[untyped-decorator]
-    def process_batch_task(self: Task, pages: list[dict[str, Any]]) -> dict[str, Any]:
-        task_key = f"{self.request.id}:{self.request.retries}"
-        return handle_process_batch(context.fresh(), dispatcher(), task_key, {"pages": pages})
+    def process_batch_task(self: Task, **kwargs: Any) -> dict[str, Any]:
+        task_key = TaskKey(str(self.request.id), int(self.request.retries or 0))
+        return handle_process_batch(context.fresh(), dispatcher(), task_key, kwargs).to_json()
 
     @app.task(  # type: ignore[untyped-decorator]
         name=CRAWL_SOURCE_TASK,
@@ -336,9 +327,11 @@ def register_tasks(app: Celery, context: WorkerContext) -> None:
         time_limit=context.settings.worker.time_limit * 10 + 30,
     )
     def crawl_source_task(self: Task, source_id: str, config_file: str | None = None) -> dict[str, Any]:
-        return handle_crawl_source(context.fresh(), source_id, config_file)
+        return handle_crawl_source(context.fresh(), source_id, config_file).to_json()
 
     install_reconciler(app, context)
+    # Every message is checked before Celery unpacks it: a malformed one is refused, never the end of a worker.
+    app.conf.worker_consumer = guarded_consumer(context)
 
     @app.task(name=NOOP_TASK)  # type: ignore[untyped-decorator]
     def noop_task(index: int) -> int:

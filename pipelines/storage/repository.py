@@ -2,7 +2,9 @@
 
 Saving the same :class:`ProcessedArticle` twice leaves the same rows: the
 article is upserted by its id, its flags are replaced as a set, and its review
-item is created once (a later save never reopens a decided item).
+item is created once.  A decided article never changes under its decision
+silently: a save whose content differs from what was decided re-opens the
+review item and says so in the audit log.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from pipelines.errors import StorageUnavailable
 from pipelines.models import ACTION_RANK, SEVERITY_RANK, ProcessedArticle
-from pipelines.storage.schema import articles, dead_letters, flags, review_items
+from pipelines.storage.schema import articles, audit_log, dead_letters, flags, review_items
 
 REVIEW_ACTIONS = frozenset({"flag", "hold"})
 
@@ -91,12 +93,51 @@ def _priority(processed: ProcessedArticle) -> int:
     )
 
 
+def _reopen_if_changed(connection: Connection, processed: ProcessedArticle, before: Any, now: datetime) -> bool:
+    """Re-open a decided review item whose article's content just changed (audited); True if one was."""
+    if before is None or before.content_hash == processed.content_hash:
+        return False
+    item = connection.execute(
+        select(review_items.c.id, review_items.c.decision, review_items.c.decided_by).where(
+            review_items.c.article_id == processed.article_id, review_items.c.state == "decided"
+        )
+    ).first()
+    if item is None:
+        return False
+    connection.execute(
+        update(review_items)
+        .where(review_items.c.id == item.id)
+        .values(state="pending", decision=None, decided_by=None, decided_at=None, lease_owner=None,
+                lease_expires_at=None, priority=max(_priority(processed), 1), action=processed.outcome.action,
+                score=processed.outcome.score, codes=" ".join(sorted({f.code for f in processed.outcome.flags})))
+    )  # fmt: skip
+    detail = {
+        "reason": "content changed after the decision",
+        "article_id": processed.article_id,
+        "previous_decision": item.decision,
+        "decided_by": item.decided_by,
+        "previous_content_hash": before.content_hash,
+        "content_hash": processed.content_hash,
+        "previous_source_id": before.source_id,
+        "source_id": processed.page.source_id,
+        "url": processed.page.final_url,
+    }
+    connection.execute(
+        insert(audit_log).values(at=now, actor="newsdesk", action="reopen", target=f"item:{item.id}", detail=detail)
+    )
+    return True
+
+
 def save_processed(engine: Engine, processed: ProcessedArticle) -> bool:
     """Store one processed article in a single transaction; returns whether a review item exists for it."""
     now = datetime.now(UTC)
     row = _article_row(processed, now)
     try:
         with engine.begin() as connection:
+            before = connection.execute(
+                select(articles.c.content_hash, articles.c.source_id).where(articles.c.id == processed.article_id)
+            ).first()
+            reopened = _reopen_if_changed(connection, processed, before, now)
             upsert_row(connection, articles, row, ["id"], [c for c in row if c not in ("id", "created_at")])
             connection.execute(_DELETE_FLAGS, {"doomed_article_id": processed.article_id})
             flag_rows = [
@@ -118,7 +159,7 @@ def save_processed(engine: Engine, processed: ProcessedArticle) -> bool:
                 unique = {(r["rule_id"], r["code"]): r for r in flag_rows}
                 connection.execute(_INSERT_FLAGS, list(unique.values()))
             if processed.outcome.action not in REVIEW_ACTIONS:
-                return False
+                return reopened
             codes = sorted({f.code for f in processed.outcome.flags if not f.shadow})
             upsert_row(
                 connection,

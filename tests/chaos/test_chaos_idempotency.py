@@ -17,15 +17,14 @@ import yaml
 from sqlalchemy import Engine, select
 
 from newsdesk.demo_server import RouteServer
-from pipelines import keys
 from pipelines.models import Page
 from pipelines.storage.schema import articles, dead_letters, flags, review_items
 from tests.support.chaos import ChaosRig, chaos_pages
 from tests.support.pages import article_html, story
-from workers.codec import body_digest, compress_body, encode_ref
 from workers.context import WorkerContext
 from workers.dispatch import page_task_id
 from workers.queues import PROCESS_BATCH_TASK, PROCESS_QUEUE
+from workers.records import PagePayload, PageRef, TaskKey, compress_body
 from workers.tasks import handle_crawl_source, handle_process_batch, handle_process_page
 
 pytestmark = pytest.mark.chaos
@@ -66,29 +65,29 @@ def snapshot(engine: Engine) -> dict[str, Any]:
 
 
 def payload_for(rig: ChaosRig, page: Page) -> dict[str, Any]:
-    body_key = keys.page_body(body_digest(page.body))
-    rig.redis.set(body_key, compress_body(page.body), ex=3600)
-    return encode_ref(page, body_key)
+    ref = PageRef.of(page)
+    rig.redis.set(ref.body_key, compress_body(page.body), ex=3600)
+    return PagePayload(ref).to_json()
 
 
 def test_process_task_twice_leaves_identical_state(rig: ChaosRig) -> None:
     context = WorkerContext(rig.settings, rig.runtime.broker_url)
     payloads = [(page_task_id(page), payload_for(rig, page)) for page in varied_pages()]
-    first_results = [handle_process_page(context, f"{task_id}:0", payload) for task_id, payload in payloads]
+    first_results = [handle_process_page(context, TaskKey(task_id), payload) for task_id, payload in payloads]
     first = snapshot(rig.engine)
     assert len(first["articles"]) == 3
     assert len(first["review_items"]) == 1, "the page without an article goes to review"
     assert first["flags"], "the autoblog residue is flagged"
 
     # The same deliveries again (a crash between saving and acknowledging), then as fresh tasks.
-    again = [handle_process_page(context, f"{task_id}:0", payload) for task_id, payload in payloads]
-    fresh = [handle_process_page(context, f"{task_id}-again:0", payload) for task_id, payload in payloads]
+    again = [handle_process_page(context, TaskKey(task_id), payload) for task_id, payload in payloads]
+    fresh = [handle_process_page(context, TaskKey(f"{task_id}-again"), payload) for task_id, payload in payloads]
     assert snapshot(rig.engine) == first
     for results in (again, fresh):
         for before, after in zip(first_results, results, strict=True):
-            assert after["article_id"] == before["article_id"]
-            assert after["duplicate_of"] == before["duplicate_of"], "a re-run is not a duplicate of itself"
-            assert after["in_review"] == before["in_review"]
+            assert after.pages[0].article_id == before.pages[0].article_id
+            assert after.pages[0].duplicate_of == before.pages[0].duplicate_of, "a re-run is not a duplicate of itself"
+            assert after.pages[0].in_review == before.pages[0].in_review
 
 
 def test_a_page_queued_again_later_is_processed_not_dead_lettered(rig: ChaosRig) -> None:
@@ -99,11 +98,11 @@ def test_a_page_queued_again_later_is_processed_not_dead_lettered(rig: ChaosRig)
     """
     context = WorkerContext(rig.settings, rig.runtime.broker_url)
     page = chaos_pages(1)[0]
-    task_key = f"{page_task_id(page)}:0"
+    task_key = TaskKey(page_task_id(page))
     payload = payload_for(rig, page)
     for _ in range(rig.settings.worker.max_attempts + 2):
         result = handle_process_page(context, task_key, payload)
-        assert not result.get("dead_lettered"), result
+        assert not result.dead_lettered, result
     assert snapshot(rig.engine)["dead_letters"] == []
 
 
@@ -141,12 +140,12 @@ def drain_directly(rig: ChaosRig, context: WorkerContext) -> int:
         message = json.loads(raw)  # kombu's envelope; the Celery body inside is base64-encoded JSON
         headers = message["headers"]
         _, kwargs, _ = json.loads(base64.b64decode(message["body"]))
-        task_key = f"{headers['id']}:{headers.get('retries', 0)}"
+        task_key = TaskKey(headers["id"], int(headers.get("retries") or 0))
         if headers["task"] == PROCESS_BATCH_TASK:
             result = handle_process_batch(context, rig.runtime.dispatcher, task_key, kwargs)
-            handled += len(result["pages"])
+            handled += len(result.pages)
         else:
-            handle_process_page(context, task_key, kwargs["page"])
+            handle_process_page(context, task_key, kwargs)
             handled += 1
     return handled
 
@@ -158,11 +157,11 @@ def test_crawl_task_twice_leaves_identical_state(rig: ChaosRig) -> None:
         server.routes.update(site_routes(server.base_url, count))
         config = str(write_crawl_config(rig, server.base_url, count))
         first_crawl = handle_crawl_source(context, "chaos", config)
-        assert first_crawl["exit_code"] == 0
+        assert first_crawl.exit_code == 0
         assert drain_directly(rig, context) == count
         first = snapshot(rig.engine)
         assert len(first["articles"]) == count
         second_crawl = handle_crawl_source(context, "chaos", config)
-        assert second_crawl["exit_code"] == 0
+        assert second_crawl.exit_code == 0
         drain_directly(rig, context)
     assert snapshot(rig.engine) == first

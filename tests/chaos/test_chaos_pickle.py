@@ -1,4 +1,4 @@
-"""A pickled message put straight onto the processing queue is refused: it never runs and leaves no trace."""
+"""A pickled message put straight onto the processing queue is refused at the edge: it never runs."""
 
 from __future__ import annotations
 
@@ -59,10 +59,11 @@ def test_pickled_message_is_refused_and_has_no_effect(rig: ChaosRig, tmp_path: P
     wait_until(lambda: rig.rows.stored() == len(after) and in_flight(rig.redis) == 0, 90, message="queue drained")
     refused = clock.elapsed()
     log = rig.log()
-    assert "Refusing to deserialize untrusted content of type pickle" in log
+    assert "refused at the edge (content_type)" in log and "application/x-python-serialize" in log
     assert not marker.exists(), "the pickle must never be loaded"
     audit = rig.rows.audit(expected_ids(after))
-    assert audit.stored == len(after) and audit.lost == 0 and audit.dead_letters == 0
+    # Kept as one bounded dead letter (its digest and first bytes), never unpickled.
+    assert audit.stored == len(after) and audit.lost == 0 and audit.dead_letters == 1
     record_result(
         "pickled_message",
         FaultResult(
@@ -74,6 +75,6 @@ def test_pickled_message_is_refused_and_has_no_effect(rig: ChaosRig, tmp_path: P
             recover_seconds=refused,
             limit_seconds=90,
             drain_seconds=refused,
-            note="refused by the JSON-only accept list; its payload never ran; later pages processed",
+            note="refused at the edge (content type); kept as a bounded dead letter; never ran; later pages processed",
         ),
     )

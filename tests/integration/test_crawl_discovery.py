@@ -20,6 +20,7 @@ from tests.support.processes import newsdesk_env, run_cli
 from tests.support.queue_messages import queued_page_urls, queued_tasks
 from tests.support.redis_server import PrivateRedis
 from workers.context import WorkerContext
+from workers.records import TaskKey
 from workers.tasks import handle_process_page
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -176,7 +177,7 @@ def test_cp1252_page_without_charset_is_decoded_by_the_worker_path(tmp_path: Pat
     kwargs = queued_tasks(client)[0].kwargs
     assert env["NEWSDESK_REDIS_URL"] == own_redis.url
     run_cli(["db", "upgrade"], env)
-    result = handle_process_page(context, "cafe-task:0", kwargs["page"])
+    result = handle_process_page(context, TaskKey("cafe-task"), kwargs)
     with context.engine.connect() as connection:
-        stored = connection.execute(select(articles.c.text).where(articles.c.id == result["article_id"])).scalar()
+        stored = connection.execute(select(articles.c.text).where(articles.c.id == result.pages[0].article_id)).scalar()
     assert stored is not None and text in stored

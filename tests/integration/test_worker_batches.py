@@ -22,6 +22,7 @@ from workers.context import WorkerContext
 from workers.dispatch import page_task_id
 from workers.queue_depth import total_queued
 from workers.queues import PROCESS_BATCH_TASK, PROCESS_PAGE_TASK
+from workers.records import TaskKey, TaskResult
 from workers.runtime import build_runtime
 from workers.tasks import handle_process_batch
 
@@ -88,10 +89,10 @@ def test_a_batch_delivered_twice_is_split_into_single_page_tasks(tmp_path: Path,
     try:
         # The first delivery died before finishing (kill -9): counted, nothing else.
         runtime.redis.incr(keys.task_attempts(f"{batch_id}:0"))
-        result = handle_process_batch(context, runtime.dispatcher, f"{batch_id}:0", message.kwargs)
+        result = handle_process_batch(context, runtime.dispatcher, TaskKey(batch_id), message.kwargs)
     finally:
         context.engine.dispose()
-    assert result == {"split": len(pages), "pages": []}
+    assert result == TaskResult(split=len(pages))
     singles = queued_tasks(runtime.redis)
     assert sorted(t.task_id for t in singles) == sorted(page_task_id(page) for page in pages)
     assert {t.task_name for t in singles} == {PROCESS_PAGE_TASK}
@@ -151,13 +152,13 @@ def test_a_malformed_page_in_a_batch_is_dead_lettered_alone(tmp_path: Path, own_
     payload = {"pages": [*message.pages[:2], broken, *message.pages[2:]]}
     context = WorkerContext(settings, own_redis.url)
     try:
-        result = handle_process_batch(context, runtime.dispatcher, f"{batch_id}:0", payload)
+        result = handle_process_batch(context, runtime.dispatcher, TaskKey(batch_id), payload)
         with context.engine.connect() as connection:
             letters = connection.execute(select(dead_letters.c.task_key, dead_letters.c.error)).all()
             stored = int(connection.execute(select(func.count()).select_from(articles)).scalar() or 0)
     finally:
         context.engine.dispose()
-    assert [page["url"] for page in result["pages"]] == [page.url for page in pages]
-    assert result["dead_lettered"] == 1 and stored == 3
+    assert [page.url for page in result.pages] == [page.url for page in pages]
+    assert result.dead_lettered == 1 and stored == 3
     assert letters == [(f"{batch_id}#2:0", letters[0][1])] and "InvalidPayload" in letters[0][1]
     assert runtime.redis.zcard(keys.outbox_index()) == 0, "the batch left the outbox once every page was handled"

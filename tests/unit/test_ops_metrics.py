@@ -16,27 +16,25 @@ from workers.metrics import (
     WorkerMetrics,
     create_worker_metrics,
     process_identifier,
-    record_batch_result,
-    record_process_result,
+    record_task_result,
 )
+from workers.records import CrawlResult, PageResult, TaskResult
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def processed(action: str = "flag", **changes: Any) -> dict[str, Any]:
-    result: dict[str, Any] = {
+def processed(action: str = "flag", **changes: Any) -> PageResult:
+    fields: dict[str, Any] = {
         "article_id": "a1",
         "url": "http://news.test/a/1",
         "action": action,
-        "duplicate_of": None,
-        "duplicate_kind": None,
-        "flags": [["autoblog_signature", "flag"], ["profanity", "tag"]],
+        "flags": (("autoblog_signature", "flag"), ("profanity", "tag")),
         "in_review": True,
-        "timings_ms": {"decode": 1.0, "extract": 20.0, "strip": 2.0, "dedupe": 3.0, "flag": 4.0},
+        "timings_ms": (("decode", 1.0), ("extract", 20.0), ("strip", 2.0), ("dedupe", 3.0), ("flag", 4.0)),
         "stages_cpu_ms": 25.0,
     }
-    result.update(changes)
-    return result
+    # Through JSON and back, as Celery carries a result to the signal receivers.
+    return PageResult.from_json(PageResult(**{**fields, **changes}).to_json())
 
 
 def registered(metrics: WorkerMetrics) -> CollectorRegistry:
@@ -50,9 +48,9 @@ def registered(metrics: WorkerMetrics) -> CollectorRegistry:
 def test_one_result_moves_each_counter_it_describes() -> None:
     metrics = create_worker_metrics()
     registry = registered(metrics)
-    record_process_result(metrics, processed())
-    record_process_result(metrics, processed("none", duplicate_of="a0", duplicate_kind="exact", flags=[],
-                                             in_review=False))  # fmt: skip
+    record_task_result(metrics, TaskResult(pages=(processed(),)))
+    other = processed("none", duplicate_of="a0", duplicate_kind="exact", flags=(), in_review=False)
+    record_task_result(metrics, TaskResult(pages=(other,)))
     value = registry.get_sample_value
     assert value("newsdesk_articles_processed_total", {"action": "flag"}) == 1
     assert value("newsdesk_articles_processed_total", {"action": "none"}) == 1
@@ -71,7 +69,7 @@ def test_one_result_moves_each_counter_it_describes() -> None:
 def test_dead_lettered_task_counts_as_dead_letter_only() -> None:
     metrics = create_worker_metrics()
     registry = registered(metrics)
-    record_process_result(metrics, {"dead_lettered": True})
+    record_task_result(metrics, TaskResult(dead_lettered=1))
     assert registry.get_sample_value("newsdesk_dead_letters_total", {"task": "newsdesk.process_page"}) == 1
     assert registry.get_sample_value("newsdesk_articles_processed_total", {"action": "flag"}) is None
 
@@ -79,7 +77,7 @@ def test_dead_lettered_task_counts_as_dead_letter_only() -> None:
 def test_a_batch_counts_each_page_and_its_dead_letters() -> None:
     metrics = create_worker_metrics()
     registry = registered(metrics)
-    record_batch_result(metrics, {"pages": [processed(), processed("none", flags=[])], "dead_lettered": 2})
+    record_task_result(metrics, TaskResult(pages=(processed(), processed("none", flags=())), dead_lettered=2))
     value = registry.get_sample_value
     assert value("newsdesk_articles_processed_total", {"action": "flag"}) == 1
     assert value("newsdesk_articles_processed_total", {"action": "none"}) == 1
@@ -100,7 +98,8 @@ FORKED = textwrap.dedent(
     import flower.options  # imports prometheus_client before multiprocess mode is on, as the CLI does
     from prometheus_client import CollectorRegistry
     from prometheus_client.multiprocess import MultiProcessCollector
-    from workers.metrics import create_worker_metrics, enable_multiprocess, record_process_result
+    from workers.metrics import create_worker_metrics, enable_multiprocess, record_task_result
+    from workers.records import PageResult, TaskResult
 
     directory = Path(sys.argv[1])
     enable_multiprocess(directory)
@@ -110,7 +109,8 @@ FORKED = textwrap.dedent(
         pid = os.fork()
         if pid == 0:
             for _ in range(n + 1):
-                record_process_result(metrics, {"action": "hold", "flags": [["x", "hold"]], "timings_ms": {}})
+                held = PageResult("a1", "http://news.test/a", "hold", flags=(("x", "hold"),))
+                record_task_result(metrics, TaskResult(pages=(held,)))
             os._exit(0)
         children.append(pid)
     for pid in children:
@@ -147,11 +147,12 @@ def test_signal_receivers_route_results_by_task_name() -> None:
     process, crawl = FakeTask("newsdesk.process_page"), FakeTask("newsdesk.crawl_source")
 
     recorder.on_prerun(sender=process, task_id="t1")
-    recorder.on_success(sender=process, result=processed("hold"))
+    recorder.on_success(sender=process, result=TaskResult(pages=(processed("hold"),)).to_json())
     recorder.on_postrun(sender=process, task_id="t1")
     recorder.on_retry(sender=process)
-    recorder.on_success(sender=crawl, result={"source_id": "news", "exit_code": 0})
-    recorder.on_success(sender=crawl, result={"source_id": "news", "skipped": "already running"})
+    recorder.on_success(sender=crawl, result=CrawlResult("news", exit_code=0).to_json())
+    recorder.on_success(sender=crawl, result=CrawlResult("news", skipped="already running").to_json())
+    recorder.on_success(sender=crawl, result={"source_id": ["not", "a", "result"]})  # counted as a task only
     recorder.on_failure(sender=crawl, kwargs={"source_id": "blog"})
 
     value = registry.get_sample_value
