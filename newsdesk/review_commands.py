@@ -125,10 +125,11 @@ def _read_password(args: argparse.Namespace) -> tuple[str, bool] | None:
 
 
 def _show_one_time(name: str, password: str) -> None:
+    # On stderr, so `users add NAME --role R > token-file` still captures just the API token.
     print(
         f"one-time sign-in password for {name} (shown once; the desk asks for a new one at sign-in):", file=sys.stderr
     )
-    print(password)
+    print(f"    {password}", file=sys.stderr)
 
 
 def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
