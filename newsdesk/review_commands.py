@@ -20,6 +20,7 @@ from review.proxies import UVICORN_OPTIONS
 from review.terminal import format_item, inert
 from review.users import (
     ROLES,
+    User,
     activate_user,
     add_user,
     deactivate_user,
@@ -53,6 +54,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         print("newsdesk: warning: the database is not migrated (newsdesk db upgrade); /readyz fails", file=sys.stderr)
     if not _is_loopback(host):
         print(f"newsdesk: warning: serving on {host}; put a TLS proxy in front of it", file=sys.stderr)
+        if not settings.review.allowed_hosts:
+            print(
+                "newsdesk: note: only loopback names and the bind address are answered; set "
+                "review.allowed_hosts to the names users reach the desk by",
+                file=sys.stderr,
+            )
         if not settings.review.trusted_proxies:
             print(
                 "newsdesk: note: review.trusted_proxies is empty, so X-Forwarded-For/-Proto are ignored "
@@ -205,13 +212,19 @@ def cmd_users_revoke(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _password_state(user: User) -> str:
+    if not user.has_password:
+        return "-"
+    return "one-time" if user.must_change_password else "set"
+
+
 def cmd_users_list(settings: Settings, _args: argparse.Namespace) -> int:
     rows = list_users(make_engine(settings.sqlalchemy_url))
     print(f"{'NAME':<24} {'ROLE':<9} {'ACTIVE':<7} {'PASSWORD':<9} TOKENS")
     for user, tokens in rows:
         print(
             f"{inert(user.name):<24} {user.role:<9} {'yes' if user.active else 'no':<7} "
-            f"{'set' if user.has_password else '-':<9} {tokens}"
+            f"{_password_state(user):<9} {tokens}"
         )
     return 0
 
