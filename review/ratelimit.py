@@ -4,12 +4,12 @@ Budgets, each per minute:
 
 - **per client address**, every attempt: a guesser at one address is slowed whatever names it tries
   (and so is its guessing at any one account);
-- **per account**, failures, but only for browsers that have never signed in to that account.  A
-  browser that has (it holds the account's signed device cookie) is counted under its own device id
-  instead, with the per-address budget.
+- **per account**, failures, but only for strangers.  A browser that signed in to that account before
+  (it holds the account's signed device cookie), or an address the account signed in from in the
+  last 30 days, is counted under its own device id or address instead, with the per-address budget.
 
 So a distributed attack on one account is bounded by the account budget, and the account's owner,
-signing in from a browser she used before, is not refused because of it; an attacker on one
+signing in from a browser or a place she used before, is not refused because of it; an attacker on one
 address (whose budget is below the account's) cannot lock her out anywhere else.  An attempt
 refused by any budget is not checked and counts against none of the others; a successful sign-in
 is not a failure and is handed back.
@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 WINDOW_SECONDS = 60.0
 MAX_KEYS = 100_000
+KNOWN_ADDRESS_SECONDS = 30 * 86400.0
 
 
 class SlidingWindowLimiter:
@@ -78,6 +79,8 @@ class SlidingWindowLimiter:
 class Attempt:
     """The budgets one sign-in attempt was counted against; pass it back to :meth:`SignInLimits.succeeded`."""
 
+    account: str
+    address: str
     failure_keys: tuple[str, ...]
 
 
@@ -87,10 +90,20 @@ class SignInLimits:
         per_address: int,
         per_account: int,
         limiter: SlidingWindowLimiter | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._per_address = per_address
         self._per_account = per_account
         self._limiter = limiter or SlidingWindowLimiter()
+        self._clock = clock
+        # (account, address) -> when it last signed in; oldest first, bounded.
+        self._known: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _known_address(self, name: str, address: str) -> bool:
+        with self._lock:
+            seen = self._known.get((name, address))
+            return seen is not None and self._clock() - seen < KNOWN_ADDRESS_SECONDS
 
     def admit(self, account: str, address: str, device: str | None) -> Attempt | None:
         """Count an attempt to sign in as ``account``; None when it must be refused unchecked.
@@ -101,12 +114,19 @@ class SignInLimits:
         # Failures of one account from one address are already bounded by the address budget.
         if device is not None:
             failure_budgets = [(f"device:{device}", self._per_address)]
+        elif self._known_address(name, address):
+            failure_budgets = [(f"account-address:{name}\0{address}", self._per_address)]
         else:
             failure_budgets = [(f"account:{name}", self._per_account)]
         if not self._limiter.reserve([(f"address:{address}", self._per_address), *failure_budgets]):
             return None
-        return Attempt(tuple(key for key, limit in failure_budgets if limit > 0))
+        return Attempt(name, address, tuple(key for key, limit in failure_budgets if limit > 0))
 
     def succeeded(self, attempt: Attempt) -> None:
-        """The attempt signed in: it was no failure."""
+        """The attempt signed in: it was no failure, and its address is now a known one for the account."""
         self._limiter.refund(attempt.failure_keys)
+        with self._lock:
+            self._known[(attempt.account, attempt.address)] = self._clock()
+            self._known.move_to_end((attempt.account, attempt.address))
+            while len(self._known) > MAX_KEYS:
+                self._known.popitem(last=False)

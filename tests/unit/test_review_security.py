@@ -121,6 +121,23 @@ def test_many_addresses_stop_at_the_account_budget_but_not_a_known_browser() -> 
     limits.succeeded(attempt)
 
 
+def test_an_address_that_signed_in_before_is_no_stranger() -> None:
+    clock = FakeClock()
+    limits = SignInLimits(per_address=3, per_account=6, limiter=SlidingWindowLimiter(clock=clock), clock=clock)
+    attempt = limits.admit("rita", "198.51.100.7", None)
+    assert attempt is not None
+    limits.succeeded(attempt)
+    for n in range(10):
+        limits.admit("rita", f"203.0.113.{n}", None)
+    assert limits.admit("rita", "192.0.2.1", None) is None
+    assert limits.admit("rita", "198.51.100.7", None) is not None  # her office, without the cookie
+    clock.now += 31 * 86400
+    assert limits.admit("rita", "198.51.100.7", None) is not None  # a new minute: the account budget is free
+    for n in range(6):
+        limits.admit("rita", f"203.0.114.{n}", None)
+    assert limits.admit("rita", "198.51.100.7", None) is None  # known no longer: 30 days have passed
+
+
 def test_successes_are_not_failures() -> None:
     limits = SignInLimits(per_address=100, per_account=3, limiter=SlidingWindowLimiter(clock=FakeClock()))
     for n in range(10):
