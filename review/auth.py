@@ -88,7 +88,8 @@ def _page_identity(request: Request, desk: Annotated[Desk, Depends(get_desk)]) -
     principal = identify(request, desk)
     if principal is None:
         raise LoginRequired()
-    if principal.user.must_change_password and request.url.path not in (PASSWORD_PATH, "/logout"):
+    must_change = principal.via == "session" and principal.user.must_change_password
+    if must_change and request.url.path not in (PASSWORD_PATH, "/logout"):
         raise PasswordChangeRequired()
     return principal
 
