@@ -10,6 +10,7 @@ file over the defaults below.  A top-level field ``redis_url`` is read from
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import typing
 from collections.abc import Mapping
@@ -20,10 +21,12 @@ from typing import Any, Literal
 import yaml
 
 from config.errors import ConfigError
+from config.hosts import host_pattern_problem
 
 ENV_PREFIX = "NEWSDESK_"
 MIB = 1024 * 1024
 MASK = "(hidden)"
+METRICS_PASSWORD_MIN = 12
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,17 @@ class ReviewSettings:
     port: int = 8000
     lease_seconds: int = 600
     secret_key: str = ""
+    # Sign-in limits over a sliding minute: attempts per client address, failures per account from one
+    # address, and failures per account from browsers that never signed in to it (see review.ratelimit).
     login_attempts_per_minute: int = 10
+    login_account_failures_per_minute: int = 30
+    # A session ends this many seconds after sign-in, whatever the cookie says.
+    session_max_age: int = 12 * 3600
+    # Proxies (addresses or networks) whose X-Forwarded-For / X-Forwarded-Proto are believed; nobody else's.
+    trusted_proxies: tuple[str, ...] = ()
+    # Host header values the desk answers besides loopback names and review.host ("name", "*.suffix", or
+    # "*" for any): the names a proxy or users reach it by. A DNS-rebinding page sends its own and is refused.
+    allowed_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,11 @@ class Settings:
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     metrics_port: int = 0
+    # `newsdesk metrics serve`: bind address, optional basic auth (USER:PASSWORD, 12+ character password)
+    # and the Host header values it answers besides loopback names and metrics_host (e.g. "metrics").
+    metrics_host: str = "127.0.0.1"
+    metrics_auth: str = ""
+    metrics_allowed_hosts: tuple[str, ...] = ()
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     dedupe: DedupeSettings = field(default_factory=DedupeSettings)
@@ -156,6 +174,12 @@ def _coerce(key: str, raw: Any, annotation: Any) -> Any:
         return value
     if annotation is Path:
         return Path(str(raw))
+    if annotation == tuple[str, ...]:
+        # A YAML list, or comma-separated text (environment variables).
+        items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+        if any(isinstance(item, (dict, list)) for item in items):
+            raise ConfigError(key, "expected a list of text values")
+        return tuple(text for text in (str(item).strip() for item in items) if text)
     if annotation is str:
         if isinstance(raw, (dict, list)):
             raise ConfigError(key, f"expected text, got {type(raw).__name__}")
@@ -204,11 +228,45 @@ def _validate(settings: Settings) -> Settings:
     auth = settings.flower.basic_auth
     if auth and (":" not in auth or not auth.split(":", 1)[1]):
         raise ConfigError("flower.basic_auth", "expected USER:PASSWORD")
+    _validate_access(settings)
     for url_key in ("redis_url",):
         url = getattr(settings, url_key)
         if url and not url.startswith(("redis://", "rediss://", "unix://", "redis+socket://")):
             raise ConfigError(url_key, f"expected a redis:// or rediss:// URL, got {url!r}")
     return settings
+
+
+def _validate_access(settings: Settings) -> None:
+    """Proxies, Host lists and the metrics credentials: the review desk's and metrics endpoint's doors."""
+    for index, proxy in enumerate(settings.review.trusted_proxies):
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            problem = f"expected an IP address or network, got {proxy!r}"
+            raise ConfigError(f"review.trusted_proxies[{index}]", problem) from None
+    for key, hosts in (("review.allowed_hosts", settings.review.allowed_hosts),
+                       ("metrics_allowed_hosts", settings.metrics_allowed_hosts)):  # fmt: skip
+        for index, pattern in enumerate(hosts):
+            refusal = host_pattern_problem(pattern)
+            if refusal:
+                raise ConfigError(f"{key}[{index}]", refusal)
+    review = settings.review
+    if review.login_account_failures_per_minute and review.login_account_failures_per_minute <= (
+        review.login_attempts_per_minute
+    ):
+        # Otherwise one address could use up an account's budget and lock its owner out.
+        raise ConfigError(
+            "review.login_account_failures_per_minute", "expected more than review.login_attempts_per_minute (or 0)"
+        )
+    if not 60 <= settings.review.session_max_age <= 30 * 86400:
+        raise ConfigError("review.session_max_age", "expected seconds from 60 to 2592000 (30 days)")
+    auth = settings.metrics_auth
+    if auth:
+        user, _, password = auth.partition(":")
+        if not user or len(password) < METRICS_PASSWORD_MIN:
+            raise ConfigError(
+                "metrics_auth", f"expected USER:PASSWORD with a password of {METRICS_PASSWORD_MIN}+ characters"
+            )
 
 
 def parse_settings(
@@ -259,4 +317,6 @@ def settings_as_dict(settings: Settings) -> dict[str, Any]:
         data["review"]["secret_key"] = MASK
     if data["flower"]["basic_auth"]:
         data["flower"]["basic_auth"] = data["flower"]["basic_auth"].split(":", 1)[0] + ":" + MASK
+    if data["metrics_auth"]:
+        data["metrics_auth"] = data["metrics_auth"].split(":", 1)[0] + ":" + MASK
     return data

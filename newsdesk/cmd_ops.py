@@ -13,7 +13,7 @@ from newsdesk import doctor
 from newsdesk.doctor_probes import CHECK_GROUPS, run_checks
 from newsdesk.flower_launcher import FlowerLaunch, credentials_problem, serve_flower
 from workers.app import create_celery_app
-from workers.metrics_server import DEFAULT_PORT, build_registry, make_metrics_server
+from workers.metrics_server import DEFAULT_PORT, MetricsAccess, build_registry, make_metrics_server
 from workers.runtime import resolve_broker_url
 
 log = logging.getLogger("newsdesk.ops")
@@ -56,8 +56,13 @@ def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_metrics_serve(settings: Settings, args: argparse.Namespace) -> int:
     port = args.port if args.port is not None else (settings.metrics_port or DEFAULT_PORT)
-    server = make_metrics_server(build_registry(settings), args.host, port)
-    log.info("metrics on http://%s:%d/metrics (worker files in %s)", args.host, port, settings.metrics_dir)
+    host = args.host or settings.metrics_host
+    if not is_loopback(host) and not settings.metrics_auth:
+        print(f"newsdesk metrics: serving on {host} without metrics_auth; anyone who reaches it may read it",
+              file=sys.stderr)  # fmt: skip
+    access = MetricsAccess.from_settings(settings, host)
+    server = make_metrics_server(build_registry(settings), host, port, access)
+    log.info("metrics on http://%s:%d/metrics (worker files in %s)", host, port, settings.metrics_dir)
     try:
         server.serve_forever()
     finally:
@@ -97,6 +102,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="serve /metrics: worker counters (all pool processes) plus queue, review and source gauges",
         description="Serve Prometheus metrics aggregated from the worker metrics files and read from SQL/Redis.",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--host", help="address to bind (default: metrics_host, 127.0.0.1)")
     serve.add_argument("--port", type=int, help=f"port (default: metrics_port, else {DEFAULT_PORT})")
     serve.set_defaults(func=cmd_metrics_serve)

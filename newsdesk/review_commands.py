@@ -15,8 +15,20 @@ from pipelines.storage.migrate import is_up_to_date
 from review.app import create_app
 from review.client import DeskClient
 from review.errors import ReviewError
+from review.passwords import generate_password
+from review.proxies import UVICORN_OPTIONS
 from review.terminal import format_item, inert
-from review.users import ROLES, add_user, issue_token, list_users, revoke_tokens
+from review.users import (
+    ROLES,
+    User,
+    activate_user,
+    add_user,
+    deactivate_user,
+    issue_token,
+    list_users,
+    revoke_tokens,
+    set_password,
+)
 
 CLI_ACTOR = "cli"
 VERDICTS = ("approve", "reject", "escalate")
@@ -42,9 +54,22 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         print("newsdesk: warning: the database is not migrated (newsdesk db upgrade); /readyz fails", file=sys.stderr)
     if not _is_loopback(host):
         print(f"newsdesk: warning: serving on {host}; put a TLS proxy in front of it", file=sys.stderr)
+        if not settings.review.allowed_hosts:
+            print(
+                "newsdesk: note: only loopback names and the bind address are answered; set "
+                "review.allowed_hosts to the names users reach the desk by",
+                file=sys.stderr,
+            )
+        if not settings.review.trusted_proxies:
+            print(
+                "newsdesk: note: review.trusted_proxies is empty, so X-Forwarded-For/-Proto are ignored "
+                "(every client behind a proxy shares one sign-in limit, and cookies lack Secure)",
+                file=sys.stderr,
+            )
     print(f"review desk on http://{host}:{port}/ (Ctrl+C stops)", file=sys.stderr)
-    # log_config=None keeps the logging newsdesk already configured.
-    uvicorn.run(create_app(settings, engine), host=host, port=port, log_config=None, proxy_headers=True)
+    # log_config=None keeps the logging newsdesk already configured; forwarded headers are the app's
+    # business (review.trusted_proxies), not uvicorn's.
+    uvicorn.run(create_app(settings, engine), host=host, port=port, log_config=None, **UVICORN_OPTIONS)
     return 0
 
 
@@ -98,16 +123,73 @@ def cmd_decide(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> tuple[str, bool] | None:
+    """(password, one_time): from the first line of stdin with --password-stdin, else generated."""
+    if not args.password_stdin:
+        return generate_password(), True
+    line = sys.stdin.readline().rstrip("\r\n")
+    return (line, False) if line else None
+
+
+def _show_one_time(name: str, password: str) -> None:
+    # On stderr, so `users add NAME --role R > token-file` still captures just the API token.
+    print(
+        f"one-time sign-in password for {name} (shown once; the desk asks for a new one at sign-in):", file=sys.stderr
+    )
+    print(f"    {password}", file=sys.stderr)
+
+
 def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
-    password = None
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
+    chosen = _read_password(args)
+    if chosen is None:
+        return _fail("--password-stdin: stdin held no password (give it on the first line)", 2)
+    password, one_time = chosen
     try:
-        user, token = add_user(make_engine(settings.sqlalchemy_url), args.name, args.role, password, actor=CLI_ACTOR)
+        user, token = add_user(
+            make_engine(settings.sqlalchemy_url), args.name, args.role, password, actor=CLI_ACTOR, one_time=one_time
+        )
     except ReviewError as exc:
         return _fail(str(exc))
-    print(f"created {user.role} {user.name}; API token (shown once, store it now):", file=sys.stderr)
+    print(f"created {user.role} {user.name}", file=sys.stderr)
+    if one_time:
+        _show_one_time(user.name, password)
+    print("API token for scripts and `newsdesk review` (shown once, store it now):", file=sys.stderr)
     print(token)
+    return 0
+
+
+def cmd_users_passwd(settings: Settings, args: argparse.Namespace) -> int:
+    chosen = _read_password(args)
+    if chosen is None:
+        return _fail("--password-stdin: stdin held no password (give it on the first line)", 2)
+    password, one_time = chosen
+    try:
+        ended = set_password(
+            make_engine(settings.sqlalchemy_url), args.name, password, actor=CLI_ACTOR, one_time=one_time
+        )
+    except ReviewError as exc:
+        return _fail(str(exc))
+    if one_time:
+        _show_one_time(args.name, password)
+    print(f"password of {args.name} changed; {ended} session(s) ended", file=sys.stderr)
+    return 0
+
+
+def cmd_users_deactivate(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        tokens, sessions = deactivate_user(make_engine(settings.sqlalchemy_url), args.name, actor=CLI_ACTOR)
+    except ReviewError as exc:
+        return _fail(str(exc))
+    print(f"deactivated {args.name}: {tokens} token(s) revoked, {sessions} session(s) ended")
+    return 0
+
+
+def cmd_users_activate(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        activate_user(make_engine(settings.sqlalchemy_url), args.name, actor=CLI_ACTOR)
+    except ReviewError as exc:
+        return _fail(str(exc))
+    print(f"activated {args.name}; issue a token with: newsdesk users token {args.name}")
     return 0
 
 
@@ -130,13 +212,19 @@ def cmd_users_revoke(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _password_state(user: User) -> str:
+    if not user.has_password:
+        return "-"
+    return "one-time" if user.must_change_password else "set"
+
+
 def cmd_users_list(settings: Settings, _args: argparse.Namespace) -> int:
     rows = list_users(make_engine(settings.sqlalchemy_url))
     print(f"{'NAME':<24} {'ROLE':<9} {'ACTIVE':<7} {'PASSWORD':<9} TOKENS")
     for user, tokens in rows:
         print(
             f"{inert(user.name):<24} {user.role:<9} {'yes' if user.active else 'no':<7} "
-            f"{'set' if user.has_password else '-':<9} {tokens}"
+            f"{_password_state(user):<9} {tokens}"
         )
     return 0
 
@@ -188,11 +276,17 @@ def _register_review(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
 def _register_users(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     users = subparsers.add_parser(
         "users",
-        help="manage review desk users and API tokens",
-        description="Add users, issue and revoke API tokens. Tokens are printed once; only hashes are stored.",
+        help="manage review desk users, passwords and API tokens",
+        description="Add users, set passwords, issue and revoke API tokens, deactivate users. Passwords and "
+        "tokens are printed once; only hashes are stored.",
     )
     commands = users.add_subparsers(dest="users_command", required=True, metavar="SUBCOMMAND")
-    add = commands.add_parser("add", help="create a user and print an API token", description="Create a user.")
+    add = commands.add_parser(
+        "add",
+        help="create a user; print a one-time sign-in password and an API token",
+        description="Create a user. Without --password-stdin a one-time password is generated and printed "
+        "once: the desk asks for a new one at the first sign-in.",
+    )
     add.add_argument("name", help="user name (letters, digits, _ . @ -)")
     add.add_argument(
         "--role", choices=ROLES, required=True, help="reviewer, or admin (may undo and read the audit log)"
@@ -200,9 +294,32 @@ def _register_users(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     add.add_argument(
         "--password-stdin",
         action="store_true",
-        help="read a sign-in password (8+ characters) from the first line of stdin",
+        help="read the sign-in password (8+ characters) from the first line of stdin instead",
     )
     add.set_defaults(func=cmd_users_add)
+    passwd = commands.add_parser(
+        "passwd",
+        help="set a new sign-in password (ends the user's sessions)",
+        description="Set a user's password and end every session of that user. Without --password-stdin a "
+        "one-time password is generated and printed once.",
+    )
+    passwd.add_argument("name", help="user name")
+    passwd.add_argument(
+        "--password-stdin", action="store_true", help="read the password (8+ characters) from the first line of stdin"
+    )
+    passwd.set_defaults(func=cmd_users_passwd)
+    deactivate = commands.add_parser(
+        "deactivate",
+        help="refuse a user from now on: revoke its tokens, end its sessions",
+        description="Deactivate a user: sign-in is refused, every API token is revoked and every session ends.",
+    )
+    deactivate.add_argument("name", help="user name")
+    deactivate.set_defaults(func=cmd_users_deactivate)
+    activate = commands.add_parser(
+        "activate", help="let a deactivated user sign in again", description="Re-activate a user (tokens stay revoked)."
+    )
+    activate.add_argument("name", help="user name")
+    activate.set_defaults(func=cmd_users_activate)
     token = commands.add_parser("token", help="issue a new API token", description="Issue a new API token.")
     token.add_argument("name")
     token.set_defaults(func=cmd_users_token)

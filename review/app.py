@@ -12,14 +12,17 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
+from config.hosts import allowed_hosts
 from config.settings import Settings
 from pipelines.storage.engine import make_engine
 from review import api, pages, signin
-from review.auth import LoginRequired
+from review.auth import PASSWORD_PATH, LoginRequired, PasswordChangeRequired
 from review.desk import Desk
 from review.errors import InvalidInput, LeaseConflict, NotFound, ReviewError
-from review.headers import SecurityHeaders
-from review.ratelimit import SlidingWindowLimiter
+from review.headers import HostCheck, SecurityHeaders
+from review.proxies import TrustedProxies, parse_networks
+from review.ratelimit import SignInLimits
+from review.rendering import neutralise_bidi
 from review.secret import load_secret
 from review.sessions import SessionCodec
 
@@ -35,6 +38,7 @@ def make_templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=neutralise_bidi,  # every {{ value }}: bidi overrides from scraped text are shown, not obeyed
     )
 
 
@@ -60,6 +64,13 @@ async def _login_required(request: Request, _exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
+async def _password_change_required(request: Request, _exc: Exception) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET" or target == "/":
+        return RedirectResponse(PASSWORD_PATH, status_code=303)
+    return RedirectResponse(f"{PASSWORD_PATH}?next={quote(target, safe='')}", status_code=303)
+
+
 async def _review_error(request: Request, exc: Exception) -> Response:
     status = next((code for cls, code in ERROR_STATUS.items() if isinstance(exc, cls)), 400)
     return _error_response(request, status, str(exc), None)
@@ -80,17 +91,21 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    limit = settings.review.login_attempts_per_minute
+    review = settings.review
     app.state.desk = Desk(
         settings=settings,
         engine=engine or make_engine(settings.sqlalchemy_url),
         sessions=SessionCodec(load_secret(settings)),
-        user_limiter=SlidingWindowLimiter(limit),
-        address_limiter=SlidingWindowLimiter(limit),
+        limits=SignInLimits(review.login_attempts_per_minute, review.login_account_failures_per_minute),
         templates=make_templates(),
     )
+    # Innermost first: the Host check's refusals still get the security headers, and both see the
+    # client and scheme a trusted proxy reported.
+    app.add_middleware(HostCheck, allowed=allowed_hosts(review.allowed_hosts, review.host))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(TrustedProxies, networks=parse_networks(review.trusted_proxies))
     app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(PasswordChangeRequired, _password_change_required)
     app.add_exception_handler(ReviewError, _review_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

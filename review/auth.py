@@ -1,8 +1,9 @@
-"""Who is calling: a Bearer token (API clients) or a signed session cookie (browsers).
+"""Who is calling: a Bearer token (API clients) or a session cookie (browsers, see :mod:`review.sessions`).
 
 Cookie-authenticated state changes must carry the session's CSRF token, as the
 ``X-CSRF-Token`` header or a ``csrf_token`` form field.  Token-authenticated
-calls need none: a browser never attaches a Bearer token on its own.
+calls need none: a browser never attaches a Bearer token on its own.  A user signed in with a
+one-time password gets nothing but the password form until it has chosen its own.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Request
 
+from review.clock import utcnow
 from review.desk import Desk, get_desk
-from review.sessions import SESSION_COOKIE, Session
-from review.users import User, get_user, user_for_token
+from review.sessions import SESSION_COOKIE, Session, find_session
+from review.users import User, get_user_by_id, user_for_token
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_HEADER = "x-csrf-token"
@@ -41,6 +43,13 @@ class LoginRequired(Exception):
     """Raised by page dependencies; the app turns it into a redirect to the sign-in page."""
 
 
+class PasswordChangeRequired(Exception):
+    """Raised by page dependencies for a one-time password; the app redirects to the password form."""
+
+
+PASSWORD_PATH = "/password"  # noqa: S105 - a path, not a password
+
+
 def bearer_token(request: Request) -> str | None:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer":
@@ -55,10 +64,10 @@ def identify(request: Request, desk: Desk) -> Principal | None:
             # A bad Authorization header never falls back to the cookie.
             user = user_for_token(conn, token) if token else None
             return None if user is None else Principal(user, "token")
-        session = desk.sessions.decode(request.cookies.get(SESSION_COOKIE))
+        session = find_session(conn, request.cookies.get(SESSION_COOKIE), utcnow())
         if session is None:
             return None
-        user = get_user(conn, session.user)
+        user = get_user_by_id(conn, session.user_id)
     if user is None or not user.active:
         return None
     return Principal(user, "session", session, desk.sessions.csrf_token(session))
@@ -70,6 +79,8 @@ def _api_identity(request: Request, desk: Annotated[Desk, Depends(get_desk)]) ->
         raise HTTPException(
             401, "sign in, or send Authorization: Bearer <token>", headers={"WWW-Authenticate": "Bearer"}
         )
+    if principal.via == "session" and principal.user.must_change_password:
+        raise HTTPException(403, f"choose your own password first ({PASSWORD_PATH})")
     return principal
 
 
@@ -77,6 +88,9 @@ def _page_identity(request: Request, desk: Annotated[Desk, Depends(get_desk)]) -
     principal = identify(request, desk)
     if principal is None:
         raise LoginRequired()
+    must_change = principal.via == "session" and principal.user.must_change_password
+    if must_change and request.url.path not in (PASSWORD_PATH, "/logout"):
+        raise PasswordChangeRequired()
     return principal
 
 

@@ -10,7 +10,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from config.settings import Settings
-from review.ratelimit import SlidingWindowLimiter
+from review.ratelimit import SignInLimits
 from review.sessions import SessionCodec
 
 
@@ -19,8 +19,7 @@ class Desk:
     settings: Settings
     engine: Engine
     sessions: SessionCodec
-    user_limiter: SlidingWindowLimiter
-    address_limiter: SlidingWindowLimiter
+    limits: SignInLimits
     templates: jinja2.Environment
 
     @property

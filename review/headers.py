@@ -1,9 +1,14 @@
-"""Security headers on every response, errors and static files included."""
+"""Security headers on every response, errors and static files included; the Host check."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from starlette.datastructures import MutableHeaders
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from config.hosts import host_allowed
 
 # connect-src lets the page's own script renew its lease; nothing else may load.
 CONTENT_SECURITY_POLICY = (
@@ -41,3 +46,21 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HostCheck:
+    """Refuse (400) a request whose ``Host`` is not one the desk is reached by: DNS rebinding sends its own."""
+
+    def __init__(self, app: ASGIApp, allowed: Sequence[str]) -> None:
+        self.app = app
+        self.allowed = tuple(allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":  # the desk serves no websockets; the router refuses them
+            headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
+            hosts = [value.decode("latin-1") for name, value in headers if name == b"host"]
+            if len(hosts) != 1 or not host_allowed(hosts[0], self.allowed):
+                response = PlainTextResponse("unknown Host header", status_code=400)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

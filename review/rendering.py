@@ -1,4 +1,4 @@
-"""Rendering helpers shared by the page routes: templates, redirects, cookie flags."""
+"""Rendering helpers shared by the page routes: templates, redirects, cookie flags, inert scraped text."""
 
 from __future__ import annotations
 
@@ -6,9 +6,15 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
 
 from review.auth import Principal
 from review.desk import Desk
+from review.terminal import BIDI_CONTROLS
+
+# An embedding, override or isolate character from a page would reorder what the reviewer reads
+# ("Trojan Source"); each is shown as a visible code point instead.
+_BIDI_VISIBLE = {ord(char): f"[U+{ord(char):04X}]" for char in BIDI_CONTROLS}
 
 # Notices are chosen by key so a crafted link cannot put words on the page.
 NOTICES = {
@@ -19,6 +25,16 @@ NOTICES = {
     "undone": "Decision undone: the item is back in the queue.",
     "signed_out": "Signed out.",
 }
+
+
+def neutralise_bidi(value: Any) -> Any:
+    """Jinja2 ``finalize``: every printed value loses its bidi controls; markup stays markup."""
+    if isinstance(value, Markup):
+        # Safe: the replacements hold no markup characters, so escaped text stays escaped.
+        return Markup(str(value).translate(_BIDI_VISIBLE))  # noqa: S704
+    if isinstance(value, str):
+        return value.translate(_BIDI_VISIBLE)
+    return value
 
 
 def render(
@@ -45,5 +61,5 @@ def safe_next(target: str | None) -> str:
 
 
 def is_secure(request: Request) -> bool:
-    """Mark cookies Secure when served over TLS (directly or via a trusted proxy)."""
+    """Mark cookies Secure when served over TLS, directly or via a proxy in ``review.trusted_proxies``."""
     return request.url.scheme == "https"

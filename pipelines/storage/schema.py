@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -156,6 +157,19 @@ users = Table(
     Column("password_hash", String(200)),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Set for a generated one-time password: the desk asks for a new one before anything else.
+    Column("must_change_password", Boolean, nullable=False, default=False, server_default=false()),
+)
+
+# Browser sessions live here, so signing out, a password change or deactivation ends them at once;
+# the cookie holds a random token and only its sha256 is stored.
+review_sessions = Table(
+    "review_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
 api_tokens = Table(

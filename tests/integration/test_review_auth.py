@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import Engine
 
@@ -16,8 +16,7 @@ from review.headers import SECURITY_HEADERS
 from review.users import revoke_tokens
 from tests.support.review_seed import SeedArticle, make_user, migrated_engine, seed_article, sqlite_settings
 from tests.support.review_server import client_for, live_server
-
-PASSWORD = "correct horse battery"
+from tests.support.review_signin import PASSWORD, page_csrf, sign_in
 
 
 @pytest.fixture()
@@ -28,8 +27,8 @@ def engine(data_dir: Path) -> Iterator[Engine]:
 
 
 @contextmanager
-def serve(engine: Engine, data_dir: Path, attempts: int = 10) -> Iterator[str]:
-    with live_server(create_app(sqlite_settings(data_dir, attempts=attempts), engine)) as base:
+def serve(engine: Engine, data_dir: Path, attempts: int = 10, **review: Any) -> Iterator[str]:
+    with live_server(create_app(sqlite_settings(data_dir, attempts=attempts, **review), engine)) as base:
         yield base
 
 
@@ -37,25 +36,6 @@ def serve(engine: Engine, data_dir: Path, attempts: int = 10) -> Iterator[str]:
 def base(engine: Engine, data_dir: Path) -> Iterator[str]:
     with serve(engine, data_dir) as url:
         yield url
-
-
-def login_token(http: httpx.Client) -> str:
-    page = http.get("/login")
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, page.text
-    return match.group(1)
-
-
-def sign_in(http: httpx.Client, name: str, password: str = PASSWORD) -> httpx.Response:
-    return http.post(
-        "/login", data={"username": name, "password": password, "csrf_token": login_token(http), "next": "/"}
-    )
-
-
-def page_csrf(http: httpx.Client) -> str:
-    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', http.get("/").text)
-    assert match
-    return match.group(1)
 
 
 def test_no_or_bad_credentials_get_401(base: str, engine: Engine) -> None:
@@ -133,10 +113,10 @@ def test_session_cookie_and_csrf(base: str, engine: Engine) -> None:
         assert http.get("/").status_code == 303
 
 
-def test_secure_cookie_over_https(base: str, engine: Engine) -> None:
+def test_secure_cookie_behind_a_trusted_tls_proxy(engine: Engine, data_dir: Path) -> None:
     make_user(engine, "rita", password=PASSWORD)
-    with client_for(base) as http:
-        # uvicorn trusts X-Forwarded-Proto from 127.0.0.1, as from a local TLS proxy.
+    with serve(engine, data_dir, trusted_proxies=("127.0.0.1",)) as url, client_for(url) as http:
+        # The test client stands in for a TLS proxy on 127.0.0.1.
         http.headers["X-Forwarded-Proto"] = "https"
         page = http.get("/login")
         nonce_cookie = page.headers["set-cookie"]
@@ -150,7 +130,15 @@ def test_secure_cookie_over_https(base: str, engine: Engine) -> None:
             headers={"Cookie": nonce_cookie.split(";", 1)[0]},
         )
         assert response.status_code == 303
-        assert "secure" in response.headers["set-cookie"].lower()
+        cookies = response.headers.get_list("set-cookie")
+        session = next(c for c in cookies if c.startswith("nd_session="))
+        assert "secure" in session.lower()
+
+
+def test_forwarded_proto_from_an_untrusted_peer_is_ignored(base: str) -> None:
+    with client_for(base) as http:
+        page = http.get("/login", headers={"X-Forwarded-Proto": "https"})
+        assert "secure" not in page.headers["set-cookie"].lower()
 
 
 def test_sign_in_failures_and_audit(base: str, engine: Engine) -> None:
@@ -167,7 +155,7 @@ def test_sign_in_failures_and_audit(base: str, engine: Engine) -> None:
     assert actions[:3] == [("sign_in", "user:ada"), ("sign_in_failed", "user:nobody"), ("sign_in_failed", "user:ada")]
 
 
-def test_sign_in_rate_limited_per_user_and_address(engine: Engine, data_dir: Path) -> None:
+def test_sign_in_rate_limited_per_address(engine: Engine, data_dir: Path) -> None:
     make_user(engine, "rita", password=PASSWORD)
     with serve(engine, data_dir, attempts=3) as url, client_for(url) as http:
         for _ in range(3):
@@ -177,6 +165,16 @@ def test_sign_in_rate_limited_per_user_and_address(engine: Engine, data_dir: Pat
     with serve(engine, data_dir, attempts=3) as url, client_for(url) as http:
         codes = [sign_in(http, f"user{n}", "wrong password").status_code for n in range(4)]
         assert codes == [401, 401, 401, 429]
+
+
+def test_forged_forwarded_for_does_not_escape_the_limit(engine: Engine, data_dir: Path) -> None:
+    """No trusted proxies: X-Forwarded-For from 127.0.0.1 is the client's own claim, not its address."""
+    with serve(engine, data_dir, attempts=3) as url, client_for(url) as http:
+        codes = []
+        for n in range(6):
+            http.headers["X-Forwarded-For"] = f"198.51.100.{n}"
+            codes.append(sign_in(http, f"user{n}", "wrong password").status_code)
+    assert codes == [401, 401, 401, 429, 429, 429]
 
 
 def test_security_headers_on_every_response(base: str, engine: Engine) -> None:

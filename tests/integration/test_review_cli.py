@@ -22,7 +22,8 @@ from pipelines.storage.migrate import upgrade
 from pipelines.storage.schema import api_tokens, review_items, users
 from review.app import create_app
 from tests.support.review_seed import SeedArticle, SeedFlag, seed_article, sqlite_settings
-from tests.support.review_server import live_server
+from tests.support.review_server import client_for, live_server
+from tests.support.review_signin import sign_in
 
 
 def parser() -> argparse.ArgumentParser:
@@ -147,3 +148,47 @@ def test_serve_binds_loopback(data_dir: Path) -> None:
         finally:
             process.terminate()
             process.wait(timeout=15)
+
+
+def test_users_add_gives_a_sign_in_and_passwd_deactivate_end_it(
+    settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(settings.sqlalchemy_url)
+    assert run(settings, "users", "add", "alice", "--role", "reviewer") == 0
+    out, err = capsys.readouterr()
+    token = out.strip()
+    assert token.startswith("nd_")  # stdout is the token alone, as scripts expect
+    one_time = err.split("one-time sign-in password for alice", 1)[1].splitlines()[1].strip()
+    assert len(one_time) >= 16
+    assert one_time not in out
+    with live_server(create_app(settings, engine)) as base, client_for(base) as browser:
+        signed = sign_in(browser, "alice", one_time)
+        assert signed.status_code == 303
+        assert signed.headers["location"] == "/password"
+        assert browser.get("/password").status_code == 200
+
+        monkeypatch.setattr(sys, "stdin", io.StringIO("alice chose this\n"))
+        assert run(settings, "users", "passwd", "alice", "--password-stdin") == 0
+        assert "1 session(s) ended" in capsys.readouterr().err
+        assert browser.get("/").status_code == 303  # signed out
+        assert sign_in(browser, "alice", one_time).status_code == 401
+        assert sign_in(browser, "alice", "alice chose this").headers["location"] == "/"  # no change asked
+
+        assert run(settings, "users", "deactivate", "alice") == 0
+        assert "1 token(s) revoked, 1 session(s) ended" in capsys.readouterr().out
+        assert browser.get("/").status_code == 303
+        assert browser.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+        assert sign_in(browser, "alice", "alice chose this").status_code == 401
+
+        assert run(settings, "users", "activate", "alice") == 0
+        assert sign_in(browser, "alice", "alice chose this").status_code == 303
+        assert browser.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
+    assert run(settings, "users", "passwd", "alice", "--password-stdin") == 2
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    assert run(settings, "users", "passwd", "alice", "--password-stdin") == 1
+    assert "at least 8 characters" in capsys.readouterr().err
+    assert run(settings, "users", "deactivate", "ghost") == 1
+    assert "no user named 'ghost'" in capsys.readouterr().err
+    engine.dispose()

@@ -42,10 +42,11 @@ class SeedArticle:
     age_minutes: int = 0
 
 
-def sqlite_settings(data_dir: Path, lease_seconds: int = 600, attempts: int = 10) -> Settings:
+def sqlite_settings(data_dir: Path, lease_seconds: int = 600, attempts: int = 10, **review: Any) -> Settings:
+    """Settings on a SQLite file in ``data_dir``; ``review`` overrides more ``ReviewSettings`` fields."""
     return Settings(
         data_dir=data_dir,
-        review=ReviewSettings(lease_seconds=lease_seconds, login_attempts_per_minute=attempts),
+        review=ReviewSettings(lease_seconds=lease_seconds, login_attempts_per_minute=attempts, **review),
     )
 
 

@@ -12,6 +12,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from review.proxies import UVICORN_OPTIONS
+
 
 @contextmanager
 def live_server(app: FastAPI) -> Iterator[str]:
@@ -20,7 +22,8 @@ def live_server(app: FastAPI) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+    # The options `newsdesk review serve` uses: forwarded headers are the app's to judge.
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False, **UVICORN_OPTIONS)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
