@@ -95,6 +95,18 @@ class FlowerSettings:
 
 
 @dataclass(frozen=True)
+class RedisRoleSettings:
+    """Redis by role (see workers.connections); each empty URL falls back to ``redis_url`` or the embedded server."""
+
+    broker_url: str = ""
+    state_url: str = ""
+    # Empty: bodies live with the state (one round trip per batch for bodies and outbox entry).
+    bodies_url: str = ""
+    # The master name Sentinel monitors, for any role given as sentinel:// URLs.
+    sentinel_master: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every knob of newsdesk, validated."""
 
@@ -111,6 +123,7 @@ class Settings:
     dedupe: DedupeSettings = field(default_factory=DedupeSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     flower: FlowerSettings = field(default_factory=FlowerSettings)
+    redis: RedisRoleSettings = field(default_factory=RedisRoleSettings)
 
     @property
     def uses_embedded_redis(self) -> bool:
