@@ -219,8 +219,10 @@ def _validate(settings: Settings) -> Settings:
         raise ConfigError("flower.basic_auth", "expected USER:PASSWORD")
     for url_key in ("redis_url",):
         url = getattr(settings, url_key)
-        if url and not url.startswith(("redis://", "rediss://", "unix://", "redis+socket://")):
-            raise ConfigError(url_key, f"expected a redis:// or rediss:// URL, got {url!r}")
+        if url.startswith("sentinel://") and not settings.redis.sentinel_master:
+            raise ConfigError("redis.sentinel_master", f"{url_key} is a sentinel:// URL; name the monitored master")
+        if url and not url.startswith(("redis://", "rediss://", "unix://", "redis+socket://", "sentinel://")):
+            raise ConfigError(url_key, f"expected a redis://, rediss:// or sentinel:// URL, got {url!r}")
     return settings
 
 
