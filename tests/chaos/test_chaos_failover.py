@@ -47,12 +47,13 @@ def ha_rig(tmp_path: Path, sentinels: SentinelGroup) -> Iterator[ChaosRig]:
     rig.close()
 
 
-def queue_with_retry(rig: ChaosRig, pages: list[Page], refused: list[int]) -> None:
+def queue_with_retry(rig: ChaosRig, pages: list[Page], refused: list[int], queued: list[int]) -> None:
     """The producer's contract during a failover: a publish that raises is retried (the crawler spools instead)."""
     for page in pages:
         while True:
             try:
                 rig.runtime.dispatcher.enqueue_page(page)
+                queued.append(1)
                 break
             except RedisUnavailable:
                 refused.append(1)
@@ -107,10 +108,12 @@ def test_primary_killed_while_queueing(ha_rig: ChaosRig, sentinels: SentinelGrou
     pages = chaos_pages(PAGES, host="queued.test")
     worker = ha_rig.start_worker(supervise=True)
     refused: list[int] = []
-    producer = threading.Thread(target=queue_with_retry, args=(ha_rig, pages, refused), daemon=True)
+    queued: list[int] = []
+    producer = threading.Thread(target=queue_with_retry, args=(ha_rig, pages, refused, queued), daemon=True)
     producer.start()
-    wait_until(lambda: ha_rig.rows.stored() >= 0.2 * PAGES, DRAIN_LIMIT, message="20% stored")
+    wait_until(lambda: len(queued) >= 0.3 * PAGES, DRAIN_LIMIT, interval=0.01, message="30% queued")
     killed = sentinels.kill_primary()
+    queued_at_kill = len(queued)
     clock = Stopwatch()
     producer.join(DRAIN_LIMIT)
     queued_again = clock.elapsed()
@@ -129,10 +132,12 @@ def test_primary_killed_while_queueing(ha_rig: ChaosRig, sentinels: SentinelGrou
             recover_seconds=queued_again,
             limit_seconds=RECOVERY_LIMIT,
             drain_seconds=drain,
-            note=f"{len(refused)} publishes refused during the failover and retried; worker alive: {alive}",
+            note=f"killed at {queued_at_kill} queued; {len(refused)} publishes refused during the failover and "
+            f"retried; worker alive: {alive}",
         ),
     )
     assert not producer.is_alive()
+    assert queued_at_kill < PAGES, "the kill came after the last page was queued"
     assert sentinels.primary_port_now() != killed
     assert audit.lost == 0 and audit.duplicated == 0
     assert alive, "the worker died in the failover"
