@@ -29,7 +29,7 @@ from bench.e2e_pages import ZYTE_HTML, BenchPage, site_routes, synthetic_pages, 
 from bench.e2e_procs import memory
 from bench.e2e_redis import redis_memory
 from bench.e2e_report import RunPoint, plot, point_report, stage_table, sweep_table, targets
-from bench.e2e_scaling import projection
+from bench.e2e_scaling import projection, role_plan
 from bench.e2e_server import TimedSite
 from bench.e2e_stack import create_database, drop_database, open_stack
 from bench.e2e_stages import StageCosts, as_pages, measure_stages
@@ -143,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(point_report(main_point, costs)), "\n")
     print("\n".join(targets(zyte_costs, main_point, costs)), "\n")
     print("\n".join(projection(main_point)), "\n")
+    print("\n".join(role_plan(main_point)), "\n")
     if len(points) > 1:
         print("\n".join(sweep_table(points)))
         title = f"newsdesk e2e: {len(pages)} {args.pages} pages, concurrency {args.concurrency}, {started}"

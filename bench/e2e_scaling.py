@@ -8,6 +8,13 @@ from bench.e2e_report import RunPoint
 from config.settings import WorkerSettings
 
 ARTICLES_PER_DAY = 10_000_000
+ROLE_VOLUMES = (10_000_000, 100_000_000)  # the per-role plan is printed for both
+# A Redis primary is planned at 48 GiB of data (a 64 GiB machine, room for fork-on-save and fragmentation) and
+# at most 60% of its one thread, so a failover's catch-up and a burst still fit.
+PRIMARY_DATA_GIB = 48
+PRIMARY_THREAD_SHARE = 0.6
+# The dedupe index's per-article budget (issue: <= 400 B); used when this run measured none.
+DEDUPE_BUDGET_BYTES = 400
 PEAK_FACTOR = 3.0  # news arrives in bursts: plan capacity for three times the daily average
 # A stored article's body expires 2 x worker.visibility_timeout later (workers.tasks.finish_stored).
 BODY_AFTER_STORE_SECONDS = 2 * WorkerSettings().visibility_timeout
@@ -62,3 +69,38 @@ def projection(point: RunPoint) -> list[str]:
         f"{point.worker_memory.child_max_mib * math.ceil(workers_peak) / 1024:.1f} GiB (+ one "
         f"{point.worker_memory.main_mib:.0f} MiB main process per worker)",
     ]
+
+
+def role_plan(point: RunPoint) -> list[str]:
+    """Machines and memory per Redis role (broker, state, bodies) for 10 M and 100 M articles a day.
+
+    Memory per role comes from this run's measured bytes per article by kind; Redis CPU is measured for the
+    whole run and split by role in proportion to the commands each role serves (bodies: 2 per article;
+    state: dedupe script, outbox, counters ~4; broker: publish, fetch, ack ~3), which is an estimate.
+    """
+    bodies = _bytes_per_article(point, "page bodies (by reference)")
+    dedupe = _bytes_per_article(point, "dedupe index") or DEDUPE_BUDGET_BYTES
+    fetched = _bytes_per_article(point, "crawl fetch state")
+    redis_ms = point.flow.redis_cpu_s * 1000 / point.flow.articles
+    shares = {"broker": 3 / 9, "state": 4 / 9, "bodies": 2 / 9}
+    lines = [
+        f"per-role plan (Redis primaries at <= {PRIMARY_DATA_GIB} GiB of data and <= {PRIMARY_THREAD_SHARE:.0%} "
+        "of one thread; each primary with one replica and 3 Sentinels, or a Redis Cluster for state and bodies)"
+    ]
+    for volume in ROLE_VOLUMES:
+        rate = volume / 86400
+        peak = rate * PEAK_FACTOR
+        memory = {
+            "broker": peak * 3600 * BACKLOG_HOURS * point.drain.queue_bytes_per_article / GIB,
+            "state": (volume * DEDUPE_RETENTION_DAYS * dedupe + volume * FETCH_STATE_DAYS * fetched) / GIB,
+            "bodies": (peak * BODY_AFTER_STORE_SECONDS + peak * 3600 * BACKLOG_HOURS) * bodies / GIB,
+        }
+        lines.append(f"  {volume:>11,} articles/day ({peak:,.0f}/s at peak)")
+        for role, gib in memory.items():
+            thread = peak * redis_ms * shares[role] / 1000
+            primaries = max(math.ceil(gib / PRIMARY_DATA_GIB), math.ceil(thread / PRIMARY_THREAD_SHARE), 1)
+            layout = "one primary + replica" if primaries == 1 else f"{primaries} primaries (cluster) + replicas"
+            if role == "broker" and primaries > 1:
+                layout = f"{primaries} brokers (Celery queues split by source group), each + replica"
+            lines.append(f"    {role:<7} {gib:>9,.1f} GiB, {thread:>5.2f} threads at peak -> {layout}")
+    return lines

@@ -108,6 +108,18 @@ class FlowerSettings:
 
 
 @dataclass(frozen=True)
+class RedisRoleSettings:
+    """Redis by role (see workers.connections); each empty URL falls back to ``redis_url`` or the embedded server."""
+
+    broker_url: str = ""
+    state_url: str = ""
+    # Empty: bodies live with the state (one round trip per batch for bodies and outbox entry).
+    bodies_url: str = ""
+    # The master name Sentinel monitors, for any role given as sentinel:// URLs.
+    sentinel_master: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every knob of newsdesk, validated."""
 
@@ -129,6 +141,7 @@ class Settings:
     dedupe: DedupeSettings = field(default_factory=DedupeSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     flower: FlowerSettings = field(default_factory=FlowerSettings)
+    redis: RedisRoleSettings = field(default_factory=RedisRoleSettings)
 
     @property
     def uses_embedded_redis(self) -> bool:
@@ -231,8 +244,10 @@ def _validate(settings: Settings) -> Settings:
     _validate_access(settings)
     for url_key in ("redis_url",):
         url = getattr(settings, url_key)
-        if url and not url.startswith(("redis://", "rediss://", "unix://", "redis+socket://")):
-            raise ConfigError(url_key, f"expected a redis:// or rediss:// URL, got {url!r}")
+        if url.startswith("sentinel://") and not settings.redis.sentinel_master:
+            raise ConfigError("redis.sentinel_master", f"{url_key} is a sentinel:// URL; name the monitored master")
+        if url and not url.startswith(("redis://", "rediss://", "unix://", "redis+socket://", "sentinel://")):
+            raise ConfigError(url_key, f"expected a redis://, rediss:// or sentinel:// URL, got {url!r}")
     return settings
 
 

@@ -12,9 +12,8 @@ from config.settings import Settings
 from newsdesk import doctor
 from newsdesk.doctor_probes import CHECK_GROUPS, run_checks
 from newsdesk.flower_launcher import FlowerLaunch, credentials_problem, serve_flower
-from workers.app import create_celery_app
 from workers.metrics_server import DEFAULT_PORT, MetricsAccess, build_registry, make_metrics_server
-from workers.runtime import resolve_broker_url
+from workers.runtime import celery_app_for
 
 log = logging.getLogger("newsdesk.ops")
 
@@ -41,7 +40,7 @@ def cmd_flower(settings: Settings, args: argparse.Namespace) -> int:
         credentials=credentials,
         read_only=args.read_only or settings.flower.read_only,
     )
-    capp = create_celery_app(settings, resolve_broker_url(settings))
+    capp = celery_app_for(settings)
     return serve_flower(capp, launch)
 
 

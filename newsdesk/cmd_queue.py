@@ -24,10 +24,18 @@ from workers.queue_depth import queue_depths
 from workers.queues import ALL_QUEUES, PROCESS_PAGE_TASK
 from workers.records import PagePayload, PageRef
 from workers.runtime import build_runtime, resolve_broker_url
+from workers.supervisor import supervise
 from workers.tasks import register_tasks
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    if args.supervise:
+        WorkerContext(settings, resolve_broker_url(settings)).check()  # a broken rules file fails once, here
+        return supervise(lambda: run_worker(settings, args))
+    return run_worker(settings, args)
+
+
+def run_worker(settings: Settings, args: argparse.Namespace) -> int:
     broker_url = resolve_broker_url(settings)
     context = WorkerContext(settings, broker_url)
     context.check()  # refuse to start without valid rules
@@ -155,6 +163,11 @@ def cmd_redis_stop(settings: Settings, args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     worker = subparsers.add_parser(
         "worker", help="run a Celery worker that crawls and processes", description="Start a Celery worker process."
+    )
+    worker.add_argument(
+        "--supervise",
+        action="store_true",
+        help="start the worker again when it dies of an error (for machines without systemd or a restart policy)",
     )
     worker.add_argument("--queues", help=f"comma-separated queues (default: {','.join(ALL_QUEUES)})")
     worker.add_argument("--concurrency", type=int, help="pool processes (default: worker.concurrency)")

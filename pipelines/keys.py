@@ -64,13 +64,16 @@ def heartbeat(role: str, name: str) -> str:
 
 
 def outbox_index() -> str:
-    """ZSET task id -> time queued (or last re-sent): processing tasks not yet finished."""
-    return f"{PREFIX}:outbox"
+    """ZSET task id -> time queued (or last re-sent): processing tasks not yet finished.
+
+    The ``{outbox}`` hash tag keeps the index and its payloads in one Redis Cluster slot (one pipeline writes both).
+    """
+    return f"{PREFIX}:{{outbox}}"
 
 
 def outbox_payloads() -> str:
     """HASH task id -> JSON task kwargs, for re-sending a message that vanished in transit."""
-    return f"{PREFIX}:outbox:payload"
+    return f"{PREFIX}:{{outbox}}:payload"
 
 
 def reconcile_lock() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from celery import Celery
@@ -16,8 +17,13 @@ PUBLISH_TIMEOUT_SECONDS = 2.0
 RESTORE_SWEEP_SECONDS = 5
 
 
-def celery_config(settings: Settings, broker_url: str) -> dict[str, Any]:
-    """Every Celery setting newsdesk relies on, in one place (tests guard these values)."""
+def celery_config(
+    settings: Settings, broker_url: str, broker_options: Mapping[str, object] | None = None
+) -> dict[str, Any]:
+    """Every Celery setting newsdesk relies on, in one place (tests guard these values).
+
+    ``broker_options`` adds what the broker's kind needs (Sentinel's master name, see workers.connections).
+    """
     worker = settings.worker
     return {
         "broker_url": broker_url,
@@ -31,6 +37,7 @@ def celery_config(settings: Settings, broker_url: str) -> dict[str, Any]:
             "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
             "socket_timeout": 30,
             "health_check_interval": 10,
+            **(broker_options or {}),
         },
         "broker_pool_limit": 10,
         # JSON only: a pickled message is refused before it reaches any task.
@@ -70,8 +77,10 @@ def celery_config(settings: Settings, broker_url: str) -> dict[str, Any]:
     }
 
 
-def create_celery_app(settings: Settings, broker_url: str) -> Celery:
+def create_celery_app(
+    settings: Settings, broker_url: str, *, broker_options: Mapping[str, object] | None = None
+) -> Celery:
     """Build the newsdesk Celery app; tasks are attached by :func:`workers.tasks.register_tasks`."""
     app = Celery("newsdesk", set_as_current=False)
-    app.conf.update(celery_config(settings, broker_url))
+    app.conf.update(celery_config(settings, broker_url, broker_options))
     return app

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 import redis
+from redis import Redis
 from sqlalchemy import Engine
 
 from config.settings import Settings
@@ -17,9 +18,10 @@ from pipelines.flagging import RuleSet, load_rules, warm_up
 from pipelines.process import ProcessingDeps
 from pipelines.storage import repository
 from pipelines.storage.engine import make_engine
-from workers.embedded_redis import client_url
+from workers.connections import RedisRoles, Timeouts, resolve_roles, role_client
 
 DAY = 86400
+WORKER_TIMEOUTS = Timeouts(connect=5, read=30, health_check_interval=10)
 
 
 class WorkerContext:
@@ -46,7 +48,7 @@ class WorkerContext:
     def _after_fork(self) -> None:
         # Connections must not be shared across a fork; drop the parent's.
         if os.getpid() != self._pid:
-            for name in ("redis", "engine", "dedupe_index", "deps"):
+            for name in ("roles", "redis", "bodies", "engine", "dedupe_index", "deps"):
                 self.__dict__.pop(name, None)
             self._pid = os.getpid()
 
@@ -56,10 +58,19 @@ class WorkerContext:
         return load_rules(Path(path) if path else None)
 
     @cached_property
+    def roles(self) -> RedisRoles:
+        # The worker was started on ``broker_url``; roles left unset share it (a single Redis by default).
+        return resolve_roles(self.settings, self.settings.redis_url or self.broker_url)
+
+    @cached_property
     def redis(self) -> redis.Redis:
-        return redis.Redis.from_url(
-            client_url(self.broker_url), socket_connect_timeout=5, socket_timeout=30, health_check_interval=10
-        )
+        """The state role: dedupe index, outbox, delivery counters, locks."""
+        return role_client(self.roles.state, WORKER_TIMEOUTS)
+
+    @cached_property
+    def bodies(self) -> Redis:
+        """The bodies role (the state's client when both live on one server)."""
+        return self.redis if self.roles.bodies_with_state else role_client(self.roles.bodies, WORKER_TIMEOUTS)
 
     @cached_property
     def engine(self) -> Engine:

@@ -11,6 +11,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from pipelines.errors import RedisUnavailable
 from pipelines.models import Page
 from workers import outbox
+from workers.connections import is_cluster
 from workers.queues import NOOP_TASK, PROCESS_QUEUE
 from workers.records import (
     NoopRequest,
@@ -43,9 +44,12 @@ def describe(payload: TaskPayload) -> str:
 class PageDispatcher:
     """Stores page bodies in Redis (compressed, expiring) and sends the processing task."""
 
-    def __init__(self, app: Celery, client: redis.Redis, body_ttl_seconds: int) -> None:
+    def __init__(
+        self, app: Celery, client: redis.Redis, body_ttl_seconds: int, *, bodies: redis.Redis | None = None
+    ) -> None:
         self.app = app
-        self.client = client
+        self.client = client  # the state role: outbox entries
+        self.bodies = bodies if bodies is not None else client
         self.body_ttl_seconds = body_ttl_seconds
 
     def enqueue_page(self, page: Page) -> str:
@@ -65,10 +69,16 @@ class PageDispatcher:
             raise ValueError("enqueue_pages needs at least one page")
         payload = payload_for([ref for _, ref in staged.values()])
         try:
-            # Bodies and the outbox entry in one round trip; the outbox re-sends the task if its message is lost.
-            pipe = self.client.pipeline()
+            # Bodies first, then the outbox entry (the outbox re-sends the task if its message is lost).  On one
+            # server both go in one round trip; with bodies on their own Redis (or a cluster, whose slots one
+            # transaction cannot span) the bodies pipeline runs first, so an entry never names a missing body.
+            together = self.bodies is self.client and not is_cluster(self.client)
+            pipe = self.client.pipeline() if together else self.bodies.pipeline(transaction=False)
             for page, ref in staged.values():
                 pipe.set(ref.body_key, compress_body(page.body), ex=self.body_ttl_seconds)
+            if not together:
+                pipe.execute()
+                pipe = self.client.pipeline()
             outbox.record(pipe, payload.task_id, OutboxEntry(payload))
             pipe.execute()
             self.send(payload)

@@ -23,6 +23,7 @@ from pipelines.errors import InvalidPayload, PayloadMissing, PermanentError, Red
 from pipelines.process import process_page
 from pipelines.storage import repository
 from workers import outbox
+from workers.connections import is_cluster
 from workers.context import WorkerContext
 from workers.dispatch import PageDispatcher
 from workers.edge import guarded_consumer
@@ -67,9 +68,13 @@ def finish_stored(context: WorkerContext, task_key: TaskKey, body_keys: Sequence
         pipe = context.redis.pipeline(transaction=False)
         outbox.clear(pipe, task_key.task_id)
         pipe.delete(keys.task_attempts(task_key.format()))
+        # One round trip on one server; the bodies role's own pipeline when bodies live elsewhere.
+        bodies = pipe if context.bodies is context.redis else context.bodies.pipeline(transaction=False)
         for body_key in body_keys:
-            pipe.expire(body_key, 2 * context.settings.worker.visibility_timeout)
+            bodies.expire(body_key, 2 * context.settings.worker.visibility_timeout)
         pipe.execute()
+        if bodies is not pipe:
+            bodies.execute()
     except redis.RedisError as exc:
         # Harmless: the counter and the bodies expire on their own, and a re-sent finished page changes nothing.
         log.warning("cannot tidy up after %s: %s", task_key, exc)
@@ -91,7 +96,14 @@ def kept_of(raw: object) -> dict[str, Any]:
 def fetch_bodies(context: WorkerContext, refs: Sequence[PageRef]) -> list[bytes | None]:
     """The compressed bodies of ``refs`` in one round trip (None where one has expired)."""
     try:
-        blobs = context.redis.mget([ref.body_key for ref in refs])
+        if is_cluster(context.bodies):
+            # A batch's bodies hash to many slots; the cluster client fans the GETs out per node.
+            pipe = context.bodies.pipeline(transaction=False)
+            for ref in refs:
+                pipe.get(ref.body_key)
+            blobs = pipe.execute()
+        else:
+            blobs = context.bodies.mget([ref.body_key for ref in refs])
     except redis.RedisError as exc:
         raise RedisUnavailable(f"cannot read page bodies: {exc}") from exc
     return [blob if isinstance(blob, bytes) else None for blob in blobs]

@@ -240,8 +240,9 @@ class ChaosRig:
         for page in pages:
             self.runtime.dispatcher.enqueue_page(page)
 
-    def start_worker(self, module: str = "newsdesk", concurrency: int = 2) -> WorkerProcess:
-        worker = WorkerProcess(self.env, self.log_path, concurrency=concurrency)
+    def start_worker(self, module: str = "newsdesk", concurrency: int = 2, *, supervise: bool = False) -> WorkerProcess:
+        extra = ["--supervise"] if supervise else None
+        worker = WorkerProcess(self.env, self.log_path, concurrency=concurrency, extra_args=extra)
         worker.args[2] = module  # ``python -m <module> worker ...``: a wrapper module may stand in
         self.workers.append(worker.start())
         return worker

@@ -26,9 +26,16 @@ class PrivateRedis:
     """A redis-server process on a free loopback port with its files under ``directory``."""
 
     def __init__(
-        self, directory: Path, *, appendonly: bool = True, port: int | None = None, password: str | None = None
+        self,
+        directory: Path,
+        *,
+        appendonly: bool = True,
+        port: int | None = None,
+        password: str | None = None,
+        bind: str = "127.0.0.1",
     ) -> None:
         self.directory = directory
+        self.bind = bind
         self.appendonly = appendonly
         self.port = port or free_port()
         self.password = password
@@ -37,11 +44,11 @@ class PrivateRedis:
     @property
     def url(self) -> str:
         auth = f":{self.password}@" if self.password else ""
-        return f"redis://{auth}127.0.0.1:{self.port}/0"
+        return f"redis://{auth}{self.bind}:{self.port}/0"
 
     @property
     def url_without_password(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return f"redis://{self.bind}:{self.port}/0"
 
     def start(self) -> Self:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -50,7 +57,7 @@ class PrivateRedis:
             "--port",
             str(self.port),
             "--bind",
-            "127.0.0.1",
+            self.bind,
             "--dir",
             str(self.directory),
             "--save",
