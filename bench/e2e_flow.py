@@ -29,6 +29,7 @@ from bench.e2e_pages import BenchPage, make_story, render
 from bench.e2e_server import TimedSite
 from bench.e2e_stack import Stack
 from bench.e2e_stages import as_pages
+from pipelines import crawl_stats
 from pipelines.storage.schema import articles, crawl_runs, dead_letters, flags
 from workers.queue_depth import total_queued
 from workers.queues import PROCESS_QUEUE
@@ -157,7 +158,7 @@ def crawl_and_process(stack: Stack, site: TimedSite, expected: int, crawlers: in
         ).all()
         dead = int(connection.execute(select(func.count()).select_from(dead_letters)).scalar() or 0)
         runs = connection.execute(select(crawl_runs.c.stats).where(crawl_runs.c.source_id.startswith(SOURCE_ID)))
-        tasks = sum(int((stats or {}).get("newsdesk/tasks_sent", 0)) for (stats,) in runs)
+        tasks = sum(int((stats or {}).get(crawl_stats.TASKS_SENT, 0)) for (stats,) in runs)
     return FlowResult(
         articles=stored,
         crawl_seconds=last_page - first_hit,

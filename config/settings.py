@@ -66,6 +66,17 @@ class CrawlSettings:
     # per-task cost (events, round trips, acknowledgement) is then paid once per batch.
     handoff_batch_size: int = 16
     handoff_linger_seconds: float = 0.5
+    # Caps on what a server may ask of the shared per-host rate limit (Retry-After, robots.txt Crawl-delay), and
+    # the margin added to each reservation (a slot is taken a few ms before the request reaches the server).
+    retry_after_max: float = 600.0
+    crawl_delay_max: float = 60.0
+    host_interval_margin: float = 0.025
+    # How long the address guard trusts one resolution of a host name.
+    dns_cache_seconds: float = 60.0
+    # Exact host:port pairs, comma-separated, let through the address guard unchecked (local test sites, the demo).
+    guard_allowed_hosts: str = ""
+    # A prefix for the crawl's shared Redis state (rate-limit slots, fetch states): crawls sharing one Redis apart.
+    key_namespace: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from config.errors import ConfigError
+from config.patterns import UnsafePattern, UserPattern, compile_pattern
 
 SourceKind = Literal["feed", "sitemap", "site"]
 SOURCE_KINDS: tuple[str, ...] = ("feed", "sitemap", "site")
@@ -58,6 +60,12 @@ class Source:
     allow_private_hosts: bool = False
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
+
+    def wants(self, url: str) -> bool:
+        """Whether ``url`` passes the source's allow patterns (any, if there are some) and none of its deny ones."""
+        if any(compile_url_pattern(p).search(url) for p in self.deny):
+            return False
+        return not self.allow or any(compile_url_pattern(p).search(url) for p in self.allow)
 
 
 def _field(source_id: str, name: str) -> str:
@@ -120,10 +128,17 @@ def _patterns(source_id: str, name: str, raw: Any) -> tuple[str, ...]:
     patterns = _str_list(source_id, name, raw, required=False)
     for pattern in patterns:
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            compile_url_pattern(pattern)
+        except UnsafePattern as exc:
             raise ConfigError(_field(source_id, name), f"bad regular expression {pattern!r}: {exc}") from None
     return patterns
+
+
+@cache
+def compile_url_pattern(pattern: str) -> UserPattern:
+    """An allow or deny pattern, compiled once per process with the linear-time engine (they run on URLs
+    from attacker-controlled sitemaps and pages)."""
+    return compile_pattern(pattern)
 
 
 _KNOWN = {

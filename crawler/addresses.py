@@ -117,6 +117,17 @@ def check_url(url: str, *, allow_private: bool = False, resolve: Resolver = reso
     checked, not just the first, since the downloader may connect to any.
     Resolution failures propagate as OSError: they are not a policy decision.
     """
+    checked_addresses(url, allow_private=allow_private, resolve=resolve, resolve_private=False)
+
+
+def checked_addresses(
+    url: str, *, allow_private: bool = False, resolve: Resolver = resolve_host, resolve_private: bool = True
+) -> list[IPAddress]:
+    """The addresses ``url``'s host resolves to, each checked as :func:`check_url` does (one lookup).
+
+    A fetch then connects to one of these, not to a second lookup's answer (DNS rebinding).  With
+    ``allow_private`` the addresses are not checked, and only looked up when ``resolve_private``.
+    """
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises ValueError on a malformed port
@@ -133,8 +144,8 @@ def check_url(url: str, *, allow_private: bool = False, resolve: Resolver = reso
         literal = parse_numeric_host(host)
     except RefusedAddress as exc:
         raise RefusedAddress(f"refused {url!r}: {exc}") from exc
-    if allow_private:
-        return
+    if allow_private and not resolve_private:
+        return []
     if literal is not None:
         addresses: list[IPAddress] = [literal]
     else:
@@ -144,8 +155,11 @@ def check_url(url: str, *, allow_private: bool = False, resolve: Resolver = reso
             raise RefusedAddress(f"refused {url!r}: host {host!r} is not a valid name ({exc})") from exc
         if not addresses:
             raise RefusedAddress(f"refused {url!r}: host {host!r} resolves to no address")
+    if allow_private:
+        return addresses
     for address in addresses:
         reason = forbidden_reason(address)
         if reason is not None:
             via = "" if literal is not None else f" resolves to {address}, which"
             raise RefusedAddress(f"refused {url!r}: host {host!r}{via} is {reason}")
+    return addresses

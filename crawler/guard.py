@@ -6,11 +6,14 @@ scheduler and through the whole chain again) and RobotsTxtMiddleware's
 robots.txt fetches.  Placed before RobotsTxtMiddleware (order < 100), a
 refused host is never contacted at all.
 
-Settings: ``NEWSDESK_ALLOW_PRIVATE_HOSTS`` (default False) lifts the address
-checks for the whole crawl; spider attribute ``allow_private_hosts`` lifts
-them for one spider.  ``NEWSDESK_GUARD_ALLOWED_HOSTS`` lists exact
-``host:port`` pairs let through unchecked (tests and demos on a local site).
-``NEWSDESK_GUARD_DNS_CACHE_SECONDS`` (default 60) caches resolutions.
+Configuration (:class:`crawler.config.CrawlConfig`): ``crawl.allow_private_hosts``
+lifts the address checks for the whole crawl; spider attribute
+``allow_private_hosts`` (a source's) lifts them for that spider's requests.
+The connect-time resolver (:mod:`crawler.resolver`) is exempt for names within
+the allowed domains of such sources, so a request of any other source to one
+of those names is refused here.  ``crawl.guard_allowed_hosts`` lists exact
+``host:port`` pairs let through unchecked (tests and demos on a local site);
+``crawl.dns_cache_seconds`` caches resolutions.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import DNSLookupError
 
 from crawler.addresses import Resolver, check_url, resolve_host
+from crawler.config import CrawlConfig, within
+from pipelines import crawl_stats
 from pipelines.errors import RefusedAddress
 
 __all__ = ["AddressGuardMiddleware", "CachingResolver", "GuardRefused"]
@@ -74,22 +79,24 @@ class AddressGuardMiddleware:
         *,
         allow_private: bool = False,
         allowed_hosts: Iterable[str] = (),
+        private_domains: Iterable[str] = (),
         resolve: Resolver = resolve_host,
         crawler: Crawler | None = None,
     ) -> None:
         self.allow_private = allow_private
         self.allowed_hosts = frozenset(host.lower() for host in allowed_hosts)
+        self.private_domains = tuple(domain.lower() for domain in private_domains)
         self._resolve = resolve
         self._crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AddressGuardMiddleware:
-        settings = crawler.settings
-        ttl = settings.getfloat("NEWSDESK_GUARD_DNS_CACHE_SECONDS", 60.0)
+        config = CrawlConfig.of(crawler)
         return cls(
-            allow_private=settings.getbool("NEWSDESK_ALLOW_PRIVATE_HOSTS", False),
-            allowed_hosts=settings.getlist("NEWSDESK_GUARD_ALLOWED_HOSTS", []),
-            resolve=CachingResolver(resolve_host, ttl=ttl),
+            allow_private=config.crawl.allow_private_hosts,
+            allowed_hosts=config.guard_allowed_hosts,
+            private_domains=config.private_domains,
+            resolve=CachingResolver(resolve_host, ttl=config.crawl.dns_cache_seconds),
             crawler=crawler,
         )
 
@@ -108,8 +115,12 @@ class AddressGuardMiddleware:
             port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
         except ValueError:
             port = 0  # check_url refuses the malformed port below
-        if f"{(parts.hostname or '').lower()}:{port}" in self.allowed_hosts:
+        host = (parts.hostname or "").lower()
+        if f"{host}:{port}" in self.allowed_hosts:
             return None
+        if not allow_private and within(host, self.private_domains):
+            # The resolver lets private answers through for this name, for the source allowed them: not for this one.
+            return f"refused {host!r}: only a source allowed private hosts may fetch it (its address is not checked)"
         try:
             check_url(request.url, allow_private=allow_private, resolve=self._resolve)
         except RefusedAddress as exc:
@@ -125,5 +136,5 @@ class AddressGuardMiddleware:
         spider = self._crawler.spider if self._crawler is not None else None
         logger.warning("Address guard: %s", reason, extra={"spider": spider})
         if self._crawler is not None and self._crawler.stats is not None:
-            self._crawler.stats.inc_value("newsdesk/refused_address")
+            self._crawler.stats.inc_value(crawl_stats.REFUSED_ADDRESS)
         raise GuardRefused(reason)

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 from typing import Any
 
 import redis
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 from twisted.internet.defer import Deferred
 
-from config.settings import Settings
 from crawler.batcher import PageBatcher
+from crawler.config import CrawlConfig
 from crawler.fetchstate import FetchState, FetchStateStore, body_digest
 from crawler.spool import Spool
+from pipelines import crawl_stats
 from pipelines.errors import RedisUnavailable
 from pipelines.models import Page
 from workers.dispatch import PageDispatcher
@@ -57,21 +56,15 @@ class HandoffPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HandoffPipeline:
-        settings = crawler.settings.get("NEWSDESK_SETTINGS")
-        spool_dir = crawler.settings.get("NEWSDESK_SPOOL_DIR")
-        if not isinstance(settings, Settings) or not spool_dir:
-            raise NotConfigured("NEWSDESK_SETTINGS and NEWSDESK_SPOOL_DIR are required")
+        config = CrawlConfig.of(crawler)
+        settings = config.settings
         runtime = build_runtime(settings)
         fetch_state = FetchStateStore(
-            runtime.redis,
-            ttl_seconds=crawler.settings.getint(
-                "NEWSDESK_FETCH_STATE_TTL", settings.crawl.fetch_state_ttl_days * 86400
-            ),
-            namespace=crawler.settings.get("NEWSDESK_KEY_NAMESPACE", ""),
+            runtime.redis, ttl_seconds=config.fetch_state_ttl_seconds, namespace=settings.crawl.key_namespace
         )
         return cls(
             runtime.dispatcher,
-            Spool(Path(spool_dir), settings.crawl.max_response_bytes),
+            Spool(settings.spool_dir, settings.crawl.max_response_bytes),
             crawler,
             fetch_state,
             batch_size=settings.crawl.handoff_batch_size,
@@ -114,7 +107,7 @@ class HandoffPipeline:
         if not isinstance(item, Page):
             return item
         outcome = await maybe_deferred_to_future(self._batcher.add(item))
-        self._inc(f"newsdesk/items_{outcome}")
+        self._inc(crawl_stats.handoff_outcome(outcome))
         return item
 
     def _drain(self, wait: bool = False) -> int:
@@ -130,7 +123,7 @@ class HandoffPipeline:
 
         def counted(sent: int) -> int:
             for _ in range(sent):
-                self._inc("newsdesk/items_unspooled")
+                self._inc(crawl_stats.ITEMS_UNSPOOLED)
             return sent
 
         return deferred.addCallback(counted)
@@ -140,6 +133,6 @@ class HandoffPipeline:
             self._drainer.stop()
         await maybe_deferred_to_future(self._batcher.flush())
         if self.crawler is not None and self.crawler.stats is not None:
-            self.crawler.stats.set_value("newsdesk/tasks_sent", self._batcher.batches["sent"])
+            self.crawler.stats.set_value(crawl_stats.TASKS_SENT, self._batcher.batches["sent"])
         # The last drain waits for a running one to finish, then sends what is left.
         await maybe_deferred_to_future(self._drain_in_thread(wait=True))

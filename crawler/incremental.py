@@ -12,10 +12,11 @@ Order: between RetryMiddleware (550) and HttpCompressionMiddleware (590),
 e.g. 560: process_response runs in decreasing order, so the body it hashes
 is already decompressed, and the 304 is handled before Retry sees it.
 
-Settings: ``NEWSDESK_REDIS_URL`` (required, else NotConfigured),
-``NEWSDESK_FETCH_STATE_TTL`` (seconds, default 30 days), ``NEWSDESK_KEY_NAMESPACE``,
-``NEWSDESK_FETCH_STATE_AFTER_HANDOFF`` (article states are then saved by the hand-off
-pipeline once the page is queued or spooled; feeds and sitemaps are saved here).
+Configuration (:class:`crawler.config.CrawlConfig`): its Redis URL,
+``crawl.fetch_state_ttl_days`` and ``crawl.key_namespace``.  When the crawl
+hands pages off (:class:`crawler.handoff.HandoffPipeline` is an item pipeline),
+article states are saved by the hand-off once the page is queued or spooled;
+feeds and sitemaps are saved here.
 A request with ``meta["newsdesk_unconditional"]`` is fetched plainly.  If
 Redis is down, fetches are unconditional until it is back (one warning).
 """
@@ -33,14 +34,15 @@ from scrapy.http import Request, Response
 from scrapy.utils.asyncio import run_in_thread
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.config import HANDOFF_PIPELINE, CrawlConfig
 from crawler.fetchstate import FetchState, FetchStateStore, StateStore, body_digest
 from crawler.redisstate import OutageBreaker, connect
+from pipelines import crawl_stats
 
-__all__ = ["DEFAULT_TTL_SECONDS", "ConditionalRequestMiddleware", "NotModified"]
+__all__ = ["ConditionalRequestMiddleware", "NotModified"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TTL_SECONDS = 30 * 24 * 3600
 UNCHANGED = "newsdesk_unchanged"
 DISCOVERY = "newsdesk_discovery"
 UNCONDITIONAL = "newsdesk_unconditional"
@@ -72,17 +74,16 @@ class ConditionalRequestMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
-        settings = crawler.settings
-        url = settings.get("NEWSDESK_REDIS_URL")
-        if not url:
-            raise NotConfigured("ConditionalRequestMiddleware needs NEWSDESK_REDIS_URL")
+        config = CrawlConfig.of(crawler)
+        if not config.redis_url:
+            raise NotConfigured("ConditionalRequestMiddleware needs Redis (the crawl configuration has no Redis URL)")
         store = FetchStateStore(
-            connect(url),
-            ttl_seconds=settings.getint("NEWSDESK_FETCH_STATE_TTL", DEFAULT_TTL_SECONDS),
-            namespace=settings.get("NEWSDESK_KEY_NAMESPACE", ""),
+            connect(config.redis_url),
+            ttl_seconds=config.fetch_state_ttl_seconds,
+            namespace=config.crawl.key_namespace,
         )
         breaker = OutageBreaker("fetching unconditionally until it is back", logger=logger)
-        deferred = crawler.settings.getbool("NEWSDESK_FETCH_STATE_AFTER_HANDOFF", False)
+        deferred = HANDOFF_PIPELINE in crawler.settings.getdict("ITEM_PIPELINES")
         return cls(store, breaker, crawler=crawler, deferred_to_handoff=deferred)
 
     def _inc(self, key: str) -> None:
@@ -138,7 +139,7 @@ class ConditionalRequestMiddleware:
         stash = request.meta.get(_STASH)
         url = request.url
         if response.status == 304 and stash is not None and stash["added"]:
-            self._inc("newsdesk/not_modified")
+            self._inc(crawl_stats.NOT_MODIFIED)
             await self._redis(lambda: self._store.touch(url))
             raise NotModified(f"not modified since the last crawl: {url}")
         if response.status != 200 or not self._applies(request):
@@ -147,7 +148,7 @@ class ConditionalRequestMiddleware:
         if stash is not None and stash["sha256"] == digest:
             # request.meta becomes response.meta once the engine ties them together.
             request.meta[UNCHANGED] = True
-            self._inc("newsdesk/unchanged_discovery" if request.meta.get(DISCOVERY) else "newsdesk/unchanged")
+            self._inc(crawl_stats.UNCHANGED_DISCOVERY if request.meta.get(DISCOVERY) else crawl_stats.UNCHANGED)
         if request.meta.get(DISCOVERY) or not self.deferred_to_handoff:
             # Feeds and sitemaps yield no items: their state can be saved at once.  An article's state is
             # saved by the hand-off pipeline only after the page was queued or spooled, so a page whose

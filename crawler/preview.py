@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
 from config.sources import Source
+from crawler.config import CrawlConfig
 from crawler.settings import DOWNLOADER_MIDDLEWARES, scrapy_settings
 from crawler.spiders import spider_class
 from pipelines.dedupe import DedupeIndex
@@ -55,9 +56,8 @@ def fetch_pages(runtime: Runtime, source: Source, limit: int) -> list[Page]:
         "DOWNLOADER_MIDDLEWARES": middlewares,
         "CLOSESPIDER_ITEMCOUNT": limit,
     }
-    process = CrawlerProcess(
-        scrapy_settings(runtime.settings, redis_client_url=runtime.redis_client_url, source=source, extra=extra)
-    )
+    config = CrawlConfig.for_sources(runtime.settings, runtime.redis_client_url, [source])
+    process = CrawlerProcess(scrapy_settings(config, source=source, extra=extra))
     logging.getLogger("scrapy").setLevel(logging.WARNING)
     pages: list[Page] = []
 

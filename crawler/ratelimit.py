@@ -12,15 +12,14 @@ Order: as close to the downloader as possible (950: after HttpCacheMiddleware 90
 so cache hits take no slot, and after every other process_request so little
 happens between the slot and the request leaving).
 
-Settings: ``NEWSDESK_REDIS_URL`` (required, else NotConfigured),
-``NEWSDESK_HOST_MIN_INTERVAL`` (seconds, default 1.0), ``NEWSDESK_KEY_NAMESPACE``,
-``NEWSDESK_RETRY_AFTER_MAX`` (cap in seconds, default 600),
-``NEWSDESK_CRAWL_DELAY_MAX`` (cap in seconds, default 60),
-``NEWSDESK_HOST_INTERVAL_MARGIN`` (seconds added to every reservation, default
-0.025: the slot is taken a few milliseconds before the request reaches the
-server, and that lag varies with load, so without a margin two arrivals could
-land a little closer than the interval).  Spider attribute
-``host_min_interval`` overrides the interval for that spider's requests.
+Configuration (:class:`crawler.config.CrawlConfig`): its Redis URL and
+``crawl.key_namespace``; ``crawl.host_min_interval``, ``crawl.retry_after_max``
+and ``crawl.crawl_delay_max`` (caps in seconds), ``crawl.host_interval_margin``
+(seconds added to every reservation: the slot is taken a few milliseconds
+before the request reaches the server, and that lag varies with load, so
+without a margin two arrivals could land a little closer than the interval).
+Spider attribute ``host_min_interval`` overrides the interval for that
+spider's requests.
 """
 
 from __future__ import annotations
@@ -38,8 +37,10 @@ from scrapy.http import Request, Response
 from scrapy.utils.asyncio import run_in_thread, sleep
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.config import CrawlConfig
 from crawler.redisstate import OutageBreaker, connect
 from crawler.slots import LocalSlots, RedisSlots, SharedSlots, SlotBook
+from pipelines import crawl_stats
 
 __all__ = ["HostRateLimitMiddleware", "parse_retry_after"]
 
@@ -89,18 +90,18 @@ class HostRateLimitMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostRateLimitMiddleware:
-        settings = crawler.settings
-        url = settings.get("NEWSDESK_REDIS_URL")
-        if not url:
-            raise NotConfigured("HostRateLimitMiddleware needs NEWSDESK_REDIS_URL")
+        config = CrawlConfig.of(crawler)
+        if not config.redis_url:
+            raise NotConfigured("HostRateLimitMiddleware needs Redis (the crawl configuration has no Redis URL)")
+        crawl = config.crawl
         breaker = OutageBreaker("rate limits fall back to this process only", logger=logger)
-        shared = RedisSlots(connect(url), namespace=settings.get("NEWSDESK_KEY_NAMESPACE", ""))
+        shared = RedisSlots(connect(config.redis_url), namespace=crawl.key_namespace)
         middleware = cls(
             SharedSlots(shared, LocalSlots(), breaker),
-            min_interval=settings.getfloat("NEWSDESK_HOST_MIN_INTERVAL", 1.0),
-            retry_after_max=settings.getfloat("NEWSDESK_RETRY_AFTER_MAX", 600.0),
-            crawl_delay_max=settings.getfloat("NEWSDESK_CRAWL_DELAY_MAX", 60.0),
-            margin=settings.getfloat("NEWSDESK_HOST_INTERVAL_MARGIN", 0.025),
+            min_interval=crawl.host_min_interval,
+            retry_after_max=crawl.retry_after_max,
+            crawl_delay_max=crawl.crawl_delay_max,
+            margin=crawl.host_interval_margin,
             crawler=crawler,
         )
         crawler.signals.connect(middleware.robots_parsed, signal=signals.robots_parsed)
@@ -142,9 +143,9 @@ class HostRateLimitMiddleware:
         # Redis round trips run in a thread so a slow Redis never stalls the reactor.
         while (wait := await run_in_thread(self._slots.take, host, interval)) > 0:
             if not waited:
-                self._inc("newsdesk/rate_limited")
+                self._inc(crawl_stats.RATE_LIMITED)
                 waited = True
-            self._inc("newsdesk/rate_wait_ms", round(wait * 1000))
+            self._inc(crawl_stats.RATE_WAIT_MS, round(wait * 1000))
             await sleep(wait)
 
     async def process_response(self, request: Request, response: Response) -> Response:
@@ -157,7 +158,7 @@ class HostRateLimitMiddleware:
             return response
         delay = min(delay, self.retry_after_max)
         await run_in_thread(self._slots.push, host, delay)
-        self._inc("newsdesk/retry_after")
+        self._inc(crawl_stats.RETRY_AFTER)
         logger.info(
             "%s answered %s with Retry-After %s: pausing the host %.1fs",
             host,

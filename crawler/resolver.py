@@ -8,10 +8,15 @@ rebinding).  Installed as ``TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedReso
 the address the downloader will actually connect to.
 
 Scrapy builds one resolver per process from the CrawlerProcess, not from a
-Crawler, so it reads the process settings ``NEWSDESK_ALLOW_PRIVATE_HOSTS`` and
-the host names of ``NEWSDESK_GUARD_ALLOWED_HOSTS`` (a resolver does not see
-ports), and it lets private answers through while any spider of the process
-has ``allow_private_hosts`` (newsdesk runs one source per crawl process).
+Crawler, and a lookup names a host, not a request.  So the exemption is tied to
+the sources that have it: private answers pass only for names within the
+allowed domains of the process's sources with ``allow_private_hosts``
+(:attr:`crawler.config.CrawlConfig.private_domains`), for the host names of
+``crawl.guard_allowed_hosts`` (a resolver does not see ports), or everywhere
+when ``crawl.allow_private_hosts`` is set.  The address guard refuses requests
+of every other source to those names, so an exempt lookup serves only requests
+of the source that is allowed it.  ``newsdesk crawl --all`` runs every source in
+one process: one private source no longer lifts the check for the others.
 Caution: it also resolves the proxy's host, so a proxy on a private address
 must be allow-listed.
 """
@@ -28,6 +33,7 @@ from twisted.internet.base import ReactorBase
 from twisted.internet.defer import Deferred
 
 from crawler.addresses import forbidden_reason
+from crawler.config import CrawlConfig, within
 from crawler.guard import GuardRefused
 
 __all__ = ["GuardedResolver"]
@@ -46,33 +52,30 @@ class GuardedResolver(CachingThreadedResolver):
         *,
         allow_private: bool = False,
         allowed_names: Sequence[str] = (),
-        runner: Any = None,
+        private_domains: Sequence[str] = (),
     ) -> None:
         super().__init__(reactor, cache_size, timeout)
         self.allow_private = allow_private
         self.allowed_names = frozenset(name.lower() for name in allowed_names)
-        self._runner = runner
+        self.private_domains = tuple(domain.lower() for domain in private_domains)
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: ReactorBase) -> GuardedResolver:
         """``crawler`` is the CrawlerProcess here (Scrapy passes the runner); only its settings are read."""
         settings = crawler.settings
+        config = CrawlConfig.of(crawler)
         cache_size = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
-        allowed = settings.getlist("NEWSDESK_GUARD_ALLOWED_HOSTS", [])
         return cls(
             reactor,
             cache_size,
             settings.getfloat("DNS_TIMEOUT"),
-            allow_private=settings.getbool("NEWSDESK_ALLOW_PRIVATE_HOSTS", False),
-            allowed_names=[entry.rsplit(":", 1)[0] for entry in allowed],
-            runner=crawler,
+            allow_private=config.crawl.allow_private_hosts,
+            allowed_names=[entry.rsplit(":", 1)[0] for entry in config.guard_allowed_hosts],
+            private_domains=config.private_domains,
         )
 
     def _exempt(self, name: str) -> bool:
-        if self.allow_private or name.lower() in self.allowed_names:
-            return True
-        crawlers = getattr(self._runner, "crawlers", ())
-        return any(getattr(c.spider, "allow_private_hosts", False) for c in crawlers if c.spider is not None)
+        return self.allow_private or name.lower() in self.allowed_names or within(name, self.private_domains)
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # Twisted's name
         looked_up: Deferred[str] = super().getHostByName(name, timeout)

@@ -7,6 +7,7 @@ child process, and the CLI's ``newsdesk crawl`` calls :func:`run_crawls`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -19,8 +20,10 @@ from twisted.internet import task
 
 from config.settings import load_settings
 from config.sources import Source, find_source, load_sources, parse_sources
+from crawler.config import CrawlConfig
 from crawler.settings import scrapy_settings
 from crawler.spiders import spider_class
+from pipelines.crawl_stats import crawl_counts
 from pipelines.storage import crawl_runs
 from pipelines.storage.engine import make_engine
 from workers.locks import Lease
@@ -52,20 +55,12 @@ def _plain(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 def _summary(source_id: str, run_id: str, stats: dict[str, Any]) -> CrawlSummary:
-    errors = sum(int(v) for k, v in stats.items() if k.startswith(("log_count/ERROR", "downloader/exception_count")))
+    counts = crawl_counts(stats)
     return CrawlSummary(
         source_id=source_id,
         run_id=run_id,
         status=str(stats.get("finish_reason", "unknown")),
-        pages=int(stats.get("newsdesk/pages", 0)),
-        queued=int(stats.get("newsdesk/items_sent", 0)) + int(stats.get("newsdesk/items_unspooled", 0)),
-        # A batch is one task; a page sent from the spool after an outage is one task of its own.
-        tasks=int(stats.get("newsdesk/tasks_sent", 0)) + int(stats.get("newsdesk/items_unspooled", 0)),
-        spooled=int(stats.get("newsdesk/items_spooled", 0)),
-        refused=int(stats.get("newsdesk/refused_address", 0)),
-        non_html=int(stats.get("newsdesk/non_html", 0)),
-        not_modified=int(stats.get("newsdesk/not_modified", 0)),
-        errors=errors,
+        **dataclasses.asdict(counts),
     )
 
 
@@ -80,17 +75,19 @@ def run_crawls(
     """Crawl ``sources`` concurrently in this process's reactor and record each run."""
     settings = runtime.settings
     engine = make_engine(settings.sqlalchemy_url)
-    extra: dict[str, Any] = {"NEWSDESK_SETTINGS": settings, "NEWSDESK_PROGRESS": progress}
+    config = CrawlConfig.for_sources(settings, runtime.redis_client_url, sources)
+    # NEWSDESK_PROGRESS is read by crawler.progress (the console's progress lines).
+    extra: dict[str, Any] = {"NEWSDESK_PROGRESS": progress}
     if progress:
         extra["EXTENSIONS"] = {"crawler.progress.ProgressReporter": 900}
     extra.update(extra_settings or {})
-    process = CrawlerProcess(scrapy_settings(settings, redis_client_url=runtime.redis_client_url, extra=extra))
+    process = CrawlerProcess(scrapy_settings(config, extra=extra))
     # Scrapy's logging set-up turns its own loggers up to DEBUG; keep them at the level our settings ask for.
     logging.getLogger("scrapy").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING)
     started: list[tuple[Source, str, Crawler]] = []
     for source in sources:
         run_id = crawl_runs.start_run(engine, source)
-        per_source = scrapy_settings(settings, redis_client_url=runtime.redis_client_url, source=source, extra=extra)
+        per_source = scrapy_settings(config, source=source, extra=extra)
         # Per-source settings ride on a subclass's custom_settings, Scrapy's supported per-spider override.
         overrides = {k: v for k, v in per_source.items() if k.startswith(("DEPTH_", "CONCURRENT_REQUESTS_PER"))}
         base = spider_class(source.kind)

@@ -1,11 +1,15 @@
-"""Our settings and a source -> Scrapy settings (pure)."""
+"""Our crawl configuration and a source -> Scrapy settings (pure).
+
+Newsdesk's own components get the whole :class:`crawler.config.CrawlConfig` in one setting; everything
+else here is Scrapy's own settings, derived from it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from config.settings import Settings
 from config.sources import Source
+from crawler.config import CRAWL_CONFIG, HANDOFF_PIPELINE, CrawlConfig
 
 # Order numbers relative to Scrapy's own: the guard sees every request first,
 # including those that redirects and meta refreshes create.
@@ -16,19 +20,16 @@ DOWNLOADER_MIDDLEWARES = {
     # Last, so a host slot is taken as late as possible before the request leaves.
     "crawler.ratelimit.HostRateLimitMiddleware": 950,
 }
-ITEM_PIPELINES = {"crawler.handoff.HandoffPipeline": 500}
+ITEM_PIPELINES = {HANDOFF_PIPELINE: 500}
 # Only the web: no file://, s3://, ftp:// or data: fetches.
 DISABLED_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}
 
 
 def scrapy_settings(
-    settings: Settings,
-    *,
-    redis_client_url: str,
-    source: Source | None = None,
-    extra: dict[str, Any] | None = None,
+    config: CrawlConfig, *, source: Source | None = None, extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Scrapy settings for one crawl; objects for our pipeline go in via ``extra``."""
+    """Scrapy settings for one crawl (of ``source``, when given)."""
+    settings = config.settings
     crawl = settings.crawl
     politeness = source.politeness if source else None
     values: dict[str, Any] = {
@@ -68,13 +69,7 @@ def scrapy_settings(
         "DNS_TIMEOUT": 10,
         # Checks the address the downloader really connects to (closes DNS rebinding after the guard's check).
         "TWISTED_DNS_RESOLVER": "crawler.resolver.GuardedResolver",
-        "NEWSDESK_REDIS_URL": redis_client_url,
-        "NEWSDESK_HOST_MIN_INTERVAL": crawl.host_min_interval,
-        "NEWSDESK_ALLOW_PRIVATE_HOSTS": crawl.allow_private_hosts,
-        "NEWSDESK_FETCH_STATE_TTL": crawl.fetch_state_ttl_days * 86400,
-        # Article fetch states are saved by the hand-off pipeline once the page is queued or spooled.
-        "NEWSDESK_FETCH_STATE_AFTER_HANDOFF": True,
-        "NEWSDESK_SPOOL_DIR": str(settings.spool_dir),
+        CRAWL_CONFIG: config,
     }
     values.update(extra or {})
     return values

@@ -8,28 +8,17 @@ import json
 import sys
 from pathlib import Path
 
-import httpx
-
 from config.settings import Settings, settings_as_dict
-from crawler.addresses import check_url
-from pipelines.errors import RefusedAddress
+from crawler.fetch import fetch
 from pipelines.extract import extract_article
 from pipelines.flagging import load_rules, run_jsonl
 from pipelines.storage.migrate import upgrade
 
-FETCH_LIMIT_BYTES = 10 * 1024 * 1024
-
 
 def _read_target(target: str, settings: Settings) -> tuple[bytes, str | None]:
     if target.startswith(("http://", "https://")):
-        try:
-            check_url(target, allow_private=settings.crawl.allow_private_hosts)
-        except OSError as exc:
-            raise RefusedAddress(f"cannot resolve {target}: {exc}") from exc
-        headers = {"User-Agent": settings.crawl.user_agent}
-        with httpx.Client(timeout=settings.crawl.download_timeout, follow_redirects=False, headers=headers) as client:
-            response = client.get(target)
-        return response.content[:FETCH_LIMIT_BYTES], target
+        fetched = fetch(target, settings.crawl)  # the one guarded fetch path (checked address, capped stream)
+        return fetched.body, fetched.url
     return Path(target).read_bytes(), None
 
 

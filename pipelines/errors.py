@@ -1,32 +1,47 @@
-"""newsdesk's error tree, split by what a retry would achieve.
+"""newsdesk's error tree, split by what a retry would achieve.  Every error newsdesk raises on purpose is here.
 
 ::
 
     NewsdeskError
-    ├── ConfigError                 bad setting, source or rule (start-up only)
-    ├── PermanentError              retrying cannot help: not retried
-    │   ├── InvalidPayload          a queue message that does not decode
+    ├── ConfigError                 bad setting, source, rule or pattern (start-up only); names the key
+    ├── PermanentError              retrying cannot help: a task is not retried, it is dead-lettered
+    │   ├── InvalidPayload          a queue message, result or spool file that does not decode
     │   ├── UndecodableContent      bytes that are not text (binary, empty)
-    │   ├── RefusedAddress          a crawl target in a private or forbidden range
+    │   ├── RefusedAddress          a fetch target in a private or forbidden range, or over the size cap
     │   └── PayloadMissing          a by-reference page body that has expired
-    └── TransientError              the world may heal: retried with backoff and jitter
-        ├── RedisUnavailable        broker or dedupe index unreachable
-        └── StorageUnavailable      the SQL database unreachable or locked
+    ├── TransientError              the world may heal: retried with backoff and jitter
+    │   ├── RedisUnavailable        broker or dedupe index unreachable
+    │   ├── StorageUnavailable      the SQL database unreachable or locked
+    │   └── DeskUnavailable         the review desk unreachable or failing (also a ReviewError)
+    └── ReviewError                 a review action that cannot be carried out as asked: an HTTP
+        ├── NotFound                status for the caller (404), never a queue outcome, so neither
+        ├── LeaseConflict           permanent nor transient (409)
+        ├── InvalidInput            (422)
+        └── DeskUnavailable         (the client's view of a desk it cannot reach; transient)
 
 A flag or a rejected page is data, not an exception.  Third-party errors are
-wrapped at the I/O edge (``raise StorageUnavailable(...) from exc``).
+wrapped at the I/O edge (``raise StorageUnavailable(...) from exc``).  Parsers
+keep small private errors of their own (``UnsafePattern``, the rule loader's
+``Fault`` and ``ParamError``) that their caller turns into a ConfigError naming
+the key; Scrapy's ``GuardRefused`` is an ``IgnoreRequest`` so Scrapy drops the
+request, and carries a RefusedAddress's message.
 """
 
 from config.errors import ConfigError, NewsdeskError
 
 __all__ = [
     "ConfigError",
+    "DeskUnavailable",
+    "InvalidInput",
     "InvalidPayload",
+    "LeaseConflict",
     "NewsdeskError",
+    "NotFound",
     "PayloadMissing",
     "PermanentError",
     "RedisUnavailable",
     "RefusedAddress",
+    "ReviewError",
     "StorageUnavailable",
     "TransientError",
     "UndecodableContent",
@@ -63,3 +78,27 @@ class RedisUnavailable(TransientError):
 
 class StorageUnavailable(TransientError):
     """Raised when the SQL database cannot be reached or is busy."""
+
+
+class ReviewError(NewsdeskError):
+    """Raised when a review action cannot be carried out as asked; the desk answers with an HTTP status."""
+
+
+class NotFound(ReviewError):
+    """Raised when an item or user does not exist."""
+
+
+class LeaseConflict(ReviewError):
+    """Raised when an action needs a live lease the caller does not hold, or an item is decided."""
+
+
+class InvalidInput(ReviewError):
+    """Raised when a name, role or password is not acceptable."""
+
+
+class DeskUnavailable(ReviewError, TransientError):
+    """Raised when the review desk cannot be reached or answers with an error (a later try may work)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

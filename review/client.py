@@ -6,17 +6,10 @@ from typing import Any
 
 import httpx
 
-from review.errors import ReviewError
+from review.errors import DeskUnavailable
 
+__all__ = ["DeskClient", "DeskUnavailable"]
 TIMEOUT_SECONDS = 30.0
-
-
-class DeskUnavailable(ReviewError):
-    """Raised when the desk cannot be reached or answers with an error."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class DeskClient:

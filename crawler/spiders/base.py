@@ -9,6 +9,7 @@ from scrapy.http import Response
 
 from config.sources import Source
 from crawler.spiders.pages import is_html, page_from_response
+from pipelines import crawl_stats
 from pipelines.models import Page
 
 
@@ -33,9 +34,9 @@ class SourceSpiderMixin:
 
     def parse_article(self, response: Response, **_: Any) -> Iterator[Page]:
         if response.meta.get("newsdesk_unchanged"):
-            self._count("newsdesk/skipped_unchanged")
+            self._count(crawl_stats.SKIPPED_UNCHANGED)
         elif not is_html(response):
-            self._count("newsdesk/non_html")
+            self._count(crawl_stats.NON_HTML)
         else:
-            self._count("newsdesk/pages")
+            self._count(crawl_stats.PAGES)
             yield page_from_response(response, self.source, self.crawl_run_id)

@@ -11,11 +11,11 @@ of trying to join ISIS" is reporting, not recruiting).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipelines.flagging.findings import Detector, FieldName, Finding, ItemView, evidence_at
+from pipelines.flagging.regexsafety import UserPattern
 from pipelines.flagging.termmatch import TermMatcher
 from pipelines.models import Evidence
 
@@ -26,7 +26,7 @@ _STOPS = ".!?\n"
 class Unless:
     """A context pattern that excuses a hit in the same sentence, within ``window`` characters."""
 
-    pattern: re.Pattern[str]
+    pattern: UserPattern
     window: int
 
     def excuses(self, text: str, start: int, end: int) -> bool:
@@ -87,7 +87,7 @@ def chunks(text: str, max_chars: int) -> Iterator[tuple[int, str]]:
 class RegexMatcher:
     """A ``regex`` rule: patterns applied to bounded pieces of the chosen fields."""
 
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[UserPattern, ...]
     fields: tuple[FieldName, ...]
     min_matches: int
     max_evidence: int

@@ -7,13 +7,12 @@ an unknown key raises :class:`ParamError`, which the loader turns into a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.flagging.normalize import fold_pattern
-from pipelines.flagging.regexsafety import UnsafePattern, check_pattern
+from pipelines.flagging.regexsafety import UnsafePattern, UserPattern, compile_pattern
 from pipelines.flagging.wordlists import load_wordlist
 
 
@@ -77,12 +76,12 @@ class Params:
         except ValueError as exc:
             raise ParamError(name, str(exc)) from exc
 
-    def patterns(self, name: str, flags: int = 0) -> dict[str, re.Pattern[str]]:
+    def patterns(self, name: str, flags: int = 0) -> dict[str, UserPattern]:
         """A ``{label: regex}`` mapping for folded text, each checked for catastrophic backtracking."""
         value = self.values.get(name)
         if not isinstance(value, dict) or not value:
             raise ParamError(name, "expected a non-empty mapping of label: regex")
-        compiled: dict[str, re.Pattern[str]] = {}
+        compiled: dict[str, UserPattern] = {}
         for label, source in value.items():
             if not isinstance(source, str):
                 raise ParamError(f"{name}.{label}", "expected a regex string")
@@ -90,17 +89,13 @@ class Params:
         return compiled
 
 
-def compile_safe(source: str, flags: int, where: str) -> re.Pattern[str]:
-    """Compile ``source`` for matching on folded text, after the backtracking check.
+def compile_safe(source: str, flags: int, where: str) -> UserPattern:
+    """Compile ``source`` for matching on folded text, with the linear-time engine.
 
     The pattern is folded like the text (lower case, no accents), so it matches
     case- and accent-insensitively; ParamError names ``where``.
     """
     try:
-        compiled = re.compile(fold_pattern(source), flags)
-        check_pattern(source)
-    except re.error as exc:
-        raise ParamError(where, f"bad regex: {exc}") from exc
+        return compile_pattern(fold_pattern(source), flags)
     except UnsafePattern as exc:
-        raise ParamError(where, f"catastrophic regex refused: {exc}") from exc
-    return compiled
+        raise ParamError(where, f"bad regex: {exc}") from exc

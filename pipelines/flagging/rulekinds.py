@@ -14,6 +14,7 @@ from typing import Any, cast, get_args
 from pipelines.flagging.findings import Detector, FieldName, Matcher
 from pipelines.flagging.matchers import DetectorMatcher, RegexMatcher, TermsMatcher, Unless
 from pipelines.flagging.params import ParamError, Params, compile_safe
+from pipelines.flagging.regexsafety import UserPattern
 from pipelines.flagging.registry import resolve
 from pipelines.flagging.termmatch import TermMatcher, compile_terms, terms_source
 from pipelines.flagging.wordlists import load_wordlist
@@ -66,7 +67,7 @@ def _expand_lists(source: str, local_dir: Path | None) -> str:
     return _LIST_REF.sub(one, source)
 
 
-def _regex(source: object, field: str, local_dir: Path | None) -> re.Pattern[str]:
+def _regex(source: object, field: str, local_dir: Path | None) -> UserPattern:
     if not isinstance(source, str) or not source:
         raise Fault(field, "expected a regex string")
     try:
@@ -126,7 +127,7 @@ def regex_matcher(raw: Mapping[str, Any], local_dir: Path | None, max_evidence: 
     if len(patterns) > 1 and not any(p.groups for p in patterns):
         # One scan instead of one per pattern; patterns with groups (maybe
         # back-references) stay separate because joining renumbers them.
-        patterns = (re.compile("|".join(f"(?:{p.pattern})" for p in patterns)),)
+        patterns = (compile_safe("|".join(f"(?:{p.pattern})" for p in patterns), 0, "patterns"),)
     return RegexMatcher(patterns, _fields(raw), _min_matches(raw), max_evidence, max_line, _unless(raw, local_dir))
 
 

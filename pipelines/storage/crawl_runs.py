@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, update
 
 from config.sources import Source
+from pipelines.crawl_stats import crawl_counts
 from pipelines.source_health import RunFacts
 from pipelines.storage.repository import upsert_row
 from pipelines.storage.schema import articles, crawl_runs, sources
@@ -40,6 +41,7 @@ def start_run(engine: Engine, source: Source) -> str:
 
 
 def finish_run(engine: Engine, run_id: str, status: str, stats: dict[str, Any]) -> None:
+    counts = crawl_counts(stats)
     with engine.begin() as connection:
         connection.execute(
             update(crawl_runs)
@@ -47,9 +49,9 @@ def finish_run(engine: Engine, run_id: str, status: str, stats: dict[str, Any]) 
             .values(
                 finished_at=datetime.now(UTC),
                 status=status,
-                pages_fetched=int(stats.get("newsdesk/pages", 0)),
-                items_sent=int(stats.get("newsdesk/items_sent", 0)) + int(stats.get("newsdesk/items_unspooled", 0)),
-                items_spooled=int(stats.get("newsdesk/items_spooled", 0)),
+                pages_fetched=counts.pages,
+                items_sent=counts.queued,
+                items_spooled=counts.spooled,
                 stats=stats,
             )
         )

@@ -1,7 +1,7 @@
 """AddressGuardMiddleware in real Scrapy crawls against a local site (each crawl in a child process).
 
 The local site is reachable as ``localhost:PORT`` (let through by the test-only
-allow-list ``NEWSDESK_GUARD_ALLOWED_HOSTS``) and as ``127.0.0.1:PORT`` (not
+allow-list ``NEWSDESK_CRAWL_GUARD_ALLOWED_HOSTS``) and as ``127.0.0.1:PORT`` (not
 allowed), so one server can play both the public start page and the
 forbidden target.
 """
@@ -20,7 +20,7 @@ HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
 def allow_localhost(site: HttpSite, **settings: Any) -> dict[str, Any]:
-    return {"NEWSDESK_GUARD_ALLOWED_HOSTS": [f"localhost:{site.port}"], **settings}
+    return {"NEWSDESK_CRAWL_GUARD_ALLOWED_HOSTS": [f"localhost:{site.port}"], **settings}
 
 
 def seen(site: HttpSite) -> list[tuple[str, str]]:
@@ -106,7 +106,7 @@ def site_pages() -> dict[str, tuple[int, dict[str, str], bytes]]:
 
 @pytest.mark.parametrize(
     "opt_in",
-    [{"spider_attrs": {"allow_private_hosts": True}}, {"settings": {"NEWSDESK_ALLOW_PRIVATE_HOSTS": True}}],
+    [{"spider_attrs": {"allow_private_hosts": True}}, {"settings": {"NEWSDESK_CRAWL_ALLOW_PRIVATE_HOSTS": True}}],
     ids=["spider-attribute", "setting"],
 )
 def test_with_opt_in_the_local_site_is_crawled(tmp_path: Path, opt_in: dict[str, Any]) -> None:

@@ -33,7 +33,11 @@ class VersionedSite:
 
 
 def settings(redis_url: str, namespace: str) -> dict[str, Any]:
-    return {"NEWSDESK_REDIS_URL": redis_url, "NEWSDESK_KEY_NAMESPACE": namespace, "NEWSDESK_HOST_MIN_INTERVAL": 0}
+    return {
+        "NEWSDESK_REDIS_URL": redis_url,
+        "NEWSDESK_CRAWL_KEY_NAMESPACE": namespace,
+        "NEWSDESK_CRAWL_HOST_MIN_INTERVAL": 0,
+    }
 
 
 def test_fetch_state_round_trip_with_expiry(redis_client: redis.Redis, namespace: str) -> None:

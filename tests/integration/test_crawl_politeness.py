@@ -47,7 +47,7 @@ def config(site: HttpSite, prefix: str, redis_url: str, namespace: str, **settin
         "spider_attrs": {"allow_private_hosts": True},
         "settings": {
             "NEWSDESK_REDIS_URL": redis_url,
-            "NEWSDESK_KEY_NAMESPACE": namespace,
+            "NEWSDESK_CRAWL_KEY_NAMESPACE": namespace,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 8,  # without the limiter, a burst
             **settings,
         },
@@ -117,7 +117,9 @@ def test_two_crawlers_on_one_host_share_the_interval(
         section(site, "two", 6)
         runs = [
             start_crawl(
-                tmp_path, config(site, p, shared_redis_url, namespace, NEWSDESK_HOST_MIN_INTERVAL=interval), name=p
+                tmp_path,
+                config(site, p, shared_redis_url, namespace, NEWSDESK_CRAWL_HOST_MIN_INTERVAL=interval),
+                name=p,
             )
             for p in ("one", "two")
         ]
@@ -155,8 +157,8 @@ def test_retry_after_delays_the_retry_and_the_rest_of_the_host(
                 "spider_attrs": {"allow_private_hosts": True},
                 "settings": {
                     "NEWSDESK_REDIS_URL": shared_redis_url,
-                    "NEWSDESK_KEY_NAMESPACE": namespace,
-                    "NEWSDESK_HOST_MIN_INTERVAL": 0.2,
+                    "NEWSDESK_CRAWL_KEY_NAMESPACE": namespace,
+                    "NEWSDESK_CRAWL_HOST_MIN_INTERVAL": 0.2,
                     "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
                 },
             },
@@ -179,7 +181,7 @@ def test_robots_crawl_delay_raises_the_interval(
         section(site, "s", 4)
         result = crawl(
             tmp_path,
-            config(site, "s", shared_redis_url, namespace, NEWSDESK_HOST_MIN_INTERVAL=0.05, ROBOTSTXT_OBEY=True),
+            config(site, "s", shared_redis_url, namespace, NEWSDESK_CRAWL_HOST_MIN_INTERVAL=0.05, ROBOTSTXT_OBEY=True),
         )
         pages = [r for r in site.requests if r.path != "/robots.txt"]
     assert len(result["items"]) == 5
@@ -191,7 +193,7 @@ def test_redis_outage_falls_back_to_a_per_process_limit(tmp_path: Path, namespac
     dead_redis = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     with HttpSite() as site:
         section(site, "s", 5)
-        result = crawl(tmp_path, config(site, "s", dead_redis, namespace, NEWSDESK_HOST_MIN_INTERVAL=0.2))
+        result = crawl(tmp_path, config(site, "s", dead_redis, namespace, NEWSDESK_CRAWL_HOST_MIN_INTERVAL=0.2))
         requests = site.requests
     assert len(result["items"]) == 6  # the crawl went on
     assert min(gaps(requests)) >= 0.2  # and stayed polite within the process

@@ -5,6 +5,10 @@ tests run each crawl as ``python -m tests.support.run_crawl config.json out.json
 (see :func:`crawl`).  The config gives ``start_urls``, Scrapy ``settings``,
 ``spider_attrs`` (set on the spider, e.g. ``allow_private_hosts``),
 ``follow`` (follow ``<a href>`` links) and ``meta`` (put on start requests).
+Settings named ``NEWSDESK_*`` are newsdesk's own (the environment variable
+names, e.g. ``NEWSDESK_CRAWL_HOST_MIN_INTERVAL``): they become the crawl's
+:class:`~crawler.config.CrawlConfig`, as ``newsdesk crawl`` builds it; with
+``allow_private_hosts`` the start URLs' hosts are the source's private domains.
 The output holds ``items`` (one per parsed response: url, status,
 unchanged), ``errors`` (one per failed request: url, type, message) and
 ``stats`` (the crawl's stats, values as strings where not JSON).
@@ -18,11 +22,15 @@ import sys
 from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 from twisted.python.failure import Failure
+
+from config.settings import parse_settings
+from crawler.config import CRAWL_CONFIG, CrawlConfig
 
 # The recommended order numbers (see the middlewares' docstrings); kept here rather than imported
 # from crawler.settings so these tests pin down the components, not the wiring.
@@ -80,14 +88,25 @@ def _jsonable(value: Any) -> Any:
 
 def main(config_path: str, out_path: str) -> None:
     config = json.loads(Path(config_path).read_text())
-    process = CrawlerProcess({**BASE_SETTINGS, **config.get("settings", {})})
+    given = config.get("settings", {})
+    environ = {k: ",".join(v) if isinstance(v, list) else str(v) for k, v in given.items() if k.startswith("NEWSDESK_")}
+    settings = parse_settings(None, environ, data_dir=Path(config_path).parent / "data")
+    attrs = config.get("spider_attrs", {})
+    private = (
+        sorted({urlsplit(url).hostname or "" for url in config["start_urls"]})
+        if attrs.get("allow_private_hosts")
+        else []
+    )
+    crawl_config = CrawlConfig(settings, settings.redis_url, tuple(private))
+    scrapy = {k: v for k, v in given.items() if not k.startswith("NEWSDESK_")}
+    process = CrawlerProcess({**BASE_SETTINGS, **scrapy, CRAWL_CONFIG: crawl_config})
     crawler = process.create_crawler(ProbeSpider)
     process.crawl(
         crawler,
         start=config["start_urls"],
         follow=config.get("follow", False),
         meta=config.get("meta", {}),
-        **config.get("spider_attrs", {}),
+        **attrs,
     )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}

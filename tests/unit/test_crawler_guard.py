@@ -13,6 +13,8 @@ from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import DNSLookupError
 
+from config.settings import parse_settings
+from crawler.config import CRAWL_CONFIG, CrawlConfig
 from crawler.guard import AddressGuardMiddleware, CachingResolver
 
 DNS = {"news.example": ["93.184.216.34"], "intranet.example": ["10.0.0.5"]}
@@ -24,8 +26,10 @@ def fake_resolve(host: str) -> list[str]:
     return DNS[host]
 
 
-def make_crawler(settings: dict[str, object] | None = None, **spider_attrs: object) -> Crawler:
-    crawler = get_crawler(Spider, settings)
+def make_crawler(settings: dict[str, str] | None = None, **spider_attrs: object) -> Crawler:
+    """A crawler whose crawl configuration is built from newsdesk settings (environment-variable names)."""
+    config = CrawlConfig(parse_settings(None, settings or {}), "", private_domains=("intranet.example",))
+    crawler = get_crawler(Spider, {CRAWL_CONFIG: config})
     crawler.spider = crawler._create_spider("probe", **spider_attrs)
     return crawler
 
@@ -64,10 +68,23 @@ def test_spider_attribute_opts_in() -> None:
 
 
 def test_setting_opts_in_for_the_whole_crawl() -> None:
-    crawler = make_crawler({"NEWSDESK_ALLOW_PRIVATE_HOSTS": True})
+    crawler = make_crawler({"NEWSDESK_CRAWL_ALLOW_PRIVATE_HOSTS": "true"})
     middleware = AddressGuardMiddleware.from_crawler(crawler)
     assert middleware.allow_private
     run(middleware, "http://127.0.0.1:8080/")
+
+
+def test_a_private_sources_names_are_refused_to_every_other_source() -> None:
+    """The connect-time resolver skips the address check for a private source's domains; so only that source's
+    requests may go there (a public source's page linking to the intranet name is refused here)."""
+    public = AddressGuardMiddleware.from_crawler(make_crawler())
+    with pytest.raises(IgnoreRequest, match="only a source allowed private hosts"):
+        run(public, "http://intranet.example/")
+    with pytest.raises(IgnoreRequest, match="only a source allowed private hosts"):
+        run(public, "http://wiki.intranet.example/")
+    private = AddressGuardMiddleware.from_crawler(make_crawler(allow_private_hosts=True))
+    private._resolve = fake_resolve
+    run(private, "http://intranet.example/")
 
 
 def test_opt_in_still_refuses_other_schemes() -> None:
@@ -76,7 +93,7 @@ def test_opt_in_still_refuses_other_schemes() -> None:
 
 
 def test_allow_list_is_exact_host_and_port() -> None:
-    crawler = make_crawler({"NEWSDESK_GUARD_ALLOWED_HOSTS": ["localhost:8123", "LOCALHOST:80"]})
+    crawler = make_crawler({"NEWSDESK_CRAWL_GUARD_ALLOWED_HOSTS": "localhost:8123, LOCALHOST:80"})
     middleware = AddressGuardMiddleware.from_crawler(crawler)
     run(middleware, "http://localhost:8123/page")
     run(middleware, "http://localhost/")  # port 80 implied

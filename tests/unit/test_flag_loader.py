@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,6 @@ import yaml
 
 from config.errors import ConfigError
 from pipelines.flagging import load_rules
-from pipelines.flagging.regexsafety import UnsafePattern, check_pattern
 
 CODES = {"hate": "Hate speech.", "autoblog_signature": "Auto-blog residue."}
 
@@ -80,8 +78,8 @@ def test_a_valid_minimal_file_loads(tmp_path: Path) -> None:
         ({"kind": "magic"}, "rules[r1].kind", "not one of"),
         ({"code": "undeclared"}, "rules[r1].code", "not declared"),
         ({"patterns": ["(unclosed"]}, "rules[r1].patterns[0]", "bad regex"),
-        ({"patterns": ["ok", "(a+)+$"]}, "rules[r1].patterns[1]", "catastrophic"),
-        ({"patterns": ["(x|xy)*z"]}, "rules[r1].patterns[0]", "catastrophic"),
+        ({"patterns": ["ok", r"(a)\1"]}, "rules[r1].patterns[1]", "back-reference"),
+        ({"patterns": ["(?<!x)y"]}, "rules[r1].patterns[0]", "look-around"),
         ({"score": "high"}, "rules[r1].score", "number"),
         ({"shadow": "yes"}, "rules[r1].shadow", "true or false"),
         ({"treshold": 2}, "rules[r1].treshold", "unknown field"),
@@ -95,11 +93,11 @@ def test_a_valid_minimal_file_loads(tmp_path: Path) -> None:
             "integer",
         ),
         (
-            {"kind": "detector", "patterns": None, "detector": "signatures", "params": {"patterns": {"x": "(a*)*"}}},
+            {"kind": "detector", "patterns": None, "detector": "signatures", "params": {"patterns": {"x": "(a*"}}},
             "rules[r1].params.patterns.x",
-            "catastrophic",
+            "bad regex",
         ),
-        ({"unless": {"pattern": "(a+)+", "window": 10}}, "rules[r1].unless.pattern", "catastrophic"),
+        ({"unless": {"pattern": "(?=a)", "window": 10}}, "rules[r1].unless.pattern", "look-around"),
     ],
 )
 def test_malformed_rules_are_refused_naming_rule_and_field(
@@ -128,23 +126,3 @@ def test_local_word_lists_next_to_the_rules_file_are_used(tmp_path: Path) -> Non
     (tmp_path / "wordlists" / "mine.txt").write_text("# comment\nfoo bar\n\nbaz*\n", encoding="utf-8")
     rules = load_rules(_write(tmp_path, _rule(kind="terms", patterns=None, wordlist="mine")))
     assert rules.term_index is not None
-
-
-@pytest.mark.parametrize(
-    "pattern",
-    [r"(a+)+$", r"(\w+\s?)*$", r"(a|a)+b", r"((ab)*)+c", r"(.*a){20}", r"a.*x.*y", r"(?:.{0,5}x)+", r"\S+@"],
-)
-def test_catastrophic_shapes_are_detected(pattern: str) -> None:
-    with pytest.raises(UnsafePattern):
-        check_pattern(pattern)
-
-
-@pytest.mark.parametrize("pattern", [r"(?:foo|bar)+", r"(?>a+)+$", r"(a+)++$", r"\[ad_\d+\]", r"(?im)^source link$"])
-def test_safe_shapes_pass(pattern: str) -> None:
-    check_pattern(pattern)
-
-
-def test_loading_does_not_stall_on_a_catastrophic_pattern(tmp_path: Path) -> None:
-    started = time.monotonic()
-    _refused(_write(tmp_path, _rule(patterns=["^(a+)+$"])))
-    assert time.monotonic() - started < 2.0

@@ -24,6 +24,7 @@ from pipelines.flagging.findings import Finding, evidence_at
 from pipelines.flagging.matchers import chunks
 from pipelines.flagging.normalize import folded
 from pipelines.flagging.params import ParamError, Params
+from pipelines.flagging.regexsafety import PatternMatch, UserPattern
 from pipelines.models import Evidence, FlagInput
 
 _SPACES = re.compile(r"\s+")
@@ -52,7 +53,7 @@ def _short_lines(text: str, max_chars: int) -> tuple[list[int], list[int], str]:
 @dataclass(frozen=True)
 class SignatureDetector:
     name: str
-    patterns: dict[str, re.Pattern[str]]
+    patterns: dict[str, UserPattern]
     stripped_categories: frozenset[str]
     title_repeat: bool
     min_distinct: int
@@ -60,7 +61,7 @@ class SignatureDetector:
     max_line_chars: int
     short_line_chars: int
 
-    def _search(self, label: str, text: str) -> re.Match[str] | None:
+    def _search(self, label: str, text: str) -> PatternMatch | None:
         match = self.patterns[label].search(text)
         return match if match and match.end() > match.start() else None
 
