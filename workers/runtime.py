@@ -17,7 +17,7 @@ def resolve_broker_url(settings: Settings) -> str:
     """``NEWSDESK_REDIS_URL`` when set, else the data directory's embedded Redis (started if needed)."""
     if settings.redis_url:
         return settings.redis_url
-    return embedded_redis.ensure_running(settings.data_dir)
+    return embedded_redis.ensure_running(settings.data_dir, binary=settings.redis_server)
 
 
 @dataclass(frozen=True)
