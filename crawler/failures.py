@@ -39,6 +39,12 @@ NOT_ERRORS = frozenset({"robots", "not html"})
 FAILURES_KEY = "newsdesk/failures"
 FAILED_PREFIX = "newsdesk/failed/"
 MAX_LISTED = 1000
+# Scrapy's loggers that print a traceback per failed URL; FailureLog reports those failures in one line each.
+FAILURE_LOGGERS = (
+    "scrapy.core.scraper",
+    "scrapy.downloadermiddlewares.retry",
+    "scrapy.downloadermiddlewares.robotstxt",
+)
 # The outermost downloader middleware (Scrapy's OffsiteMiddleware is 50), so it sees what retries gave up on.
 ORDER = 5
 
@@ -119,7 +125,7 @@ class FailureLog:
             listed.append(FailedFetch(url, reason, detail))
             stats.set_value(FAILURES_KEY, listed)
 
-    def process_response(self, request: Request, response: Response, spider: Any) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
         if _is_robots_fetch(request):
             return response  # a missing robots.txt means "allowed", not a failure
         reason = classify_status(response.status)
@@ -130,7 +136,7 @@ class FailureLog:
             self.record(request.url, "not html", content_type[:80])
         return response
 
-    def process_exception(self, request: Request, exception: BaseException, spider: Any) -> None:
+    def process_exception(self, request: Request, exception: BaseException) -> None:
         if isinstance(exception, NotModified) or _is_robots_fetch(request):
             return None
         reason, detail = classify(exception)

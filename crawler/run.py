@@ -20,7 +20,7 @@ from twisted.internet import task
 
 from config.settings import load_settings
 from config.sources import Source, find_source, load_sources, parse_sources
-from crawler.failures import FAILURES_KEY, NOT_ERRORS, ORDER, FailedFetch, FailureLog, failures_of
+from crawler.failures import FAILURE_LOGGERS, FAILURES_KEY, NOT_ERRORS, ORDER, FailedFetch, FailureLog, failures_of
 from crawler.progress import SINK_SETTING, CrawlProgress, ProgressReporter
 from crawler.settings import DOWNLOADER_MIDDLEWARES, scrapy_settings
 from crawler.spiders import spider_class
@@ -122,6 +122,9 @@ def run_crawls(
     process = CrawlerProcess(scrapy_settings(settings, redis_client_url=runtime.redis_client_url, extra=extra))
     # Scrapy's logging set-up turns its own loggers up to DEBUG; keep them at the level our settings ask for.
     logging.getLogger("scrapy").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING)
+    if settings.log_level != "DEBUG":
+        for name in FAILURE_LOGGERS:  # each failure is reported once, in one line, by FailureLog
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     started: list[tuple[Source, str, Crawler]] = []
     for source in sources:
         run_id = crawl_runs.start_run(engine, source)
