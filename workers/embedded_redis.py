@@ -253,9 +253,11 @@ def running_servers(proc: Path = Path("/proc")) -> list[RunningServer]:
         try:
             executable = os.readlink(entry / "exe")
             cwd = Path(os.readlink(entry / "cwd"))
+            name = (entry / "comm").read_text(encoding="utf-8").strip()
         except OSError:
             continue  # gone, or another user's process
-        if not Path(executable).name.startswith("redis-server"):
+        # Debian's redis-server is a link to redis-check-rdb, which looks at its name: the process name says.
+        if not (name.startswith("redis-server") or Path(executable).name.startswith("redis-server")):
             continue
         if cwd.name == "redis" and (cwd / "redis.pid").exists():
             found.append(RunningServer(int(entry.name), cwd.parent, executable))
