@@ -30,7 +30,6 @@ from twisted.web._newclient import ResponseNeverReceived
 
 from crawler.guard import GuardRefused
 from crawler.incremental import NotModified
-from crawler.spiders.pages import is_html
 
 REASONS = ("dns", "refused", "timeout", "robots", "offsite", "blocked address", "http 4xx", "http 5xx",
            "too large", "not html", "connection", "other")  # fmt: skip
@@ -105,6 +104,18 @@ def _is_robots_fetch(request: Request) -> bool:
     return request.url.split("?", 1)[0].endswith("/robots.txt")
 
 
+def record_failure(crawler: Crawler | None, url: str, reason: str, detail: str) -> None:
+    """Count ``url`` as failed for ``reason`` in the crawl's stats and list it (the first :data:`MAX_LISTED`)."""
+    stats = crawler.stats if crawler is not None else None
+    if stats is None:
+        return
+    stats.inc_value(f"{FAILED_PREFIX}{reason}")
+    listed: list[FailedFetch] = stats.get_value(FAILURES_KEY) or []
+    if len(listed) < MAX_LISTED:
+        listed.append(FailedFetch(url, reason, detail))
+        stats.set_value(FAILURES_KEY, listed)
+
+
 class FailureLog:
     """Downloader middleware that records every URL the crawl could not fetch, with its reason."""
 
@@ -116,14 +127,7 @@ class FailureLog:
         return cls(crawler)
 
     def record(self, url: str, reason: str, detail: str) -> None:
-        stats = self.crawler.stats
-        if stats is None:
-            return
-        stats.inc_value(f"{FAILED_PREFIX}{reason}")
-        listed: list[FailedFetch] = stats.get_value(FAILURES_KEY) or []
-        if len(listed) < MAX_LISTED:
-            listed.append(FailedFetch(url, reason, detail))
-            stats.set_value(FAILURES_KEY, listed)
+        record_failure(self.crawler, url, reason, detail)
 
     def process_response(self, request: Request, response: Response) -> Response:
         if _is_robots_fetch(request):
@@ -131,9 +135,6 @@ class FailureLog:
         reason = classify_status(response.status)
         if reason is not None:
             self.record(request.url, reason, f"HTTP {response.status}")
-        elif getattr(request.callback, "__name__", "") == "parse_article" and not is_html(response):
-            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or "no Content-Type"
-            self.record(request.url, "not html", content_type[:80])
         return response
 
     def process_exception(self, request: Request, exception: BaseException) -> None:

@@ -52,16 +52,11 @@ class CrawlSummary:
     robots: int = 0  # URLs robots.txt forbids
     failed_by_reason: dict[str, int] = field(default_factory=dict)
     failures: tuple[FailedFetch, ...] = ()
-
-    @property
-    def fetched(self) -> int:
-        """Responses that came back usable: new pages, unchanged ones and non-HTML answers."""
-        return self.pages + self.not_modified + self.unchanged + self.non_html
+    # Responses that came back usable (feeds, sitemaps and hub pages too), not counting robots.txt or HTTP errors.
+    fetched: int = 0
 
     def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["fetched"] = self.fetched
-        return data
+        return asdict(self)
 
 
 def _plain(stats: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +88,13 @@ def _summary(source_id: str, run_id: str, stats: dict[str, Any]) -> CrawlSummary
         robots=by_reason.get("robots", 0),
         failed_by_reason=by_reason,
         failures=tuple(failures),
+        fetched=max(
+            0,
+            int(stats.get("response_received_count", 0))
+            - int(stats.get("robotstxt/response_count", 0))
+            - by_reason.get("http 4xx", 0)
+            - by_reason.get("http 5xx", 0),
+        ),
     )
 
 
