@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from config.errors import ConfigError, NewsdeskError
 from config.settings import load_settings
@@ -34,10 +34,25 @@ _VALUED_OPTIONS = ("--data-dir", "--config")
 
 
 def package_version() -> str:
+    """The installed version (importlib.metadata, which reads package metadata, is loaded only for this)."""
+    missing: type[Exception] = registry.deferred("importlib.metadata", "PackageNotFoundError")
     try:
-        return version("newsdesk")
-    except PackageNotFoundError:  # pragma: no cover - running from a checkout that was never installed
+        found: str = registry.deferred("importlib.metadata", "version")("newsdesk")
+    except missing:  # pragma: no cover - running from a checkout that was never installed
         return "unknown"
+    return found
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for (the lookup reads package metadata)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:  # fmt: skip
+        print(f"newsdesk {package_version()}")
+        parser.exit()
 
 
 def selected_command(argv: Sequence[str]) -> str | None:
@@ -61,7 +76,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"newsdesk {package_version()}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument(
         "--data-dir", type=Path, help="where local state lives (default: NEWSDESK_DATA_DIR or ./.newsdesk)"
     )

@@ -81,7 +81,7 @@ def test_every_command_and_option_has_help() -> None:
         if isinstance(action, argparse._SubParsersAction):
             helps = {choice.dest: choice.help for choice in action._choices_actions}
             missing += [(*path, name) for name in action.choices if not helps.get(name)]
-        elif not isinstance(action, (argparse._HelpAction, argparse._VersionAction)) and not action.help:
+        elif not isinstance(action, argparse._HelpAction) and not action.help:
             missing.append((*path, action.dest))
     assert missing == []
 
