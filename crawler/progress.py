@@ -57,6 +57,19 @@ def progress_of(source: str, stats: Mapping[str, Any], finished: bool = False) -
     )
 
 
+class ProgressSink:
+    """Wraps the sink for the settings: Scrapy deep-copies its settings, and a sink is shared, never copied."""
+
+    def __init__(self, send: Callable[[CrawlProgress], object]) -> None:
+        self.send = send
+
+    def __call__(self, update: CrawlProgress) -> None:
+        self.send(update)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ProgressSink:
+        return self
+
+
 class ProgressReporter:
     """Sends the crawl's :class:`CrawlProgress` to the sink every interval and once at the end."""
 

@@ -21,7 +21,7 @@ from twisted.internet import task
 from config.settings import load_settings
 from config.sources import Source, find_source, load_sources, parse_sources
 from crawler.failures import FAILURE_LOGGERS, FAILURES_KEY, NOT_ERRORS, ORDER, FailedFetch, FailureLog, failures_of
-from crawler.progress import SINK_SETTING, CrawlProgress, ProgressReporter
+from crawler.progress import SINK_SETTING, CrawlProgress, ProgressReporter, ProgressSink
 from crawler.settings import DOWNLOADER_MIDDLEWARES, scrapy_settings
 from crawler.spiders import spider_class
 from pipelines.storage import crawl_runs
@@ -118,7 +118,7 @@ def run_crawls(
         "DOWNLOADER_MIDDLEWARES": {**DOWNLOADER_MIDDLEWARES, f"{FailureLog.__module__}.{FailureLog.__name__}": ORDER},
     }
     if progress is not None:
-        extra[SINK_SETTING] = progress
+        extra[SINK_SETTING] = ProgressSink(progress)
         extra["EXTENSIONS"] = {f"{ProgressReporter.__module__}.{ProgressReporter.__name__}": 900}
     extra.update(extra_settings or {})
     process = CrawlerProcess(scrapy_settings(settings, redis_client_url=runtime.redis_client_url, extra=extra))

@@ -81,3 +81,14 @@ def test_a_recrawl_of_unchanged_pages_says_so(tmp_path: Path, own_redis: Private
     assert again["unchanged"] + again["not_modified"] >= 1
     assert json.loads(first.stdout)[0]["pages"] == 1 and again["pages"] == 0
     assert again["fetched"] == 2  # the start page and the unchanged story
+
+
+def test_progress_bars_draw_during_a_real_crawl(tmp_path: Path, own_redis: PrivateRedis) -> None:
+    env = crawl_env(tmp_path, own_redis)
+    with HttpSite(site_routes()) as site:
+        done = run_cli(["crawl", "--url", site.url("/"), "--allow-private-hosts", "--progress", "--no-wait"], env)
+        quiet = run_cli(["crawl", "--url", site.url("/"), "--allow-private-hosts", "--quiet"], env)
+    assert done.returncode == 0, done.stderr
+    assert "adhoc" in done.stderr and "errors 2" in done.stderr
+    assert quiet.returncode == 0, quiet.stderr
+    assert "errors" not in quiet.stderr
