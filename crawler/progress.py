@@ -1,8 +1,14 @@
-"""A Scrapy extension that prints crawl progress to stderr once a second."""
+"""A Scrapy extension that hands each source's crawl progress to a sink a few times a second.
+
+The sink (setting ``NEWSDESK_PROGRESS_SINK``, a callable taking a
+:class:`CrawlProgress`) draws it: ``newsdesk crawl`` shows one progress bar
+per source.  Without a sink the extension is off.
+"""
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from scrapy import signals
@@ -10,45 +16,90 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-PROGRESS_INTERVAL_SECONDS = 1.0
+from crawler.failures import FAILED_PREFIX, NOT_ERRORS
+
+PROGRESS_INTERVAL_SECONDS = 0.25
+SINK_SETTING = "NEWSDESK_PROGRESS_SINK"
+
+
+@dataclass(frozen=True)
+class CrawlProgress:
+    """Where one source's crawl stands: requests done of those scheduled, pages fetched, queued, failed."""
+
+    source: str
+    done: int
+    scheduled: int
+    fetched: int
+    queued: int
+    errors: int
+    finished: bool = False
+
+
+def progress_of(source: str, stats: Mapping[str, Any], finished: bool = False) -> CrawlProgress:
+    """Read a :class:`CrawlProgress` from a crawl's stats (pure)."""
+
+    def count(key: str) -> int:
+        return int(stats.get(key, 0) or 0)
+
+    scheduled = count("scheduler/enqueued")
+    fetched = sum(count(k) for k in ("newsdesk/pages", "newsdesk/not_modified", "newsdesk/skipped_unchanged",
+                                     "newsdesk/non_html"))  # fmt: skip
+    errors = sum(int(v) for k, v in stats.items() if k.startswith(FAILED_PREFIX) and k[len(FAILED_PREFIX) :]
+                 not in NOT_ERRORS)  # fmt: skip
+    return CrawlProgress(
+        source=source,
+        done=scheduled if finished else min(scheduled, count("scheduler/dequeued")),
+        scheduled=scheduled,
+        fetched=fetched,
+        queued=count("newsdesk/items_sent") + count("newsdesk/items_unspooled"),
+        errors=errors,
+        finished=finished,
+    )
+
+
+class ProgressSink:
+    """Wraps the sink for the settings: Scrapy deep-copies its settings, and a sink is shared, never copied."""
+
+    def __init__(self, send: Callable[[CrawlProgress], object]) -> None:
+        self.send = send
+
+    def __call__(self, update: CrawlProgress) -> None:
+        self.send(update)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ProgressSink:
+        return self
 
 
 class ProgressReporter:
-    """One line per interval: responses, pages queued, spooled, refused."""
+    """Sends the crawl's :class:`CrawlProgress` to the sink every interval and once at the end."""
 
-    def __init__(self, crawler: Crawler, stream: Any = sys.stderr) -> None:
+    def __init__(self, crawler: Crawler, sink: Callable[[CrawlProgress], object], source: str) -> None:
         self.crawler = crawler
-        self.stream = stream
+        self.sink = sink
+        self.source = source
         self._loop: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressReporter:
-        if not crawler.settings.getbool("NEWSDESK_PROGRESS"):
+        sink = crawler.settings.get(SINK_SETTING)
+        if not callable(sink):
             raise NotConfigured
-        reporter = cls(crawler)
+        reporter = cls(crawler, sink, "crawl")
         crawler.signals.connect(reporter.opened, signal=signals.spider_opened)
         crawler.signals.connect(reporter.closed, signal=signals.spider_closed)
         return reporter
 
-    def line(self) -> str:
+    def report(self, finished: bool = False) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        return (
-            f"[{self.crawler.spider.name if self.crawler.spider else 'crawl'}] "
-            f"responses {stats.get('response_received_count', 0)}  "
-            f"queued {stats.get('newsdesk/items_sent', 0) + stats.get('newsdesk/items_unspooled', 0)}  "
-            f"spooled {stats.get('newsdesk/items_spooled', 0)}  "
-            f"refused {stats.get('newsdesk/refused_address', 0)}"
-        )
-
-    def report(self) -> None:
-        self.stream.write(self.line() + "\n")
-        self.stream.flush()
+        self.sink(progress_of(self.source, stats, finished))
 
     def opened(self, spider: Any) -> None:
+        source = getattr(spider, "source", None)
+        self.source = getattr(source, "id", None) or spider.name
         self._loop = task.LoopingCall(self.report)
         self._loop.start(PROGRESS_INTERVAL_SECONDS, now=True)
 
     def closed(self, spider: Any) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
-        self.report()
+        self.report(finished=True)

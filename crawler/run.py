@@ -11,7 +11,8 @@ import dataclasses
 import json
 import logging
 import sys
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,11 @@ from twisted.internet import task
 from config.settings import load_settings
 from config.sources import Source, find_source, load_sources, parse_sources
 from crawler.config import CrawlConfig
-from crawler.settings import scrapy_settings
+from crawler.failures import FAILURE_LOGGERS, FAILURES_KEY, NOT_ERRORS, ORDER, FailedFetch, FailureLog, failures_of
+from crawler.progress import SINK_SETTING, CrawlProgress, ProgressReporter, ProgressSink
+from crawler.settings import DOWNLOADER_MIDDLEWARES, scrapy_settings
 from crawler.spiders import spider_class
+from pipelines import crawl_stats
 from pipelines.crawl_stats import crawl_counts
 from pipelines.storage import crawl_runs
 from pipelines.storage.engine import make_engine
@@ -47,20 +51,47 @@ class CrawlSummary:
     refused: int
     non_html: int
     not_modified: int
-    errors: int
+    errors: int  # URLs that could not be fetched (robots.txt refusals and non-HTML pages are not errors)
+    unchanged: int = 0  # 200s whose body had not changed since the last crawl: not processed again
+    robots: int = 0  # URLs robots.txt forbids
+    failed_by_reason: dict[str, int] = field(default_factory=dict)
+    failures: tuple[FailedFetch, ...] = ()
+    # Responses that came back usable (feeds, sitemaps and hub pages too), not counting robots.txt or HTTP errors.
+    fetched: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def _plain(stats: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v)) for k, v in stats.items()}
+    """The stats as stored with the crawl run: scalars only, without the list of failed URLs."""
+    return {
+        k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
+        for k, v in stats.items()
+        if k != FAILURES_KEY
+    }
 
 
 def _summary(source_id: str, run_id: str, stats: dict[str, Any]) -> CrawlSummary:
     counts = crawl_counts(stats)
+    failures, by_reason = failures_of(stats)
+    errors = sum(count for reason, count in by_reason.items() if reason not in NOT_ERRORS)
     return CrawlSummary(
         source_id=source_id,
         run_id=run_id,
         status=str(stats.get("finish_reason", "unknown")),
-        **dataclasses.asdict(counts),
+        **{**dataclasses.asdict(counts), "errors": errors},
+        unchanged=int(stats.get(crawl_stats.SKIPPED_UNCHANGED, 0)),
+        robots=by_reason.get("robots", 0),
+        failed_by_reason=by_reason,
+        failures=tuple(failures),
+        fetched=max(
+            0,
+            int(stats.get("response_received_count", 0))
+            - int(stats.get("robotstxt/response_count", 0))
+            - by_reason.get("http 4xx", 0)
+            - by_reason.get("http 5xx", 0),
+        ),
     )
 
 
@@ -68,22 +99,31 @@ def run_crawls(
     runtime: Runtime,
     sources: list[Source],
     *,
-    progress: bool = False,
+    progress: Callable[[CrawlProgress], object] | None = None,
     lease: Lease | None = None,
     extra_settings: dict[str, Any] | None = None,
 ) -> list[CrawlSummary]:
-    """Crawl ``sources`` concurrently in this process's reactor and record each run."""
+    """Crawl ``sources`` concurrently in this process's reactor and record each run.
+
+    ``progress``, when given, receives each source's :class:`CrawlProgress` a few times a second.
+    """
     settings = runtime.settings
     engine = make_engine(settings.sqlalchemy_url)
     config = CrawlConfig.for_sources(settings, runtime.redis_client_url, sources)
-    # NEWSDESK_PROGRESS is read by crawler.progress (the console's progress lines).
-    extra: dict[str, Any] = {"NEWSDESK_PROGRESS": progress}
-    if progress:
-        extra["EXTENSIONS"] = {"crawler.progress.ProgressReporter": 900}
+    extra: dict[str, Any] = {
+        # Outermost, so it records what the retries finally gave up on: one line per failed URL.
+        "DOWNLOADER_MIDDLEWARES": {**DOWNLOADER_MIDDLEWARES, f"{FailureLog.__module__}.{FailureLog.__name__}": ORDER},
+    }
+    if progress is not None:
+        extra[SINK_SETTING] = ProgressSink(progress)
+        extra["EXTENSIONS"] = {f"{ProgressReporter.__module__}.{ProgressReporter.__name__}": 900}
     extra.update(extra_settings or {})
     process = CrawlerProcess(scrapy_settings(config, extra=extra))
     # Scrapy's logging set-up turns its own loggers up to DEBUG; keep them at the level our settings ask for.
     logging.getLogger("scrapy").setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING)
+    if settings.log_level != "DEBUG":
+        for name in FAILURE_LOGGERS:  # each failure is reported once, in one line, by FailureLog
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     started: list[tuple[Source, str, Crawler]] = []
     for source in sources:
         run_id = crawl_runs.start_run(engine, source)
@@ -101,9 +141,9 @@ def run_crawls(
     process.start(stop_after_crawl=True, install_signal_handlers=True)
     summaries = []
     for source, run_id, crawler in started:
-        stats = _plain(crawler.stats.get_stats() if crawler.stats else {})
-        summary = _summary(source.id, run_id, stats)
-        crawl_runs.finish_run(engine, run_id, summary.status, stats)
+        raw = crawler.stats.get_stats() if crawler.stats else {}
+        summary = _summary(source.id, run_id, raw)
+        crawl_runs.finish_run(engine, run_id, summary.status, _plain(raw))
         summaries.append(summary)
     engine.dispose()
     return summaries
@@ -130,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     runtime = build_runtime(settings)
     lease = Lease(runtime.redis, args.lease_key, 600, args.lease_token) if args.lease_key else None
     summaries = run_crawls(runtime, chosen, lease=lease)
-    json.dump([s.__dict__ for s in summaries], sys.stdout, default=str)
+    json.dump([s.as_json() for s in summaries], sys.stdout, default=str)
     sys.stdout.write("\n")
     return 0
 

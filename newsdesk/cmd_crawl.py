@@ -5,15 +5,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from sqlalchemy import func, select
 
 from config.settings import Settings
 from config.sources import Source, find_source, load_sources
-from crawler.run import adhoc_source, run_crawls
+from crawler.run import CrawlSummary, adhoc_source, run_crawls
+from crawler.spool import Spool
+from newsdesk.datadir_db import open_existing_database
+from newsdesk.errors import UsageError
+from newsdesk.progress import Bars, follow_processing, wants_bars
+from newsdesk.spool_drainer import SpoolDrainer
 from pipelines.source_health import assess
 from pipelines.storage import crawl_runs
 from pipelines.storage.engine import make_engine
+from pipelines.storage.schema import articles
 from workers.beat import run_beat
+from workers.queue_depth import total_queued
 from workers.runtime import build_runtime
 
 
@@ -21,42 +31,87 @@ def configured_sources(settings: Settings) -> tuple[Source, ...]:
     return load_sources(Path(settings.sources_file) if settings.sources_file else None)
 
 
-def cmd_crawl(settings: Settings, args: argparse.Namespace) -> int:
+def _chosen_sources(settings: Settings, args: argparse.Namespace) -> list[Source]:
     if args.url:
-        chosen = [adhoc_source(args.url, args.kind, args.allow_private_hosts)]
-    else:
-        sources = configured_sources(settings)
-        if args.all:
-            chosen = [s for s in sources if s.enabled]
-        elif args.source_ids:
-            chosen = [find_source(sources, source_id) for source_id in args.source_ids]
-        else:
-            print("name a source id, --all, or --url", file=sys.stderr)
-            return 2
-    if not chosen:
-        print("no enabled sources to crawl", file=sys.stderr)
-        return 1
+        return [adhoc_source(args.url, args.kind, args.allow_private_hosts)]
+    sources = configured_sources(settings)
+    if args.all:
+        chosen = [s for s in sources if s.enabled]
+        if not chosen:
+            raise UsageError(f"no enabled sources in {settings.sources_file or 'the bundled sources file'}")
+        return chosen
+    if args.source_ids:
+        return [find_source(sources, source_id) for source_id in args.source_ids]
+    raise UsageError("crawl what? name a SOURCE_ID (see `newsdesk sources`), --all, or --url URL")
+
+
+def summary_lines(summaries: list[CrawlSummary], verbose: bool) -> list[str]:
+    """One line per failed URL with its reason, then one line per source counting by reason."""
+    lines = []
+    for s in summaries:
+        for failure in s.failures:
+            detail = f" ({failure.detail})" if verbose or failure.reason == "other" else ""
+            lines.append(f"{s.source_id}: {failure.reason}: {failure.url}{detail}")
+    for s in summaries:
+        parts = [f"{s.fetched} fetched", f"{s.pages} new or changed", f"{s.queued} queued in {s.tasks} tasks"]
+        parts += [f"{count} {name}" for count, name in ((s.unchanged, "unchanged"), (s.not_modified, "not modified"),
+                  (s.spooled, "spooled"), (s.refused, "refused"))  if count]  # fmt: skip
+        failed = ", ".join(f"{count} {reason}" for reason, count in s.failed_by_reason.items())
+        listed = len(s.failures)
+        more = sum(s.failed_by_reason.values()) - listed
+        suffix = f" ({more} more not listed)" if more > 0 else ""
+        lines.append(f"{s.source_id}: {s.status}; {', '.join(parts)}; failed: {failed or 'none'}{suffix}")
+    return lines
+
+
+def _stored_counter(settings: Settings, run_ids: list[str]) -> tuple[Callable[[], int], Callable[[], None]]:
+    engine = make_engine(settings.sqlalchemy_url)
+    query = select(func.count()).select_from(articles).where(articles.c.crawl_run_id.in_(run_ids))
+
+    def stored() -> int:
+        with engine.connect() as connection:
+            return int(connection.execute(query).scalar() or 0)
+
+    return stored, engine.dispose
+
+
+def cmd_crawl(settings: Settings, args: argparse.Namespace) -> int:
+    chosen = _chosen_sources(settings, args)
     runtime = build_runtime(settings)
-    summaries = run_crawls(runtime, chosen, progress=(not args.json and sys.stderr.isatty()) or args.progress)
+    show = wants_bars(args.quiet, args.json, args.progress)
+    with Bars(show) as bars:
+        summaries = run_crawls(runtime, chosen, progress=bars.crawl if show else None)
+        queued = sum(s.queued for s in summaries)
+        if show and queued and not args.no_wait:
+            stored, close = _stored_counter(settings, [s.run_id for s in summaries])
+            try:
+                done, finished = follow_processing(bars, queued, stored, lambda: total_queued(runtime.redis))
+            finally:
+                close()
+            if not finished:
+                print(f"processing: {done} of {queued} stored so far; no progress for a while (is a worker "
+                      "running? `newsdesk worker`); the rest stays queued", file=sys.stderr)  # fmt: skip
     if args.json:
-        print(json.dumps([s.__dict__ for s in summaries]))
+        print(json.dumps([s.as_json() for s in summaries], default=str))
     else:
-        for s in summaries:
-            print(
-                f"{s.source_id}: {s.status}; {s.pages} pages, {s.queued} queued in {s.tasks} tasks, "
-                f"{s.spooled} spooled, {s.refused} refused, {s.non_html} non-HTML, {s.not_modified} not modified, "
-                f"{s.errors} errors"
-            )
+        for line in summary_lines(summaries, args.verbose):
+            print(line)
+    if sum(s.fetched for s in summaries) == 0:
+        if not args.json:
+            print("newsdesk: nothing could be fetched", file=sys.stderr)
+        return 1
     return 0
 
 
 def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
     sources = configured_sources(settings)
-    engine = make_engine(settings.sqlalchemy_url)
+    # Reading must not create anything: a data directory or database that does not exist has no runs yet.
+    has_runs = settings.data_dir.is_dir() and open_existing_database(settings)
+    engine = make_engine(settings.sqlalchemy_url) if has_runs else None
     rows = []
     for source in sources:
-        runs = crawl_runs.recent_runs(engine, source.id, limit=1)
-        health = assess(source.id, crawl_runs.run_facts(engine, source.id))
+        runs = crawl_runs.recent_runs(engine, source.id, limit=1) if engine else []
+        health = assess(source.id, crawl_runs.run_facts(engine, source.id) if engine else [])
         schedule = f"every {source.schedule.every_seconds}s" if source.schedule.every_seconds else source.schedule.cron
         last = runs[0] if runs else None
         rows.append(
@@ -73,7 +128,8 @@ def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
                 "health": health.reason,
             }
         )
-    engine.dispose()
+    if engine is not None:
+        engine.dispose()
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -89,38 +145,12 @@ def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_beat(settings: Settings, args: argparse.Namespace) -> int:
+    sources = configured_sources(settings)
     runtime = build_runtime(settings)
-    return run_beat(runtime, configured_sources(settings), config_file=args.config_path)
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    crawl = subparsers.add_parser(
-        "crawl",
-        help="crawl configured sources (or an ad-hoc URL) now, in this process",
-        description="Crawl sources now and queue every fetched page for processing by the workers.",
-    )
-    crawl.add_argument("source_ids", nargs="*", metavar="SOURCE_ID")
-    crawl.add_argument("--all", action="store_true", help="every enabled source")
-    crawl.add_argument("--url", help="crawl this URL as an ad-hoc source")
-    crawl.add_argument("--kind", default="site", choices=["feed", "sitemap", "site"], help="with --url")
-    crawl.add_argument("--allow-private-hosts", action="store_true", help="with --url: allow private addresses")
-    crawl.add_argument("--json", action="store_true", help="print the summary as JSON")
-    crawl.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")
-    crawl.set_defaults(func=cmd_crawl)
-
-    sources = subparsers.add_parser(
-        "sources",
-        help="list configured sources with their last crawl and health",
-        description="A source turns UNHEALTHY when its empty-extraction or 403/429 rate jumps over its own "
-        "baseline (a layout change or a block).",
-    )
-    sources.add_argument("--json", action="store_true")
-    sources.set_defaults(func=cmd_sources)
-
-    beat = subparsers.add_parser(
-        "beat",
-        help="run the scheduler that queues crawls (only one is active at a time)",
-        description="Queue each enabled source's crawl on its schedule. Safe to start twice: a Redis lease "
-        "with fencing keeps exactly one scheduler active.",
-    )
-    beat.set_defaults(func=cmd_beat, needs_database=False)
+    drainer = SpoolDrainer(
+        Spool(settings.spool_dir, settings.crawl.max_response_bytes), runtime.dispatcher.enqueue_page
+    ).start()
+    try:
+        return run_beat(runtime, sources, config_file=args.config_path)
+    finally:
+        drainer.stop()

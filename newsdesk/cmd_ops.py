@@ -10,8 +10,9 @@ import sys
 
 from config.settings import Settings
 from newsdesk import doctor
-from newsdesk.doctor_probes import CHECK_GROUPS, run_checks
+from newsdesk.doctor_probes import run_checks
 from newsdesk.flower_launcher import FlowerLaunch, credentials_problem, serve_flower
+from newsdesk.ops_args import CHECK_GROUPS
 from workers.metrics_server import DEFAULT_PORT, MetricsAccess, build_registry, make_metrics_server
 from workers.runtime import celery_app_for
 
@@ -67,40 +68,3 @@ def cmd_metrics_serve(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         server.server_close()
     return 0
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    flower = subparsers.add_parser(
-        "flower",
-        help="run the Flower monitor behind basic auth (NEWSDESK_FLOWER_BASIC_AUTH=user:password)",
-        description="Start Flower for the configured broker. Every path, /metrics and /healthcheck included, "
-        "needs the basic-auth credentials; it will not start without them.",
-    )
-    flower.add_argument("--host", help="address to bind (default: flower.host, 127.0.0.1)")
-    flower.add_argument("--port", type=int, help="port (default: flower.port, 5555)")
-    flower.add_argument("--read-only", action="store_true", help="refuse every request but GET and HEAD")
-    flower.set_defaults(func=cmd_flower)
-
-    check = subparsers.add_parser(
-        "doctor",
-        help="check the deployment: Redis safety, database, workers, beat, Flower auth",
-        description="Print PASS/WARN/FAIL per check with a reason; exits 1 if any check fails.",
-    )
-    check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.add_argument("--flower-url", help="Flower to probe (default: from flower.host and flower.port)")
-    check.add_argument("--review-url", help="review desk to probe (default: from review.host and review.port)")
-    check.add_argument(
-        "--only", action="append", choices=CHECK_GROUPS, help="run only this group of checks (repeatable)"
-    )
-    check.set_defaults(func=cmd_doctor, needs_database=False)
-
-    metrics = subparsers.add_parser("metrics", help="Prometheus metrics of workers, queues and the review desk")
-    metrics_sub = metrics.add_subparsers(dest="metrics_command", required=True)
-    serve = metrics_sub.add_parser(
-        "serve",
-        help="serve /metrics: worker counters (all pool processes) plus queue, review and source gauges",
-        description="Serve Prometheus metrics aggregated from the worker metrics files and read from SQL/Redis.",
-    )
-    serve.add_argument("--host", help="address to bind (default: metrics_host, 127.0.0.1)")
-    serve.add_argument("--port", type=int, help=f"port (default: metrics_port, else {DEFAULT_PORT})")
-    serve.set_defaults(func=cmd_metrics_serve)

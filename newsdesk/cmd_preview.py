@@ -63,16 +63,3 @@ def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
         _print_preview(item)
     print(f"{len(items)} page(s) previewed; nothing was stored or queued")
     return 0
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    preview = subparsers.add_parser(
-        "preview",
-        help="fetch a few pages of a source and show what would be extracted, stripped and flagged",
-        description="Check a new source before it goes live: fetch a few pages and show the extracted text, what "
-        "was stripped, duplicate candidates and the flags that would fire. Nothing is stored or queued.",
-    )
-    preview.add_argument("source_id", metavar="SOURCE_ID")
-    preview.add_argument("--limit", type=int, default=5, help="pages to fetch (default 5)")
-    preview.add_argument("--json", action="store_true")
-    preview.set_defaults(func=cmd_preview)

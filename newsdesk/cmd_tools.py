@@ -7,19 +7,28 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from config.settings import Settings, settings_as_dict
+from config.sources import default_sources_path
 from crawler.fetch import fetch
+from newsdesk.doctor import masked_url
+from newsdesk.errors import UsageError
 from pipelines.extract import extract_article
 from pipelines.flagging import load_rules, run_jsonl
+from pipelines.flagging.loader import bundled_rules
 from pipelines.storage.migrate import upgrade
+from workers import embedded_redis
 
 
 def _read_target(target: str, settings: Settings) -> tuple[bytes, str | None]:
     if target.startswith(("http://", "https://")):
         fetched = fetch(target, settings.crawl)  # the one guarded fetch path (checked address, capped stream)
         return fetched.body, fetched.url
-    return Path(target).read_bytes(), None
+    path = Path(target)
+    if not path.is_file():
+        raise UsageError(f"{target}: {'a directory, not a file' if path.is_dir() else 'no such file'}")
+    return path.read_bytes(), None
 
 
 def cmd_extract(settings: Settings, args: argparse.Namespace) -> int:
@@ -50,41 +59,22 @@ def cmd_flag(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     upgrade(settings.sqlalchemy_url)
-    print(f"database at {settings.sqlalchemy_url.split('@')[-1]} is up to date")
+    print(f"database at {masked_url(settings.sqlalchemy_url)} is up to date")
     return 0
+
+
+def effective_settings(settings: Settings) -> dict[str, Any]:
+    """The settings as ``config show`` prints them: what is in effect, passwords in URLs masked."""
+    data = settings_as_dict(settings)
+    data["data_dir"] = str(settings.data_dir.resolve())
+    data["redis_url"] = masked_url(settings.redis_url) if settings.redis_url else (
+        f"{embedded_redis.url_for(settings.data_dir)} (embedded)")  # fmt: skip
+    data["database_url"] = masked_url(settings.sqlalchemy_url)
+    data["sources_file"] = settings.sources_file or f"{default_sources_path()} (bundled)"
+    data["rules_file"] = settings.rules_file or f"{bundled_rules()} (bundled)"
+    return data
 
 
 def cmd_config_show(settings: Settings, args: argparse.Namespace) -> int:
-    print(json.dumps(settings_as_dict(settings), indent=2, default=str))
+    print(json.dumps(effective_settings(settings), indent=2, default=str))
     return 0
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    extract = subparsers.add_parser(
-        "extract",
-        help="extract the article from HTML files or URLs and show what was stripped",
-        description="Run extraction and boilerplate stripping on files or URLs; nothing is stored.",
-    )
-    extract.add_argument("targets", nargs="+", metavar="FILE|URL")
-    extract.add_argument("--json", action="store_true", help="one JSON object per target")
-    extract.set_defaults(func=cmd_extract, needs_database=False)
-
-    flag = subparsers.add_parser(
-        "flag",
-        help="flag JSONL articles from stdin: {id, title, text, url?, source_language?}",
-        description="Read JSONL on stdin and write one JSON line of flags per input line.",
-    )
-    flag.add_argument("--rules", help="rules file (default: the configured or bundled config/rules.yaml)")
-    flag.set_defaults(func=cmd_flag, needs_database=False)
-
-    db = subparsers.add_parser("db", help="database maintenance")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("upgrade", help="apply the Alembic migrations").set_defaults(
-        func=cmd_db_upgrade, needs_database=False
-    )
-
-    config = subparsers.add_parser("config", help="show the effective settings")
-    config_sub = config.add_subparsers(dest="config_command", required=True)
-    config_sub.add_parser("show", help="print the settings as JSON (secrets hidden)").set_defaults(
-        func=cmd_config_show, needs_database=False
-    )

@@ -13,6 +13,8 @@ from newsdesk.demo_pages import Route
 class RouteServer:
     """Serves ``routes`` (path -> status, content type, body) over HTTP/1.1 keep-alive until closed.
 
+    ``port`` is the port to try first (0: any free one); when it is taken, any free one is used.
+
     ``hits`` records (epoch seconds, path) of every request; pass the same
     ``routes`` and ``hits`` to several servers to serve one site on several hosts.
     """
@@ -24,6 +26,7 @@ class RouteServer:
         *,
         host: str = "127.0.0.1",
         hits: list[tuple[float, str]] | None = None,
+        port: int = 0,
     ) -> None:
         self.routes: dict[str, Route] = routes if routes is not None else {}
         self.hits: list[tuple[float, str]] = hits if hits is not None else []
@@ -48,7 +51,12 @@ class RouteServer:
             def log_message(self, format: str, *args: object) -> None:
                 return
 
-        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        try:
+            self.httpd = ThreadingHTTPServer((host, port), Handler)
+        except OSError:
+            if not port:
+                raise
+            self.httpd = ThreadingHTTPServer((host, 0), Handler)  # the port asked for is taken: any free one
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

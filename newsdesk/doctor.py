@@ -10,6 +10,7 @@ import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 Status = Literal["PASS", "WARN", "FAIL"]
 # Flower paths that must refuse an anonymous GET (UI, API, and the two Flower leaves open by default).
@@ -21,6 +22,43 @@ class CheckResult:
     name: str
     status: Status
     reason: str
+
+
+def masked_url(url: str) -> str:
+    """``url`` with any password replaced by ``***``, for messages and ``config show``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def redis_version(version_text: str, advisories: Sequence[tuple[str, str]]) -> CheckResult:
+    """WARN when the Redis in use has published advisories (``advisories``: id and summary of each)."""
+    name = "redis version"
+    if not advisories:
+        return CheckResult(name, "PASS", f"redis {version_text}: no known advisory in newsdesk's list")
+    ids = ", ".join(advisory_id for advisory_id, _ in advisories)
+    return CheckResult(
+        name,
+        "WARN",
+        f"redis {version_text} is affected by {ids} ({advisories[0][1]}); upgrade it (a distribution build may "
+        "carry the fix), or for the embedded Redis install a newer redis-server or name one in redis_server",
+    )
+
+
+def spool(waiting: int, directory: str, redis_up: bool) -> CheckResult:
+    """Pages spooled on disk during a Redis outage: fine while Redis is down, a problem once it is back."""
+    name = "spool"
+    if waiting == 0:
+        return CheckResult(name, "PASS", f"no pages waiting in {directory}")
+    if not redis_up:
+        return CheckResult(name, "WARN", f"{waiting} page(s) waiting in {directory} until Redis answers")
+    return CheckResult(
+        name,
+        "WARN",
+        f"{waiting} page(s) waiting in {directory}; a running worker or beat sends them within a minute",
+    )
 
 
 def persistence(appendonly: str, save: str) -> CheckResult:

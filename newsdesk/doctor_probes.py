@@ -12,27 +12,21 @@ from celery import Celery
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings
+from crawler.spool import Spool
 from newsdesk import doctor
-from newsdesk.doctor import CheckResult
+from newsdesk.datadir_db import sqlite_file
+from newsdesk.doctor import CheckResult, masked_url
+from newsdesk.ops_args import CHECK_GROUPS
 from pipelines import keys
 from pipelines.storage.engine import make_engine
 from pipelines.storage.migrate import is_up_to_date
+from workers import embedded_redis
+from workers.app import create_celery_app
 from workers.embedded_redis import client_url
 from workers.queues import ALL_QUEUES
-from workers.runtime import build_runtime
 
 TIMEOUT_SECONDS = 2.0
 INSPECT_TIMEOUT_SECONDS = 1.5
-CHECK_GROUPS = ("redis", "database", "workers", "beat", "flower", "review")
-
-
-def masked(url: str) -> str:
-    """``url`` without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
 
 
 def _config(client: redis.Redis, name: str) -> str:
@@ -82,11 +76,12 @@ def redis_checks(broker_url: str) -> tuple[list[CheckResult], bool]:
     try:
         client.ping()
     except redis.AuthenticationError as exc:
-        return [CheckResult("redis", "FAIL", f"{masked(url)} refused our credentials: {exc}")], False
+        return [CheckResult("redis", "FAIL", f"{masked_url(url)} refused our credentials: {exc}")], False
     except redis.RedisError as exc:
-        return [CheckResult("redis", "FAIL", f"cannot reach {masked(url)}: {exc}")], False
-    results = [CheckResult("redis", "PASS", f"{masked(url)} answers PING")]
+        return [CheckResult("redis", "FAIL", f"cannot reach {masked_url(url)}: {exc}")], False
+    results = [CheckResult("redis", "PASS", f"{masked_url(url)} answers PING")]
     try:
+        results.append(version_check(client))
         results.append(doctor.persistence(_config(client, "appendonly"), _config(client, "save")))
         results.append(doctor.eviction(_config(client, "maxmemory-policy")))
     except redis.ResponseError as exc:
@@ -97,8 +92,24 @@ def redis_checks(broker_url: str) -> tuple[list[CheckResult], bool]:
     return results, True
 
 
+def version_check(client: redis.Redis) -> CheckResult:
+    text = str(client.info("server").get("redis_version", ""))
+    version = embedded_redis.parse_version(text)
+    if version is None:
+        return CheckResult("redis version", "WARN", f"cannot read the Redis version ({text!r}); not checked")
+    return doctor.redis_version(text, [(a.id, a.summary) for a in embedded_redis.advisories_for(version)])
+
+
+def broker_url_if_running(settings: Settings) -> str | None:
+    """The configured Redis, or the embedded one only if it runs: doctor never starts a Redis."""
+    return settings.redis_url or embedded_redis.running_url(settings.data_dir)
+
+
 def database_check(settings: Settings) -> CheckResult:
-    where = masked(settings.sqlalchemy_url)
+    where = masked_url(settings.sqlalchemy_url)
+    path = sqlite_file(settings)
+    if path is not None and not path.exists():
+        return doctor.database(f"{path} does not exist (nothing has run with this data directory)", False, where)
     engine = make_engine(settings.sqlalchemy_url)
     try:
         return doctor.database(None, is_up_to_date(engine), where)
@@ -158,24 +169,38 @@ def run_checks(
     only: Collection[str] = CHECK_GROUPS,
 ) -> list[CheckResult]:
     """Run the checks of the groups in ``only`` (``--only beat`` makes a cheap container health check)."""
-    runtime = build_runtime(settings)
+    broker_url = broker_url_if_running(settings)
     results: list[CheckResult] = []
-    reachable = True
+    reachable = broker_url is not None
     if "redis" in only:
-        redis_results, reachable = redis_checks(runtime.broker_url)
-        results.extend(redis_results)
+        if broker_url is None:
+            where = embedded_redis.socket_path(settings.data_dir)
+            results.append(CheckResult("redis", "FAIL", f"the embedded Redis ({where}) is not running; worker, "
+                                       "crawl, ingest, beat or demo start it"))  # fmt: skip
+        else:
+            redis_results, reachable = redis_checks(broker_url)
+            results.extend(redis_results)
     if "database" in only:
         results.append(database_check(settings))
+    if "spool" in only:
+        spool = Spool(settings.spool_dir, settings.crawl.max_response_bytes)
+        results.append(doctor.spool(len(spool), str(spool.directory), reachable))
+    client = redis.Redis.from_url(
+        client_url(broker_url), socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS
+    ) if broker_url else None  # fmt: skip
     for name in ("workers", "beat"):
         if name not in only:
             continue
-        if not reachable:
+        if not reachable or broker_url is None or client is None:
             results.append(CheckResult(name, "FAIL", "not checked: Redis is unreachable"))
+        elif name == "workers":
+            results.append(worker_check(create_celery_app(settings, broker_url)))
         else:
-            results.append(worker_check(runtime.app) if name == "workers" else beat_check(runtime.redis))
+            results.append(beat_check(client))
     if "flower" in only:
         results.append(flower_check(flower_url or default_flower_url(settings)))
     if "review" in only:
         results.append(review_check(review_url or local_url(settings.review.host, settings.review.port)))
-    runtime.redis.close()
+    if client is not None:
+        client.close()
     return results

@@ -19,8 +19,10 @@ import base64
 import binascii
 import hmac
 import logging
+import os
 import secrets
 import signal
+import threading
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -30,14 +32,27 @@ from flower.app import Flower
 from flower.options import default_options
 from flower.urls import settings as flower_app_settings
 from tornado.httpserver import HTTPServer
-from tornado.httputil import HTTPMessageDelegate, HTTPServerRequest
+from tornado.httputil import HTTPHeaders, HTTPMessageDelegate, HTTPServerRequest
+from tornado.log import access_log
 from tornado.netutil import bind_sockets
 from tornado.routing import Router
-from tornado.web import Application, RequestHandler
+from tornado.web import Application, OutputTransform, RequestHandler
+
+from pipelines.errors import TransientError
 
 log = logging.getLogger("newsdesk.flower")
 READ_METHODS = frozenset({"GET", "HEAD"})
+# Basic auth has no lock-out: a short password falls to guessing over the network.
+MIN_PASSWORD_LENGTH = 12
+# After SIGTERM or Ctrl+C, how long a clean stop may take before the process exits anyway: with Redis gone,
+# Flower's executor threads sit in broker reconnects that nothing can interrupt.
+STOP_GRACE_SECONDS = 3.0
+NO_FRAMING = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
 REALM = 'Basic realm="newsdesk flower", charset="UTF-8"'
+
+
+class PortUnavailable(TransientError):
+    """Raised when Flower's address cannot be bound (the port is taken, or the address is not ours)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,11 @@ def credentials_problem(credentials: str) -> str | None:
     user, _, password = credentials.partition(":")
     if not user or not password:
         return "flower.basic_auth must be USER:PASSWORD with both parts non-empty"
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return (
+            f"the Flower password is {len(password)} characters; use at least {MIN_PASSWORD_LENGTH} "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(18))')"
+        )
     return None
 
 
@@ -118,6 +138,27 @@ class GateRouter(Router):
         return self.app.get_handler_delegate(request, Refusal, {"status": status})
 
 
+class NoFraming(OutputTransform):
+    """Every response, Flower's and the gate's refusals alike, forbids being framed (clickjacking)."""
+
+    def transform_first_chunk(
+        self, status_code: int, headers: HTTPHeaders, chunk: bytes, finishing: bool
+    ) -> tuple[int, HTTPHeaders, bytes]:
+        for name, value in NO_FRAMING.items():
+            if name not in headers:
+                headers[name] = value
+        return status_code, headers, chunk
+
+
+def log_request(handler: RequestHandler) -> None:
+    """Tornado's access log, with static files at DEBUG: one page load is not twenty INFO lines."""
+    status = handler.get_status()
+    request = handler.request
+    static = request.path.startswith("/static/") and status < 400
+    level = logging.DEBUG if static else logging.INFO if status < 400 else logging.WARNING
+    access_log.log(level, "%d %s %.1fms", status, handler._request_summary(), 1000 * request.request_time())
+
+
 def build_flower(capp: Celery, launch: FlowerLaunch) -> Any:
     """Flower's tornado application for ``capp``, with its own auth and read-only switches on as well."""
     options = default_options
@@ -128,19 +169,34 @@ def build_flower(capp: Celery, launch: FlowerLaunch) -> Any:
     options.persistent = False
     app_settings = dict(flower_app_settings)
     app_settings["cookie_secret"] = secrets.token_urlsafe(32)
-    return Flower(capp=capp, options=options, **app_settings)
+    app_settings["log_function"] = log_request
+    flower = Flower(capp=capp, options=options, **app_settings)
+    flower.add_transform(NoFraming)
+    return flower
+
+
+def _exit_soon(grace: float) -> None:
+    """Make sure the process ends ``grace`` seconds from now even if threads are stuck in broker calls."""
+    timer = threading.Timer(grace, os._exit, args=(0,))
+    timer.daemon = True
+    timer.start()
 
 
 def serve_flower(capp: Celery, launch: FlowerLaunch) -> int:
     """Run Flower behind the gate until SIGTERM or SIGINT."""
     flower = build_flower(capp, launch)
     server = HTTPServer(GateRouter(flower, launch.credentials, launch.read_only))
-    server.add_sockets(bind_sockets(launch.port, address=launch.host))
+    try:
+        server.add_sockets(bind_sockets(launch.port, address=launch.host))
+    except OSError as exc:
+        raise PortUnavailable(f"cannot listen on {launch.host}:{launch.port}: {exc.strerror}; choose --port") from exc
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
+        _exit_soon(STOP_GRACE_SECONDS)
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     mode = "read-only" if launch.read_only else "read-write"
     log.info("Flower on http://%s:%d (basic auth on every path, %s)", launch.host, launch.port, mode)
     try:
@@ -148,6 +204,8 @@ def serve_flower(capp: Celery, launch: FlowerLaunch) -> int:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        _exit_soon(STOP_GRACE_SECONDS)  # however the loop ended, the executor threads must not hold the exit
         server.stop()
         flower.stop()
+        logging.shutdown()
     return 0

@@ -19,14 +19,14 @@ def resolve_main_url(settings: Settings) -> str:
     """``NEWSDESK_REDIS_URL`` when set, else the data directory's embedded Redis (started if needed)."""
     if settings.redis_url:
         return settings.redis_url
-    return embedded_redis.ensure_running(settings.data_dir)
+    return embedded_redis.ensure_running(settings.data_dir, binary=settings.redis_server)
 
 
 def resolve_redis_roles(settings: Settings) -> RedisRoles:
     """Every role's endpoint; the embedded Redis is started only when some role falls back to it."""
     section = settings.redis
     all_set = section.broker_url and section.state_url
-    main = settings.redis_url or ("" if all_set else embedded_redis.ensure_running(settings.data_dir))
+    main = "" if all_set and not settings.redis_url else resolve_main_url(settings)
     return resolve_roles(settings, main)
 
 

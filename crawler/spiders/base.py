@@ -8,6 +8,7 @@ from typing import Any
 from scrapy.http import Response
 
 from config.sources import Source
+from crawler.failures import record_failure
 from crawler.spiders.pages import is_html, page_from_response
 from pipelines import crawl_stats
 from pipelines.models import Page
@@ -37,6 +38,8 @@ class SourceSpiderMixin:
             self._count(crawl_stats.SKIPPED_UNCHANGED)
         elif not is_html(response):
             self._count(crawl_stats.NON_HTML)
+            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or "no Content-Type"
+            record_failure(getattr(self, "crawler", None), response.url, "not html", content_type[:80])
         else:
             self._count(crawl_stats.PAGES)
             yield page_from_response(response, self.source, self.crawl_run_id)

@@ -12,6 +12,7 @@ import pytest
 from tests.support.processes import newsdesk_env, run_cli
 from tests.support.redis_auth import PasswordRedis
 from tests.support.redis_server import PrivateRedis, free_port
+from workers import embedded_redis
 
 pytestmark = pytest.mark.slow  # real processes; tens of seconds
 
@@ -75,6 +76,9 @@ def test_doctor_accepts_the_embedded_socket_as_owner_only(tmp_path: Path) -> Non
     env = newsdesk_env(tmp_path / "data", "")
     del env["NEWSDESK_REDIS_URL"]
     try:
+        _, stopped = doctor(env)
+        assert stopped["redis"]["status"] == "FAIL" and "not running" in stopped["redis"]["reason"]
+        embedded_redis.ensure_running(tmp_path / "data")  # doctor never starts it; a worker or crawl would
         _, checks = doctor(env)
     finally:
         run_cli(["redis", "stop"], env, timeout=60)

@@ -7,7 +7,8 @@ import stat
 from config.settings import parse_settings
 from newsdesk import doctor
 from newsdesk.doctor import CheckResult
-from newsdesk.doctor_probes import default_flower_url, masked
+from newsdesk.doctor import masked_url as masked
+from newsdesk.doctor_probes import default_flower_url
 
 QUEUES = ("newsdesk.crawl", "newsdesk.process")
 

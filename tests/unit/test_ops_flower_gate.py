@@ -51,4 +51,11 @@ def test_flower_needs_a_user_and_a_password() -> None:
     assert credentials_problem("admin") is not None
     assert credentials_problem("admin:") is not None
     assert credentials_problem(":secret") is not None
-    assert credentials_problem("admin:secret") is None
+    assert credentials_problem("admin:a-long-secret") is None
+
+
+@pytest.mark.parametrize("password", ["x", "secret", "eleven-char"])
+def test_flower_refuses_a_password_under_12_characters(password: str) -> None:
+    problem = credentials_problem(f"admin:{password}")
+    assert problem is not None and "at least 12" in problem
+    assert credentials_problem(f"admin:{password}{'x' * (12 - len(password))}") is None
