@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from config.settings import Settings
+from newsdesk import cmd_warc
 from pipelines.models import Page
 from pipelines.storage import repository
 from pipelines.storage.engine import make_engine
@@ -22,6 +23,7 @@ from workers.queue_depth import queue_depths
 from workers.queues import ALL_QUEUES, PROCESS_PAGE_TASK
 from workers.runtime import build_runtime, resolve_broker_url
 from workers.tasks import register_tasks
+from workers.warc_tasks import register_warc_tasks
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
@@ -30,6 +32,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     context.check()  # refuse to start without valid rules
     runtime = build_runtime(settings)
     register_tasks(runtime.app, context)
+    register_warc_tasks(runtime.app, context)  # WARC files, a slice per task (newsdesk/cmd_warc.py)
     queues = args.queues or ",".join(ALL_QUEUES)
     argv = [
         "worker",
@@ -74,6 +77,16 @@ def _pages_from(path: Path, source_id: str) -> Iterator[Page]:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    # --- WARC input: .warc/.warc.gz paths, --warc-list and --warc-status go to newsdesk.cmd_warc ---
+    if cmd_warc.wants_warc(args):
+        code = cmd_warc.cmd_ingest_warc(settings, args, [raw for raw in args.paths if cmd_warc.is_warc_path(raw)])
+        args.paths = [raw for raw in args.paths if not cmd_warc.is_warc_path(raw)]
+        if not args.paths:
+            return code
+    # --- end WARC input ---
+    if not args.paths:
+        print("newsdesk ingest: give at least one path (or --warc-list FILE)", file=sys.stderr)
+        return 2
     runtime = build_runtime(settings)
     missing = [raw for raw in args.paths if not Path(raw).exists()]
     if missing:
@@ -156,11 +169,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     ingest = subparsers.add_parser(
         "ingest",
-        help="queue local .html files or JSONL {url, html} lines for processing",
+        help="queue local .html files, JSONL {url, html} lines or WARC files for processing",
         description="Queue pages from disk for processing (backfills and imports). Directories are searched.",
     )
-    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("paths", nargs="*")
     ingest.add_argument("--source", default="ingest", help="source id to store the pages under")
+    cmd_warc.add_ingest_options(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
     stats = subparsers.add_parser("stats", help="counts of articles, duplicates, flags and queued work")

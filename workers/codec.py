@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from pipelines.errors import InvalidPayload
-from pipelines.models import Page
+from pipelines.models import Page, Provenance
 
 PAYLOAD_VERSION = 1
 _PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Page) if f.name != "body")
@@ -59,7 +59,22 @@ def page_fields(page: Page) -> dict[str, Any]:
     """Every field of ``page`` but its body, JSON-safe."""
     fields = {name: getattr(page, name) for name in _PAGE_FIELDS}
     fields["fetched_at"] = page.fetched_at.isoformat()
+    # WARC provenance: three plain fields as a list, left out when there is none (payloads stay as they were).
+    provenance = fields.pop("provenance")
+    if isinstance(provenance, Provenance):
+        fields["provenance"] = [provenance.file, provenance.offset, provenance.record_id]
     return fields
+
+
+def _provenance(value: Any) -> Provenance | None:
+    """The inverse of the list :func:`page_fields` writes; anything else is a permanent error."""
+    if value is None:
+        return None
+    if isinstance(value, list) and len(value) == 3:
+        file, offset, record_id = value
+        if isinstance(file, str) and isinstance(offset, int) and offset >= 0 and isinstance(record_id, str):
+            return Provenance(file, offset, record_id)
+    raise InvalidPayload(f"page field 'provenance' must be [file, offset, record id], got {value!r:.100}")
 
 
 def page_from_fields(fields: dict[str, Any], body: bytes) -> Page:
@@ -73,7 +88,9 @@ def page_from_fields(fields: dict[str, Any], body: bytes) -> Page:
     if not isinstance(fields.get("status"), int):
         raise InvalidPayload("page field 'status' must be an integer")
     try:
-        return Page(**{**fields, "fetched_at": datetime.fromisoformat(fields["fetched_at"]), "body": body})
+        fetched_at = datetime.fromisoformat(fields["fetched_at"])
+        provenance = _provenance(fields.get("provenance"))
+        return Page(**{**fields, "fetched_at": fetched_at, "body": body, "provenance": provenance})
     except (TypeError, ValueError) as exc:
         raise InvalidPayload(f"malformed page fields: {exc}") from exc
 
