@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -31,13 +32,21 @@ class Spec:
     warc_headers: dict[str, str] = field(default_factory=dict)
 
 
-def html_response(uri: str, html: str | bytes, content_type: str = "text/html; charset=utf-8", **kw: object) -> Spec:
+def html_response(
+    uri: str,
+    html: str | bytes,
+    content_type: str = "text/html; charset=utf-8",
+    extra_headers: list[tuple[str, str]] | None = None,
+    status: str = "200 OK",
+    when: datetime = WHEN,
+    warc_headers: dict[str, str] | None = None,
+) -> Spec:
     body = html.encode("utf-8") if isinstance(html, str) else html
-    headers = [("Content-Type", content_type), *kw.pop("extra_headers", [])]  # type: ignore[misc]
-    return Spec("response", uri, body, headers, **kw)  # type: ignore[arg-type]
+    headers = [("Content-Type", content_type), *(extra_headers or [])]
+    return Spec("response", uri, body, headers, status, when, warc_headers or {})
 
 
-def story_response(n: int, host: str = "news.test", **kw: object) -> Spec:
+def story_response(n: int, host: str = "news.test", **kw: Any) -> Spec:
     title, paragraphs = story(n)
     return html_response(f"http://{host}/story/{n}", article_html(title, paragraphs), **kw)
 
@@ -55,7 +64,7 @@ def write_warc(path: Path, specs: list[Spec], compress: bool | None = None) -> l
         writer = WARCWriter(handle, gzip=compress)
         for spec in specs:
             offsets.append(handle.tell())
-            writer.write_record(_record(writer, spec))
+            _write(writer, spec)
     return offsets
 
 
@@ -64,11 +73,17 @@ def write_whole_file_gzip(path: Path, specs: list[Spec]) -> None:
     plain = io.BytesIO()
     writer = WARCWriter(plain, gzip=False)
     for spec in specs:
-        writer.write_record(_record(writer, spec))
+        _write(writer, spec)
     path.write_bytes(gzip.compress(plain.getvalue()))
 
 
-def _record(writer: WARCWriter, spec: Spec) -> object:
+def _write(writer: WARCWriter, spec: Spec) -> None:
+    record = _record(writer, spec)
+    writer.write_record(record)
+    record.raw_stream.close()  # warcio buffers some records in temporary files
+
+
+def _record(writer: WARCWriter, spec: Spec) -> Any:
     headers = {"WARC-Date": warc_date(spec.when), **spec.warc_headers}
     if spec.kind == "warcinfo":
         return writer.create_warcinfo_record("test.warc", {"software": "newsdesk tests"})
@@ -88,5 +103,10 @@ def _record(writer: WARCWriter, spec: Spec) -> object:
             warc_headers_dict=headers,
         )
     return writer.create_warc_record(
-        spec.uri, spec.kind, payload=io.BytesIO(spec.payload), warc_content_type="text/plain", warc_headers_dict=headers
+        spec.uri,
+        spec.kind,
+        payload=io.BytesIO(spec.payload),
+        length=len(spec.payload),
+        warc_content_type="text/plain",
+        warc_headers_dict=headers,
     )
