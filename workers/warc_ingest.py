@@ -69,7 +69,7 @@ class IngestPorts:
     batch_size: int
     max_bytes: int
     lease_seconds: float
-    max_queued_tasks: int = MAX_QUEUED_TASKS
+    max_queued_tasks: int | None = None  # default MAX_QUEUED_TASKS
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,9 @@ class _Slice:
                 depth = int(self.ports.redis.llen(PROCESS_QUEUE))
             except redis.RedisError as exc:
                 raise RedisUnavailable(f"cannot read the processing queue depth: {exc}") from exc
-            if depth < self.ports.max_queued_tasks or (deadline is not None and time.monotonic() > deadline):
+            if depth < (self.ports.max_queued_tasks or MAX_QUEUED_TASKS) or (
+                deadline is not None and time.monotonic() > deadline
+            ):
                 return True
             if time.monotonic() >= self.next_write:
                 cp = self.checkpoint

@@ -18,6 +18,7 @@ from typing import Any
 
 from celery import Celery, Task
 
+from config.settings import Settings
 from pipelines.errors import InvalidPayload, TransientError
 from pipelines.storage import repository
 from pipelines.warc.job import WarcJob
@@ -44,6 +45,16 @@ def send_warc_job(app: Celery, job: WarcJob, countdown: float | None = None) -> 
     return str(result.id)
 
 
+def slice_seconds(settings: Settings) -> float:
+    return settings.worker.soft_time_limit * SLICE_SHARE
+
+
+def lease_seconds(settings: Settings) -> float:
+    """A reader's lease outlasts a slice (it is renewed at every checkpoint) and lapses before a dead reader's
+    message is redelivered (the visibility timeout), so the next reader finds it free."""
+    return min(slice_seconds(settings) + 5.0, settings.worker.visibility_timeout / 2)
+
+
 def ingest_ports(context: WorkerContext, dispatcher: PageDispatcher) -> IngestPorts:
     settings = context.settings
     return IngestPorts(
@@ -52,15 +63,14 @@ def ingest_ports(context: WorkerContext, dispatcher: PageDispatcher) -> IngestPo
         dispatcher=dispatcher,
         batch_size=settings.crawl.handoff_batch_size,
         max_bytes=settings.crawl.max_response_bytes,
-        # A dead reader's lease has lapsed by the time its message is redelivered.
-        lease_seconds=max(5.0, settings.worker.soft_time_limit * SLICE_SHARE + 5),
+        lease_seconds=lease_seconds(settings),
     )
 
 
 def handle_warc_file(context: WorkerContext, dispatcher: PageDispatcher, payload: Any) -> tuple[WarcJob, SliceResult]:
     """Read one slice of the file named by ``payload``; the caller decides what comes next."""
     job = WarcJob.from_json(payload)
-    deadline = time.monotonic() + context.settings.worker.soft_time_limit * SLICE_SHARE
+    deadline = time.monotonic() + slice_seconds(context.settings)
     result = read_slice(ingest_ports(context, dispatcher), job, reader_name(), deadline)
     cp = result.checkpoint
     log.info(
