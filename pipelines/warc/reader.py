@@ -290,7 +290,12 @@ class WarcReader:
         if not self.seekable:
             yield pending[0]  # one gzip stream: FastWARC reads it to its end; no member to check
             return
-        whole, self.damage = check_tail(self.job.location, pending[0].head.offset, pending[1])
+        try:
+            whole, self.damage = check_tail(self.job.location, pending[0].head.offset, pending[1])
+        except WarcUnreadable:
+            if not is_remote(self.job.location):
+                raise
+            whole = True  # a server that ignores Range: the last record was read whole by FastWARC, not re-checked
         if whole:
             yield pending[0]
 

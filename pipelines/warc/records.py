@@ -125,7 +125,7 @@ def to_page(head: RecordHead, response: HttpResponse, job: WarcJob, max_bytes: i
     )
     if body.problem is not None:
         return "undecodable_body"
-    if not body.data.strip():
+    if not body.data or body.data.isspace():  # (no strip: it would copy the body)
         return "empty_body"
     if not language_allowed(head, response, body.data, job.filters.languages):
         return "language_filtered"
