@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from tests.support.warc_files import Spec, story_response, write_warc
 RANGE = re.compile(r"bytes=(\d+)-$")
 
 
-def ranged(data: bytes) -> object:
+def ranged(data: bytes) -> Callable[[RecordedRequest], Reply]:
     def serve(request: RecordedRequest) -> Reply:
         match = RANGE.match(request.header("Range") or "")
         if not match:
