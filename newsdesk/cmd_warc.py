@@ -126,14 +126,14 @@ def read_here(settings: Settings, job: WarcJob) -> int:
         print(f"{job.location}: another reader took the file over; it continues from the checkpoint", file=sys.stderr)
     if result.resumed_after is not None:
         print(f"{job.location}: resumed after offset {result.resumed_after}", file=sys.stderr)
-    if cp.status == "damaged":
+    if cp.status in ("damaged", "failed"):
         print(f"newsdesk: {job.location}: {cp.error}; {_summary(cp)}", file=sys.stderr)
         return 1
     print(f"{job.location}: {cp.status}: {_summary(cp)}", file=sys.stderr)
     return 0
 
 
-def queue_list(settings: Settings, list_file: str, job_template: WarcJob) -> int:
+def queue_list(settings: Settings, list_file: str, source_id: str, filters: WarcFilters) -> int:
     """One task per listed file on the crawl queue; files already read are left alone."""
     try:
         lines = Path(list_file).read_text(encoding="utf-8").splitlines()
@@ -152,7 +152,7 @@ def queue_list(settings: Settings, list_file: str, job_template: WarcJob) -> int
                 print(f"{list_file}:{number}: {raw}: no such file", file=sys.stderr)
                 faults += 1
                 continue
-            job = WarcJob(_location(raw), job_template.source_id, job_template.filters)
+            job = WarcJob(_location(raw), source_id, filters)
             cp = warc_files.get(engine, job.file_id)
             if cp is not None and cp.status in ("done", "damaged"):
                 print(f"{job.location}: already read ({cp.status}); not queued", file=sys.stderr)
@@ -191,14 +191,14 @@ def cmd_ingest_warc(settings: Settings, args: argparse.Namespace, paths: list[st
     except ValueError as exc:
         print(f"newsdesk: {exc}", file=sys.stderr)
         return 2
-    template = WarcJob("-", args.source if args.source != "ingest" else "warc", filters)
+    source_id = args.source if args.source != "ingest" else "warc"
     code = 0
     if args.warc_list:
-        code = max(code, queue_list(settings, args.warc_list, template))
+        code = max(code, queue_list(settings, args.warc_list, source_id, filters))
     for raw in paths:
         if not is_remote(raw) and not Path(raw).is_file():
             print(f"{raw}: no such file", file=sys.stderr)
             code = max(code, 2)
             continue
-        code = max(code, read_here(settings, WarcJob(_location(raw), template.source_id, filters)))
+        code = max(code, read_here(settings, WarcJob(_location(raw), source_id, filters)))
     return code

@@ -34,7 +34,7 @@ import redis
 from sqlalchemy import Engine
 
 from pipelines import keys
-from pipelines.errors import RedisUnavailable
+from pipelines.errors import PermanentError, RedisUnavailable
 from pipelines.models import Page
 from pipelines.storage import warc_files
 from pipelines.storage.warc_files import Checkpoint, FileStatus
@@ -51,7 +51,7 @@ BACKPRESSURE_POLL_SECONDS = 0.25
 # Without a hand-off (a long run of filtered records), the checkpoint still moves this often.
 CHECKPOINT_EVERY_SECONDS = 2.0
 
-Outcome = Literal["done", "damaged", "more", "held", "finished", "lost_lease"]
+Outcome = Literal["done", "damaged", "failed", "more", "held", "finished", "lost_lease"]
 
 
 def reader_name() -> str:
@@ -204,7 +204,13 @@ def read_slice(
         )
     work = _Slice(ports, job, owner, claim.checkpoint)
     try:
-        outcome = work.run(deadline, progress)
+        outcome: Outcome = work.run(deadline, progress)
+    except PermanentError as exc:
+        # The file cannot be read (gone, not a WARC, refused by its server): kept as failed, with the reason.
+        failed = replace(work.checkpoint, error=f"{type(exc).__name__}: {exc}")
+        warc_files.advance(ports.engine, failed, owner, ports.lease_seconds, "failed")
+        log.error("warc %s: %s", job.location, failed.error)
+        return SliceResult("failed", warc_files.get(ports.engine, job.file_id), 0.0, resumed_after)
     except BaseException:
         warc_files.release(ports.engine, job.file_id, owner)  # Ctrl+C or a fault: the next reader need not wait
         raise

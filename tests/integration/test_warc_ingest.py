@@ -190,3 +190,12 @@ def test_ingest_command_queues_a_warc_and_a_worker_stores_each_article_with_its_
 def _count(engine: object) -> int:
     with engine.connect() as connection:  # type: ignore[attr-defined]
         return len(connection.execute(select(articles.c.id)).all())
+
+
+def test_a_file_that_vanished_is_kept_as_failed_with_the_reason(rig: Rig, tmp_path: Path) -> None:
+    job = WarcJob(str(tmp_path / "gone.warc.gz"))
+    result = read_slice(rig.ports(), job, "reader")
+    cp = warc_files.get(rig.ports().engine, job.file_id)
+    assert result.outcome == "failed" and cp is not None and cp.status == "failed" and cp.lease_owner is None
+    assert cp.error is not None and "gone.warc.gz" in cp.error
+    assert warc_files.requeue(rig.ports().engine, job.file_id), "a failed file may be queued again"
