@@ -222,3 +222,15 @@ def test_records_without_a_date_or_an_http_uri_are_skipped(tmp_path: Path) -> No
     path = tmp_path / "odd.warc"
     write_warc(path, [html_response("ftp://news.test/x", BODY), story_response(1, when=WHEN + timedelta(days=1))])
     assert [item.skipped for item in read(path)[0]] == ["not_http_uri", None]
+
+
+def test_a_corrupt_gzip_member_in_the_middle_stops_there_with_its_offset(tmp_path: Path) -> None:
+    path = tmp_path / "corrupt.warc.gz"
+    offsets = write_warc(path, [story_response(n) for n in range(5)])
+    data = bytearray(path.read_bytes())
+    middle = (offsets[2] + offsets[3]) // 2
+    data[middle : middle + 64] = b"\xff" * 64  # deflate data no decoder accepts
+    path.write_bytes(bytes(data))
+    items, reader = read(path)
+    assert [item.head.offset for item in items] == offsets[:2]
+    assert reader.damage is not None and reader.damage.offset == offsets[2]
