@@ -19,6 +19,7 @@ import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -133,19 +134,40 @@ def open_at(location: str, offset: int) -> IO[bytes]:
 
 
 def _http_headers(record: Any) -> tuple[tuple[str, str], ...]:
-    return tuple((str(k), str(v)) for k, v in record.http_headers.astuples())
+    return tuple(record.http_headers.astuples())
+
+
+_HEAD_FIELDS = {
+    "warc-record-id": "record_id",
+    "warc-target-uri": "target_uri",
+    "warc-date": "date",
+    "warc-identified-content-language": "identified_language",
+}
+
+
+def _warc_date(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _head(record: Any, offset: int) -> RecordHead:
-    headers = record.headers
+    # One pass over the headers: each FastWARC header lookup (and record_date) costs as much as this whole loop.
+    found = {"record_id": "", "target_uri": "", "date": "", "identified_language": ""}
+    for name, value in record.headers.astuples():
+        field = _HEAD_FIELDS.get(name.lower())
+        if field is not None and not found[field]:
+            found[field] = value
     return RecordHead(
         offset=offset,
-        record_id=str(record.record_id or "").strip("<>"),
-        warc_type=str(headers.get("WARC-Type", "")).lower(),
-        target_uri=str(headers.get("WARC-Target-URI", "")).strip().strip("<>"),
-        date=record.record_date,
+        record_id=found["record_id"].strip().strip("<>"),
+        warc_type=str(record.record_type),
+        target_uri=found["target_uri"].strip().strip("<>"),
+        date=_warc_date(found["date"].strip()),
         content_length=int(record.content_length),
-        identified_language=str(headers.get("WARC-Identified-Content-Language", "")),
+        identified_language=found["identified_language"],
     )
 
 

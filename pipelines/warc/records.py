@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from pipelines.flagging.detectors.language import base_language, identifier
@@ -28,6 +29,8 @@ ISO639_3_TO_1 = {
     "nor": "no", "nob": "nb", "fin": "fi", "est": "et", "lav": "lv", "lit": "lt", "hrv": "hr", "srp": "sr",
     "slv": "sl", "cat": "ca", "eus": "eu", "glg": "gl", "tam": "ta", "tel": "te", "mar": "mr", "swa": "sw",
 }  # fmt: skip
+# An http(s) URI with a host (urlsplit on every record cost more than the rest of these checks).
+_HTTP_HOST = re.compile(r"https?://[^/?#@\s]*?[^/?#:@\s\[\]]", re.IGNORECASE)
 _HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
 _TAG = re.compile(rb"<script\b.*?</script>|<style\b.*?</style>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 LANG_SNIFF_BYTES = 4096  # where <html lang> is, on any page
@@ -43,9 +46,13 @@ class HttpResponse:
     headers: tuple[tuple[str, str], ...]
     payload: bytes  # the body as archived (maybe chunked or compressed)
 
+    @cached_property
+    def _by_name(self) -> dict[str, str]:
+        """Lower-cased name -> the first value (one pass; a page's headers are looked up several times)."""
+        return {key.lower(): value for key, value in reversed(self.headers)}
+
     def header(self, name: str) -> str:
-        lowered = name.lower()
-        return next((value for key, value in self.headers if key.lower() == lowered), "")
+        return self._by_name.get(name.lower(), "")
 
 
 @dataclass(frozen=True)
@@ -65,10 +72,12 @@ def head_skip(head: RecordHead, filters: WarcFilters, max_bytes: int) -> str | N
     """Why the record is skipped on its WARC headers alone, or None to read it."""
     if head.warc_type != "response":
         return f"type_{head.warc_type or 'unknown'}"
-    parts = urlsplit(head.target_uri)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    host = _HTTP_HOST.match(head.target_uri)
+    if host is None:
         return "not_http_uri"
-    if not filters.host_allowed(parts.hostname):
+    if (filters.allow_hosts or filters.deny_hosts) and not filters.host_allowed(
+        urlsplit(head.target_uri).hostname or ""
+    ):
         return "host_filtered"
     if head.date is None:
         return "no_date"
