@@ -30,13 +30,14 @@ from twisted.web._newclient import ResponseNeverReceived
 
 from crawler.guard import GuardRefused
 from crawler.incremental import NotModified
+from pipelines import crawl_stats
 
 REASONS = ("dns", "refused", "timeout", "robots", "offsite", "blocked address", "http 4xx", "http 5xx",
            "too large", "not html", "connection", "other")  # fmt: skip
 # Counted by reason but not as errors: the crawl did what it was told.
 NOT_ERRORS = frozenset({"robots", "not html"})
-FAILURES_KEY = "newsdesk/failures"
-FAILED_PREFIX = "newsdesk/failed/"
+FAILURES_KEY = crawl_stats.FAILURES
+FAILED_PREFIX = crawl_stats.FAILED_PREFIX
 MAX_LISTED = 1000
 # Scrapy's loggers that print a traceback per failed URL; FailureLog reports those failures in one line each.
 FAILURE_LOGGERS = (

@@ -17,6 +17,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from crawler.failures import FAILED_PREFIX, NOT_ERRORS
+from pipelines import crawl_stats
 
 PROGRESS_INTERVAL_SECONDS = 0.25
 SINK_SETTING = "NEWSDESK_PROGRESS_SINK"
@@ -42,8 +43,8 @@ def progress_of(source: str, stats: Mapping[str, Any], finished: bool = False) -
         return int(stats.get(key, 0) or 0)
 
     scheduled = count("scheduler/enqueued")
-    fetched = sum(count(k) for k in ("newsdesk/pages", "newsdesk/not_modified", "newsdesk/skipped_unchanged",
-                                     "newsdesk/non_html"))  # fmt: skip
+    fetched = sum(count(k) for k in (crawl_stats.PAGES, crawl_stats.NOT_MODIFIED, crawl_stats.SKIPPED_UNCHANGED,
+                                     crawl_stats.NON_HTML))  # fmt: skip
     errors = sum(int(v) for k, v in stats.items() if k.startswith(FAILED_PREFIX) and k[len(FAILED_PREFIX) :]
                  not in NOT_ERRORS)  # fmt: skip
     return CrawlProgress(
@@ -51,7 +52,7 @@ def progress_of(source: str, stats: Mapping[str, Any], finished: bool = False) -
         done=scheduled if finished else min(scheduled, count("scheduler/dequeued")),
         scheduled=scheduled,
         fetched=fetched,
-        queued=count("newsdesk/items_sent") + count("newsdesk/items_unspooled"),
+        queued=count(crawl_stats.ITEMS_SENT) + count(crawl_stats.ITEMS_UNSPOOLED),
         errors=errors,
         finished=finished,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from config.settings import Settings
 from config.sources import Source, load_sources
+from newsdesk import cmd_warc
 from newsdesk.errors import UsageError
 from newsdesk.ingest_readers import Found, Skipped, check_body, input_files, reader_for
 from newsdesk.progress import Bars, wants_bars
@@ -45,6 +46,15 @@ def _page(found: Found, source: Source | None, sources: dict[str, Source], now: 
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    # --- WARC input: .warc/.warc.gz paths, --warc-list and --warc-status go to newsdesk.cmd_warc ---
+    if cmd_warc.wants_warc(args):
+        code = cmd_warc.cmd_ingest_warc(settings, args, [raw for raw in args.paths if cmd_warc.is_warc_path(raw)])
+        args.paths = [raw for raw in args.paths if not cmd_warc.is_warc_path(raw)]
+        if not args.paths:
+            return code
+    # --- end WARC input ---
+    if not args.paths:
+        raise UsageError("give at least one path (or --warc-list FILE)")
     paths = [Path(raw) for raw in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:

@@ -22,6 +22,7 @@ from workers.records import PagePayload, PageRef
 from workers.runtime import build_runtime, resolve_broker_url
 from workers.supervisor import supervise
 from workers.tasks import register_tasks
+from workers.warc_tasks import register_warc_tasks
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
@@ -37,6 +38,8 @@ def run_worker(settings: Settings, args: argparse.Namespace) -> int:
     context.check()  # refuse to start without valid rules
     runtime = build_runtime(settings)
     register_tasks(runtime.app, context)
+    register_warc_tasks(runtime.app, context)  # WARC files, a slice per task (newsdesk/cmd_warc.py)
+    register_warc_tasks(runtime.app, context)  # WARC files, a slice per task (newsdesk/cmd_warc.py)
     queues = args.queues or ",".join(ALL_QUEUES)
     argv = [
         "worker",

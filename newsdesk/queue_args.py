@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 from newsdesk.registry import Handler, Subparsers
 
 QUEUES_HELP = "comma-separated queues to consume (default: newsdesk.crawl,newsdesk.process)"
@@ -38,12 +40,12 @@ def register(subparsers: Subparsers) -> None:
 
     ingest = subparsers.add_parser(
         "ingest",
-        help="queue local .html/.htm files or JSONL/NDJSON {url, html} lines for processing",
+        help="queue local .html/.htm files, JSONL/NDJSON {url, html} lines or WARC files for processing",
         description="Queue pages from disk for processing (backfills and imports). Directories are searched; "
         "extensions match in any case. Each input is checked first (size cap crawl.max_response_bytes, empty, "
         "binary); what is skipped is listed with the reason.",
     )
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to read")
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="files, directories or WARC files to read")
     ingest.add_argument(
         "--source",
         default="ingest",
@@ -51,6 +53,7 @@ def register(subparsers: Subparsers) -> None:
     )
     ingest.add_argument("--quiet", action="store_true", help="no progress bar, only the summary and problems")
     ingest.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    add_warc_options(ingest)
     ingest.set_defaults(func=Handler("newsdesk.cmd_ingest", "cmd_ingest"), data_dir_use="create")
 
     stats = subparsers.add_parser(
@@ -91,3 +94,17 @@ def register(subparsers: Subparsers) -> None:
         description="Shut the data directory's embedded Redis down; queued work is kept on disk.",
     )
     stop.set_defaults(func=Handler("newsdesk.cmd_redis", "cmd_redis_stop"), data_dir_use="optional")
+
+
+def add_warc_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("WARC files (.warc, .warc.gz; response records only)")
+    group.add_argument("--warc-list", metavar="FILE", help="queue one task per WARC path or URL listed (one a line)")
+    group.add_argument("--warc-status", action="store_true", help="show each WARC file's checkpoint and stop")
+    group.add_argument("--language", default="", help="keep only these languages, e.g. en,de")
+    group.add_argument("--allow-host", action="append", default=[], help="keep only these hosts (and subdomains)")
+    group.add_argument("--deny-host", action="append", default=[], help="drop these hosts (and subdomains)")
+    group.add_argument(
+        "--mime", default="application/xhtml+xml,text/html", help="MIME types to keep (default: %(default)s)"
+    )
+    group.add_argument("--since", help="keep records with a WARC-Date at or after this (ISO date or time, UTC)")
+    group.add_argument("--until", help="keep records with a WARC-Date before this (ISO date or time, UTC)")

@@ -27,6 +27,8 @@ ITEMS_SENT = "newsdesk/items_sent"  # pages queued during the crawl
 ITEMS_SPOOLED = "newsdesk/items_spooled"  # pages spooled to disk (queue unavailable)
 ITEMS_UNSPOOLED = "newsdesk/items_unspooled"  # spooled pages queued later (one task each)
 TASKS_SENT = "newsdesk/tasks_sent"  # processing tasks (batches) the queued pages went out in
+FAILURES = "newsdesk/failures"  # the list of failed URLs with their reasons (crawler.failures)
+FAILED_PREFIX = "newsdesk/failed/"  # + reason: URLs that failed for that reason
 _ERRORS = ("log_count/ERROR", "downloader/exception_count")
 
 

@@ -30,6 +30,15 @@ ACTION_RANK: dict[str, int] = {"none": 0, "tag": 1, "flag": 2, "hold": 3, "drop"
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a page came from in a web archive: the WARC file, the record's byte offset in it, its record id."""
+
+    file: str
+    offset: int
+    record_id: str
+
+
+@dataclass(frozen=True)
 class Page:
     """One fetched HTTP response, as the crawler saw it."""
 
@@ -44,6 +53,7 @@ class Page:
     last_modified: str | None = None
     source_language: str | None = None
     crawl_run_id: str | None = None
+    provenance: Provenance | None = None  # set for pages read from a WARC file
 
 
 @dataclass(frozen=True)

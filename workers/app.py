@@ -8,7 +8,7 @@ from typing import Any
 from celery import Celery
 
 from config.settings import Settings
-from workers.queues import CRAWL_QUEUE, CRAWL_SOURCE_TASK, PROCESS_PAGE_TASK, PROCESS_QUEUE
+from workers.queues import CRAWL_QUEUE, CRAWL_SOURCE_TASK, PROCESS_PAGE_TASK, PROCESS_QUEUE, WARC_FILE_TASK
 
 # How long a publish may wait for Redis before the producer spools instead.
 PUBLISH_TIMEOUT_SECONDS = 2.0
@@ -63,6 +63,7 @@ def celery_config(
         "task_routes": {
             PROCESS_PAGE_TASK: {"queue": PROCESS_QUEUE},
             CRAWL_SOURCE_TASK: {"queue": CRAWL_QUEUE},
+            WARC_FILE_TASK: {"queue": CRAWL_QUEUE},
         },
         "task_publish_retry_policy": {
             "max_retries": 2,

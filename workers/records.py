@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from pipelines import keys
 from pipelines.errors import InvalidPayload
-from pipelines.models import Page
+from pipelines.models import Page, Provenance
 from pipelines.urls import article_id, canonicalize
 from workers.queues import CRAWL_SOURCE_TASK, NOOP_TASK, PROCESS_BATCH_TASK, PROCESS_PAGE_TASK
 
@@ -148,8 +148,9 @@ class PageRef:
     last_modified: str | None = None
     source_language: str | None = None
     crawl_run_id: str | None = None
+    provenance: Provenance | None = None  # pages read from a WARC file
 
-    FIELDS: ClassVar[tuple[str, ...]] = ("v", *_PAGE_FIELDS, "body_key", "body_sha256")
+    FIELDS: ClassVar[tuple[str, ...]] = ("v", *_PAGE_FIELDS, "provenance", "body_key", "body_sha256")
 
     @classmethod
     def of(cls, page: Page, digest: str | None = None) -> PageRef:
@@ -168,6 +169,7 @@ class PageRef:
             last_modified=page.last_modified,
             source_language=page.source_language,
             crawl_run_id=page.crawl_run_id,
+            provenance=page.provenance,
         )
 
     @property
@@ -191,6 +193,7 @@ class PageRef:
             last_modified=self.last_modified,
             source_language=self.source_language,
             crawl_run_id=self.crawl_run_id,
+            provenance=self.provenance,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -217,7 +220,7 @@ class PageRef:
 
 
 def _page_fields_json(page: Page | PageRef) -> dict[str, Any]:
-    return {
+    fields = {
         "url": page.url,
         "final_url": page.final_url,
         "status": page.status,
@@ -225,6 +228,28 @@ def _page_fields_json(page: Page | PageRef) -> dict[str, Any]:
         "fetched_at": page.fetched_at.isoformat(),
         **{name: getattr(page, name) for name in _OPTIONAL_TEXT},
     }
+    # WARC provenance travels as [file, offset, record id], and only when there is one (payloads stay as they were).
+    if page.provenance is not None:
+        fields["provenance"] = [page.provenance.file, page.provenance.offset, page.provenance.record_id]
+    return fields
+
+
+def _provenance(value: object, what: str) -> Provenance | None:
+    if value is None:
+        return None
+    if isinstance(value, list) and len(value) == 3:
+        file, offset, record_id = value
+        if (
+            isinstance(file, str)
+            and 0 < len(file) <= MAX_URL_CHARS
+            and isinstance(offset, int)
+            and not isinstance(offset, bool)
+            and offset >= 0
+            and isinstance(record_id, str)
+            and len(record_id) <= MAX_FIELD_CHARS
+        ):
+            return Provenance(file, offset, record_id)
+    raise InvalidPayload(f"{what} field 'provenance' must be [file, offset, record id], got {value!r:.100}")
 
 
 def _page_fields_from_json(fields: Mapping[str, Any], what: str) -> dict[str, Any]:
@@ -242,6 +267,7 @@ def _page_fields_from_json(fields: Mapping[str, Any], what: str) -> dict[str, An
         "source_id": _text(fields, "source_id", what),
         "fetched_at": fetched_at,
         **{name: _optional_text(fields, name, what) for name in _OPTIONAL_TEXT},
+        "provenance": _provenance(fields.get("provenance"), what),
     }
 
 
@@ -544,7 +570,7 @@ class SpooledPage:
     @classmethod
     def from_json(cls, data: object, *, max_body_bytes: int) -> SpooledPage:
         fields = _mapping(data, "a spooled page")
-        _only(fields, (*_PAGE_FIELDS, "body_zlib_b64"), "spooled page")
+        _only(fields, (*_PAGE_FIELDS, "provenance", "body_zlib_b64"), "spooled page")
         encoded = fields.get("body_zlib_b64")
         if not isinstance(encoded, str):
             raise InvalidPayload("spooled page field 'body_zlib_b64' must be a string")

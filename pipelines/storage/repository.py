@@ -82,6 +82,9 @@ def _article_row(processed: ProcessedArticle, now: datetime) -> dict[str, Any]:
         "rule_version": outcome.rule_version,
         "created_at": now,
         "updated_at": now,
+        "warc_file": page.provenance.file if page.provenance else None,
+        "warc_offset": page.provenance.offset if page.provenance else None,
+        "warc_record_id": page.provenance.record_id if page.provenance else None,
     }
 
 

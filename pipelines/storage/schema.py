@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -83,6 +84,10 @@ articles = Table(
     Column("rule_version", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # WARC provenance (migration 0006): the file, the record's offset in it and its WARC-Record-ID.
+    Column("warc_file", Text),
+    Column("warc_offset", BigInteger),
+    Column("warc_record_id", String(200)),
 )
 
 flags = Table(
@@ -193,4 +198,25 @@ dead_letters = Table(
     Column("attempts", Integer, nullable=False),
     Column("state", String(16), nullable=False),  # dead | retried
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# WARC ingestion (migration 0006): one row per WARC file, its checkpoint and the lease of the reader.
+warc_files = Table(
+    "warc_files",
+    metadata,
+    Column("id", String(32), primary_key=True),  # digest of the location
+    Column("location", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),  # queued | reading | done | damaged | failed
+    Column("last_offset", BigInteger),  # offset of the last record handed off (None: none yet)
+    Column("records_done", Integer, nullable=False, default=0),  # records read up to the checkpoint
+    Column("records_queued", Integer, nullable=False, default=0),
+    Column("records_skipped", Integer, nullable=False, default=0),
+    Column("skipped", JSON, nullable=False),  # reason -> count
+    Column("damage_offset", BigInteger),
+    Column("error", Text),
+    Column("lease_owner", String(100)),
+    Column("lease_expires_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
 )
