@@ -79,6 +79,7 @@ class ReviewSettings:
     lease_seconds: int = 600
     secret_key: str = ""
     login_attempts_per_minute: int = 10
+    second_opinion_rate: float = 0.05  # desk: share of decisions sent for a blind second opinion (0 to 1)
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,8 @@ def _validate(settings: Settings) -> Settings:
             raise ConfigError(f"worker.{name}", "expected a whole number >= 1")
     if not 1 <= settings.crawl.handoff_batch_size <= 500:
         raise ConfigError("crawl.handoff_batch_size", "expected a whole number from 1 to 500")
+    if not 0 <= settings.review.second_opinion_rate <= 1:
+        raise ConfigError("review.second_opinion_rate", "expected a share from 0 to 1")
     if settings.crawl.max_redirects > 20:
         raise ConfigError("crawl.max_redirects", "expected at most 20")
     auth = settings.flower.basic_auth

@@ -27,6 +27,10 @@ class Desk:
     def lease_seconds(self) -> int:
         return self.settings.review.lease_seconds
 
+    @property
+    def second_opinion_rate(self) -> float:
+        return self.settings.review.second_opinion_rate
+
 
 def get_desk(request: Request) -> Desk:
     return cast(Desk, request.app.state.desk)

@@ -14,7 +14,7 @@ from review.clock import iso
 from review.copies import copy_article_ids
 from review.decisions import flag_snapshot, history
 from review.errors import NotFound
-from review.highlight import Segment, segments, spans_for
+from review.highlight import Segment, palette, segments, spans_for
 from review.queue import QueueItem, effective_state, get_item
 
 
@@ -40,16 +40,31 @@ class ItemDetail:
     copies: tuple[Copy, ...]
     audit: tuple[audit.AuditEntry, ...]
     decisions: tuple[dict[str, Any], ...]
+    blind: bool = False  # a second opinion is due and the viewer may not see the first
+
+    @property
+    def legend(self) -> dict[str, int]:
+        """Each flag code and its highlight colour."""
+        return palette(str(flag.get("code", "")) for flag in self.flags)
 
     @property
     def text_segments(self) -> list[Segment]:
         text = str(self.article["text"])
-        return segments(text, spans_for(text, self.flags, "text"))
+        return segments(text, spans_for(text, self.flags, "text"), self.legend)
 
     @property
     def title_segments(self) -> list[Segment]:
         title = str(self.article["title"])
-        return segments(title, spans_for(title, self.flags, "title"))
+        return segments(title, spans_for(title, self.flags, "title"), self.legend)
+
+    @property
+    def match_counts(self) -> dict[str, int]:
+        """Marked matches per code, title and text together."""
+        counts: dict[str, int] = {}
+        for field in ("title", "text"):
+            for span in spans_for(str(self.article[field]), self.flags, field):
+                counts[span.label] = counts.get(span.label, 0) + 1
+        return counts
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +74,8 @@ class ItemDetail:
             "copies": [copy.to_json() for copy in self.copies],
             "audit": [entry.to_json() for entry in self.audit],
             "decisions": list(self.decisions),
+            "blind": self.blind,
+            "matches": self.match_counts,
         }
 
 
@@ -121,15 +138,22 @@ def _copies(conn: Connection, article_id: str, now: datetime) -> tuple[Copy, ...
     )
 
 
-def load_detail(conn: Connection, item_id: int, now: datetime) -> ItemDetail:
+def load_detail(conn: Connection, item_id: int, now: datetime, *, viewer_is_admin: bool = True) -> ItemDetail:
+    """The item as ``viewer`` may see it: while a blind second opinion is due, a reviewer sees no earlier
+    decision (an admin sees everything)."""
     item = get_item(conn, item_id, now)
     if item is None:
         raise NotFound(f"no review item {item_id}")
+    blind = item.second_review == "wanted" and not viewer_is_admin
+    entries = tuple(reversed(audit.entries(conn, target=audit.item_target(item_id), limit=200)))
+    if blind:
+        entries = tuple(e for e in entries if e.action not in ("decision", "undo"))
     return ItemDetail(
         item=item,
         article=_article(conn, item.article_id),
         flags=tuple(flag_snapshot(conn, item.article_id)),
         copies=_copies(conn, item.article_id, now),
-        audit=tuple(reversed(audit.entries(conn, target=audit.item_target(item_id), limit=200))),
-        decisions=tuple(history(conn, item_id)),
+        audit=entries,
+        decisions=() if blind else tuple(history(conn, item_id)),
+        blind=blind,
     )

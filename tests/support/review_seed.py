@@ -42,10 +42,22 @@ class SeedArticle:
     age_minutes: int = 0
 
 
-def sqlite_settings(data_dir: Path, lease_seconds: int = 600, attempts: int = 10) -> Settings:
+def sqlite_settings(
+    data_dir: Path,
+    lease_seconds: int = 600,
+    attempts: int = 10,
+    second_opinion_rate: float = 0.0,
+    rules_file: str = "",
+) -> Settings:
+    """Settings for a desk under test: no random second-opinion sample unless a test asks for one."""
     return Settings(
         data_dir=data_dir,
-        review=ReviewSettings(lease_seconds=lease_seconds, login_attempts_per_minute=attempts),
+        rules_file=rules_file,
+        review=ReviewSettings(
+            lease_seconds=lease_seconds,
+            login_attempts_per_minute=attempts,
+            second_opinion_rate=second_opinion_rate,
+        ),
     )
 
 
