@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from config.errors import ConfigError
 from config.settings import Settings, load_settings
-from newsdesk import cmd_crawl, cmd_ops, cmd_preview, cmd_queue, cmd_tools, demo, review_commands
+from newsdesk import cmd_crawl, cmd_ops, cmd_preview, cmd_queue, cmd_report, cmd_tools, demo, review_commands
 from newsdesk.logs import configure_logging
 from pipelines.errors import NewsdeskError
 from pipelines.storage.migrate import upgrade_with_lock
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_tools.register(subparsers)
     review_commands.register(subparsers)
     cmd_ops.register(subparsers)
+    cmd_report.register(subparsers)  # desk: report, rules report
     return parser
 
 

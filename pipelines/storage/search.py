@@ -11,14 +11,16 @@ FTS5 ``MATCH`` string with a stray quote is an error, and the input is not ours)
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from sqlalchemy import ColumnElement, Connection, text
+from sqlalchemy import ColumnElement, Connection, select, text
 
 from pipelines.storage.schema import articles
 
 SEARCH_TABLE = "article_search"
 MAX_TERMS = 16
 MAX_TERM_CHARS = 64
+BACKFILL_BATCH = 500
 MAX_INDEXED_CHARS = 200_000  # PostgreSQL refuses tsvectors over 1 MB; a title and this much text stay under
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -33,6 +35,13 @@ POSTGRES_CREATE = (
 )
 
 
+def fold(value: str) -> str:
+    """Accents off (what FTS5's ``remove_diacritics`` does on SQLite; PostgreSQL's ``unaccent`` needs an
+    extension a deployment may not allow, so PostgreSQL documents are folded here, and so are queries)."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def terms(query: str) -> list[str]:
     """The words of a reviewer's query, bounded in number and length."""
     return [word[:MAX_TERM_CHARS] for word in _WORD.findall(query)][:MAX_TERMS]
@@ -40,20 +49,22 @@ def terms(query: str) -> list[str]:
 
 def create_index(conn: Connection) -> None:
     """Create the index and fill it from the stored articles (the migration calls this)."""
-    if conn.dialect.name == "postgresql":
-        for statement in POSTGRES_CREATE:
-            conn.execute(text(statement))
-        conn.execute(
-            text(
-                f"INSERT INTO {SEARCH_TABLE} (article_id, document) "
-                "SELECT id, to_tsvector('simple', left(title || ' ' || text, :cap)) FROM articles "
-                "ON CONFLICT (article_id) DO NOTHING"
-            ),
-            {"cap": MAX_INDEXED_CHARS},
-        )
-        return
-    conn.execute(text(SQLITE_CREATE))
-    conn.execute(text(f"INSERT INTO {SEARCH_TABLE} (article_id, title, body) SELECT id, title, text FROM articles"))
+    statements = POSTGRES_CREATE if conn.dialect.name == "postgresql" else (SQLITE_CREATE,)
+    for statement in statements:
+        conn.execute(text(statement))
+    last = ""
+    while True:
+        rows = conn.execute(
+            select(articles.c.id, articles.c.title, articles.c.text)
+            .where(articles.c.id > last)
+            .order_by(articles.c.id)
+            .limit(BACKFILL_BATCH)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            index_article(conn, row.id, row.title, row.text)
+        last = rows[-1].id
 
 
 def drop_index(conn: Connection) -> None:
@@ -70,7 +81,7 @@ def index_article(conn: Connection, article_id: str, title: str, body: str) -> N
                 "VALUES (:id, to_tsvector('simple', :title || ' ' || :body)) "
                 "ON CONFLICT (article_id) DO UPDATE SET document = excluded.document"
             ),
-            {"id": article_id, "title": title, "body": body},
+            {"id": article_id, "title": fold(title), "body": fold(body)},
         )
         return
     conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE article_id = :id"), {"id": article_id})
@@ -89,7 +100,7 @@ def matches(dialect: str, query: str) -> ColumnElement[bool]:
     if not words:
         return articles.c.id.is_(None)
     if dialect == "postgresql":
-        tsquery = " & ".join(f"{word}:*" for word in words)
+        tsquery = " & ".join(f"{word}:*" for word in terms(fold(query)))
         ids = text(
             f"SELECT article_id FROM {SEARCH_TABLE} WHERE document @@ to_tsquery('simple', :search_q)"
         ).bindparams(search_q=tsquery)
