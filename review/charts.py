@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 40
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 48
 COLOURS = ("#2457c5", "#b3261e", "#1f7a45", "#9a5b00", "#6b3fa0", "#00838f", "#c2185b", "#5d6b00")
 
 
@@ -57,13 +57,18 @@ def _frame(title: str, x_labels: Sequence[str], top: float, unit: str) -> list[s
 
 
 def _legend(labels: Sequence[str]) -> list[str]:
+    """Swatches under the axis, wrapping to a second row when the first is full."""
     parts = []
-    x = LEFT
+    x, row = LEFT, 0
     for i, label in enumerate(labels):
+        width = 24 + 6 * len(label)
+        if x + width > WIDTH - RIGHT and x > LEFT and row == 0:
+            x, row = LEFT, 1
+        y = HEIGHT - 16 + 12 * row
         colour = COLOURS[i % len(COLOURS)]
-        parts.append(f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 14}" y="{HEIGHT - 5}" class="legend">{escape(label)}</text>')
-        x += 24 + 7 * len(label)
+        parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 14}" y="{y}" class="legend">{escape(label)}</text>')
+        x += width
     return parts
 
 

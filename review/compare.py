@@ -121,7 +121,7 @@ def _evidence(conn: Connection, original: Any, copy: Any) -> list[str]:
         found.append(f"dedupe recorded {copy.id} as a {copy.duplicate_kind or 'near'} duplicate of {original.id}")
     first, second = as_utc(original.fetched_at), as_utc(copy.fetched_at)
     if first <= second:
-        found.append(f"the original was fetched first ({iso(first)}; the copy {iso(second)})")
+        found.append(f"the original was fetched first ({_when(first)}; the copy {_when(second)})")
     if copy.canonical_url == original.canonical_url:
         found.append("the copy declares the original's canonical URL")
     details = conn.execute(
@@ -129,6 +129,10 @@ def _evidence(conn: Connection, original: Any, copy: Any) -> list[str]:
     ).scalars()
     found += [f"flag near_duplicate_of_other_source: {detail}" for detail in details if detail]
     return found
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def compare(conn: Connection, article_id: str, with_id: str | None = None) -> Comparison | None:
