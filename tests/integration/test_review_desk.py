@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from sqlalchemy import Engine, create_engine, select, text, update
+from sqlalchemy import Engine, select, update
 
 from config.settings import Settings
 from newsdesk.cli import main
@@ -34,7 +34,6 @@ from tests.support.review_seed import (
 from tests.support.review_server import client_for, live_server
 
 PASSWORD = "reviewer password"
-PG_URL = os.environ.get("NEWSDESK_TEST_DATABASE_URL", "")
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -46,21 +45,10 @@ def engine(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Engine]:
     if request.param == "sqlite":
         url = f"sqlite:///{data_dir / 'review.db'}"
     else:
-        if not PG_URL:
-            pytest.skip("PostgreSQL tests need NEWSDESK_TEST_DATABASE_URL")
-        url = PG_URL
-        reset_postgres(url)
+        url = request.getfixturevalue("fresh_postgres_url")
     engine = migrated_engine(url)
     yield engine
     engine.dispose()
-
-
-def reset_postgres(url: str) -> None:
-    bare = create_engine(url)
-    with bare.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    bare.dispose()
 
 
 @contextmanager
