@@ -108,8 +108,9 @@ def claim(
 
 @router.get("/api/items/{item_id}", tags=["items"])
 def item(item_id: ItemId, desk: DeskDep, principal: ApiUser) -> dict[str, Any]:
+    """The item with everything a reviewer sees; ``matches`` counts every match per code."""
     with desk.engine.connect() as conn:
-        return load_detail(conn, item_id, utcnow(), viewer_is_admin=principal.is_admin).to_json()
+        return load_detail(conn, item_id, utcnow(), viewer_is_admin=principal.is_admin, rules=desk.rules).to_json()
 
 
 @router.post("/api/items/{item_id}/claim", tags=["items"])

@@ -157,7 +157,7 @@ def _item_response(
     queue_filter: QueueFilter,
 ) -> Response:
     with desk.engine.connect() as conn:
-        detail = load_detail(conn, item_id, utcnow(), viewer_is_admin=principal.is_admin)
+        detail = load_detail(conn, item_id, utcnow(), viewer_is_admin=principal.is_admin, rules=desk.rules)
         kept = pageview.has_page(conn, item_id)
     holds = detail.item.state == "claimed" and detail.item.lease_owner == principal.name
     may_claim = detail.item.state == "pending" and (principal.is_admin or detail.item.queue == "main")

@@ -5,7 +5,7 @@ side by side, the stored page, re-extraction, rules that learn, the overview, bo
 
 from __future__ import annotations
 
-import os
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -359,20 +359,34 @@ def test_overview_and_report_command(client: httpx.Client, engine: Engine, data_
     claimed = client.post("/api/queue/claim", headers=bearer(token)).json()["item"]["id"]
     client.post(f"/api/items/{claimed}/decision", headers=bearer(token), json={"decision": "reject", "reason": "r"})
     out = data_dir / "report.html"
-    url = str(engine.url.render_as_string(hide_password=False))
-    env = {"NEWSDESK_DATABASE_URL": url}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSDESK_DATABASE_URL", engine.url.render_as_string(hide_password=False))
         assert main(["--data-dir", str(data_dir), "report", "--out", str(out)]) == 0
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     html = out.read_text(encoding="utf-8")
     assert html.count("<svg") == 5 and "Backlog" in html and "<script" not in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing to fetch
     with engine.connect() as conn:
         assert conn.execute(select(review_items.c.state).where(review_items.c.id == claimed)).scalar() == "decided"
+
+
+def test_rules_report_command(engine: Engine, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(3):
+        seed_article(engine, SeedArticle(f"a{i}", flags=(SeedFlag("spam"),)))
+    rita = make_user(engine, "rita", password=PASSWORD)
+    with serve(engine, sqlite_settings(data_dir)) as http:
+        http.post(
+            "/api/batch/decision",
+            headers=bearer(rita),
+            json={"item_ids": [1, 2, 3], "decision": "reject", "reason": "spam"},
+        )
+    url = engine.url.render_as_string(hide_password=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSDESK_DATABASE_URL", url)
+        assert main(["--data-dir", str(data_dir), "rules", "report"]) == 0
+        table = capsys.readouterr().out
+        assert main(["--data-dir", str(data_dir), "rules", "report", "--json", "--target", "0.5"]) == 0
+        doc = json.loads(capsys.readouterr().out)
+    assert "rule-spam-0" in table and "proposals (target 0.80)" in table
+    seeded = next(r for r in doc["rules"] if r["id"] == "rule-spam-0")
+    assert (seeded["judged"], seeded["confirmed"], doc["target"]) == (3, 3, 0.5)
+    assert any(r["id"] == "extremism-promotion" for r in doc["rules"])  # every rule of the rules file is listed
