@@ -106,6 +106,7 @@ class ReviewSettings:
     # Host header values the desk answers besides loopback names and review.host ("name", "*.suffix", or
     # "*" for any): the names a proxy or users reach it by. A DNS-rebinding page sends its own and is refused.
     allowed_hosts: tuple[str, ...] = ()
+    second_opinion_rate: float = 0.05  # desk: share of decisions sent for a blind second opinion (0 to 1)
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,8 @@ def _validate(settings: Settings) -> Settings:
             raise ConfigError(f"worker.{name}", "expected a whole number >= 1")
     if not 1 <= settings.crawl.handoff_batch_size <= 500:
         raise ConfigError("crawl.handoff_batch_size", "expected a whole number from 1 to 500")
+    if not 0 <= settings.review.second_opinion_rate <= 1:
+        raise ConfigError("review.second_opinion_rate", "expected a share from 0 to 1")
     if settings.crawl.max_redirects > 20:
         raise ConfigError("crawl.max_redirects", "expected at most 20")
     for port_key, port, low in (("review.port", settings.review.port, 1), ("flower.port", settings.flower.port, 1),

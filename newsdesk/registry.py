@@ -52,7 +52,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("demo", "run the whole pipeline on bundled demo sites (offline, embedded Redis and SQLite)",
                 "newsdesk.demo_args"),
     CommandSpec("worker", "run a Celery worker that crawls and processes", "newsdesk.queue_args"),
-    CommandSpec("ingest", "queue local .html/.htm files or JSONL/NDJSON {url, html} lines for processing",
+    CommandSpec("ingest", "queue local .html/.htm files, JSONL/NDJSON {url, html} lines or WARC files",
                 "newsdesk.queue_args"),
     CommandSpec("stats", "counts of articles, duplicates, flags, queued and spooled work", "newsdesk.queue_args"),
     CommandSpec("dead-letters", "list tasks given up on, or requeue them with --retry", "newsdesk.queue_args"),
@@ -76,6 +76,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("doctor", "check the deployment: Redis safety, database, workers, beat, spool, Flower auth",
                 "newsdesk.ops_args"),
     CommandSpec("metrics", "Prometheus metrics of workers, queues and the review desk", "newsdesk.ops_args"),
+    CommandSpec("report", "write the review overview (charts and figures) as one HTML file", "newsdesk.report_args"),
+    CommandSpec("rules", "rules that learn from reviewers (rules report)", "newsdesk.report_args"),
 )  # fmt: skip
 
 COMMAND_NAMES = frozenset(spec.name for spec in COMMANDS)

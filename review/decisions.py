@@ -3,11 +3,18 @@
 The ``decisions`` table is append-only: an undo is a new row that names the
 decision it cancels.  Each decision keeps a copy of the flags it judged, so
 the export stays meaningful after rules change.
+
+Routing: an escalation sends the item to the admins' queue with the
+reviewer's reason; a share of first decisions (``review.second_opinion_rate``)
+waits, blind, for a second reviewer, and a second opinion that disagrees
+escalates too.  Batch decisions decide each item on its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -15,12 +22,14 @@ from sqlalchemy import Connection, Engine, and_, insert, not_, select, update
 
 from pipelines.storage.schema import decisions, flags, review_items
 from review import audit
-from review.clock import iso, utcnow
+from review.clock import as_utc, iso, utcnow
 from review.copies import copy_article_ids
-from review.errors import LeaseConflict, NotFound
-from review.leases import require_lease
+from review.errors import InvalidInput, LeaseConflict, NotFound, ReviewError
+from review.leases import claim_item, require_lease
 from review.queue import lease_live
 
+Outcome = Literal["decided", "escalated", "second_opinion_due"]
+_RANDOM = random.SystemRandom()  # reviewers must not be able to predict which decisions get a second look
 Verdict = Literal["approve", "reject", "escalate"]
 VERDICTS: tuple[Verdict, ...] = ("approve", "reject", "escalate")
 UNDO = "undo"
@@ -46,33 +55,59 @@ def flag_snapshot(conn: Connection, article_id: str) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class Decided:
+    """What a decision did: the items it decided, and where the item went."""
+
+    ids: list[int]
+    outcome: Outcome
+
+    def to_json(self) -> dict[str, Any]:
+        return {"decided": self.ids, "outcome": self.outcome}
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    decided: list[int]
+    skipped: list[tuple[int, str]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"decided": self.decided, "skipped": [{"id": i, "why": why} for i, why in self.skipped]}
+
+
 def _record(
     conn: Connection,
-    item_id: int,
-    article_id: str,
+    row: Any,
     reviewer: str,
     verdict: str,
     reason: str,
     now: datetime,
-    copy_of: int | None,
+    *,
+    opinion: str,
+    copy_of: int | None = None,
 ) -> None:
+    handling = None
+    if row.claimed_at is not None and copy_of is None:
+        handling = max(0.0, (now - as_utc(row.claimed_at)).total_seconds())
     result = conn.execute(
         insert(decisions).values(
-            review_item_id=item_id,
-            article_id=article_id,
+            review_item_id=row.id,
+            article_id=row.article_id,
             reviewer=reviewer,
             decision=verdict,
             reason=reason,
-            flags=flag_snapshot(conn, article_id),
+            flags=flag_snapshot(conn, row.article_id),
             created_at=now,
+            opinion=opinion,
+            handling_seconds=handling,
         )
     )
-    detail: dict[str, Any] = {"decision": verdict, "reason": reason}
+    detail: dict[str, Any] = {"decision": verdict, "reason": reason, "opinion": opinion}
     if result.inserted_primary_key:
         detail["decision_id"] = result.inserted_primary_key[0]
     if copy_of is not None:
         detail["copy_of"] = copy_of
-    audit.record(conn, actor=reviewer, action="decision", target=audit.item_target(item_id), detail=detail, at=now)
+    audit.record(conn, actor=reviewer, action="decision", target=audit.item_target(row.id), detail=detail, at=now)
 
 
 def _close(verdict: str, reviewer: str, now: datetime) -> dict[str, Any]:
@@ -86,54 +121,168 @@ def _close(verdict: str, reviewer: str, now: datetime) -> dict[str, Any]:
     }
 
 
+def _to_admins(escalated_by: str, reason: str) -> dict[str, Any]:
+    return {
+        "state": "pending",
+        "queue": "admin",
+        "escalated_by": escalated_by,
+        "escalation_reason": reason[:4000],
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "decision": None,
+        "decided_by": None,
+        "decided_at": None,
+    }
+
+
+def _first_opinion(conn: Connection, item_id: int) -> Any:
+    return conn.execute(
+        select(decisions)
+        .where(decisions.c.review_item_id == item_id, decisions.c.opinion == "first")
+        .order_by(decisions.c.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _route(
+    conn: Connection, row: Any, reviewer: str, verdict: str, reason: str, is_admin: bool, sampled: bool, now: datetime
+) -> tuple[dict[str, Any], str, Outcome]:
+    """The item's new columns, the decision's opinion, and the outcome, for a decision on ``row``."""
+    if row.queue == "admin":
+        if not is_admin:
+            raise LeaseConflict(f"item {row.id} is in the admins' queue")
+        if verdict == "escalate":
+            raise InvalidInput(f"item {row.id} is already escalated: approve or reject it")
+        return _close(verdict, reviewer, now), "admin", "decided"
+    if row.second_review == "wanted":
+        first = _first_opinion(conn, row.id)
+        if first is not None and first.decision == verdict:
+            values = dict(_close(verdict, first.reviewer, now), second_review="done")
+            return values, "second", "decided"
+        told = f"{first.reviewer} chose {first.decision}: {first.reason}" if first is not None else "no first opinion"
+        why = f"second opinion disagrees ({told}; {reviewer} chose {verdict}: {reason})"
+        return dict(_to_admins(reviewer, why), second_review="done"), "second", "escalated"
+    if verdict == "escalate":
+        return _to_admins(reviewer, reason), "first", "escalated"
+    if sampled:
+        values = {
+            "state": "pending",
+            "second_review": "wanted",
+            "first_reviewer": reviewer,
+            "lease_owner": None,
+            "lease_expires_at": None,
+            "decision": None,
+            "decided_by": None,
+            "decided_at": None,
+        }
+        return values, "first", "second_opinion_due"
+    return _close(verdict, reviewer, now), "first", "decided"
+
+
+def sample_for_second_opinion(rate: float) -> bool:
+    """Draw the blind double-review sample: each first decision independently with probability ``rate``."""
+    return rate > 0 and (rate >= 1 or _RANDOM.random() < rate)
+
+
 def decide(
-    engine: Engine, item_id: int, reviewer: str, verdict: Verdict, reason: str, *, apply_to_copies: bool = False
-) -> list[int]:
-    """Decide an item the reviewer holds; returns the ids of every item decided."""
+    engine: Engine,
+    item_id: int,
+    reviewer: str,
+    verdict: Verdict,
+    reason: str,
+    *,
+    apply_to_copies: bool = False,
+    is_admin: bool = False,
+    second_opinion_rate: float = 0.0,
+) -> Decided:
+    """Decide an item the reviewer holds.
+
+    An escalation sends the item to the admins' queue with the reason; a sampled first decision waits for a
+    blind second opinion (which, if it disagrees, escalates); otherwise the item is decided.
+    """
     now = utcnow()
     with engine.begin() as conn:
+        require_lease(conn, item_id, reviewer, now)
+        row = conn.execute(select(review_items).where(review_items.c.id == item_id)).one()
+        sampled = verdict != "escalate" and sample_for_second_opinion(second_opinion_rate)
+        values, opinion, outcome = _route(conn, row, reviewer, verdict, reason, is_admin, sampled, now)
         result = conn.execute(
             update(review_items)
             .where(review_items.c.id == item_id, review_items.c.lease_owner == reviewer, lease_live(now))
-            .values(**_close(verdict, reviewer, now))
+            .values(**values)
         )
-        if result.rowcount != 1:
-            require_lease(conn, item_id, reviewer, now)  # raises the precise error
-            raise LeaseConflict(f"item {item_id} changed hands")  # pragma: no cover
-        article_id = conn.execute(select(review_items.c.article_id).where(review_items.c.id == item_id)).scalar_one()
-        _record(conn, item_id, article_id, reviewer, verdict, reason, now, None)
-        decided = [item_id]
-        if apply_to_copies:
-            decided += _decide_copies(conn, item_id, article_id, reviewer, verdict, reason, now)
-    return decided
+        if result.rowcount != 1:  # pragma: no cover - the lease was checked in this transaction
+            raise LeaseConflict(f"item {item_id} changed hands")
+        _record(conn, row, reviewer, verdict, reason, now, opinion=opinion)
+        decided = [item_id] if outcome == "decided" else []
+        if apply_to_copies and opinion == "first" and verdict != "escalate":
+            decided += _decide_copies(conn, row, reviewer, verdict, reason, now)
+    return Decided(decided, outcome)
 
 
-def _decide_copies(
-    conn: Connection, item_id: int, article_id: str, reviewer: str, verdict: str, reason: str, now: datetime
-) -> list[int]:
+def _decide_copies(conn: Connection, item: Any, reviewer: str, verdict: str, reason: str, now: datetime) -> list[int]:
     """Decide the copies nobody else is holding; a copy another reviewer leases is left to them."""
-    copy_ids = copy_article_ids(conn, article_id)
+    copy_ids = copy_article_ids(conn, item.article_id)
     if not copy_ids:
         return []
     held_by_other = and_(lease_live(now), review_items.c.lease_owner != reviewer)
-    rows = conn.execute(
-        select(review_items.c.id, review_items.c.article_id).where(
-            review_items.c.article_id.in_(copy_ids),
-            review_items.c.state != "decided",
-            not_(held_by_other),
-        )
-    ).all()
+    open_copy = and_(review_items.c.state != "decided", review_items.c.queue == "main", not_(held_by_other))
+    rows = conn.execute(select(review_items).where(review_items.c.article_id.in_(copy_ids), open_copy)).all()
     decided = []
     for row in rows:
         result = conn.execute(
-            update(review_items)
-            .where(review_items.c.id == row.id, review_items.c.state != "decided", not_(held_by_other))
-            .values(**_close(verdict, reviewer, now))
+            update(review_items).where(review_items.c.id == row.id, open_copy).values(**_close(verdict, reviewer, now))
         )
         if result.rowcount == 1:
-            _record(conn, row.id, row.article_id, reviewer, verdict, reason, now, item_id)
+            _record(conn, row, reviewer, verdict, reason, now, opinion="first", copy_of=item.id)
             decided.append(row.id)
     return decided
+
+
+def decide_batch(
+    engine: Engine,
+    item_ids: Iterable[int],
+    reviewer: str,
+    verdict: Verdict,
+    reason: str,
+    *,
+    lease_seconds: int,
+    is_admin: bool = False,
+    second_opinion_rate: float = 0.0,
+) -> BatchResult:
+    """One verdict and reason for many items: each is claimed (if free) and decided on its own, with its own
+    decision and audit entries; an item someone else holds, or that is already decided, is skipped and listed."""
+    decided: list[int] = []
+    skipped: list[tuple[int, str]] = []
+    for item_id in dict.fromkeys(item_ids):
+        try:
+            claim_item(engine, item_id, reviewer, lease_seconds, is_admin=is_admin)
+            done = decide(
+                engine,
+                item_id,
+                reviewer,
+                verdict,
+                reason,
+                is_admin=is_admin,
+                second_opinion_rate=second_opinion_rate,
+            )
+        except ReviewError as exc:
+            skipped.append((item_id, str(exc)))
+            continue
+        decided += done.ids if done.outcome == "decided" else []
+        if done.outcome != "decided":
+            skipped.append((item_id, done.outcome.replace("_", " ")))
+    return BatchResult(decided, skipped)
+
+
+def cluster_item_ids(conn: Connection, item_id: int) -> list[int]:
+    """The item and the review items of every other copy of its story."""
+    article_id = conn.execute(select(review_items.c.article_id).where(review_items.c.id == item_id)).scalar()
+    if article_id is None:
+        raise NotFound(f"no review item {item_id}")
+    ids = copy_article_ids(conn, str(article_id))
+    rows = conn.execute(select(review_items.c.id).where(review_items.c.article_id.in_(ids))).scalars()
+    return [item_id, *sorted(int(i) for i in rows)]
 
 
 def undo(engine: Engine, item_id: int, admin: str, reason: str) -> None:
@@ -148,6 +297,7 @@ def undo(engine: Engine, item_id: int, admin: str, reason: str) -> None:
             .where(review_items.c.id == item_id, review_items.c.state == "decided")
             .values(
                 state="pending",
+                second_review=None,
                 decision=None,
                 decided_by=None,
                 decided_at=None,
@@ -196,6 +346,8 @@ def _export_row(row: Any) -> dict[str, Any]:
         "undoes": row.undoes,
         "created_at": iso(row.created_at),
         "flags": row.flags,
+        "opinion": row.opinion,
+        "handling_seconds": row.handling_seconds,
     }
 
 

@@ -8,13 +8,15 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from pipelines.flagging.ruleset import RuleSet
 from pipelines.storage.schema import articles, review_items
 from review import audit
 from review.clock import iso
 from review.copies import copy_article_ids
 from review.decisions import flag_snapshot, history
 from review.errors import NotFound
-from review.highlight import Segment, segments, spans_for
+from review.evidence import complete
+from review.highlight import Segment, palette, segments, spans_for
 from review.queue import QueueItem, effective_state, get_item
 
 
@@ -40,16 +42,36 @@ class ItemDetail:
     copies: tuple[Copy, ...]
     audit: tuple[audit.AuditEntry, ...]
     decisions: tuple[dict[str, Any], ...]
+    blind: bool = False  # a second opinion is due and the viewer may not see the first
+    marked: tuple[dict[str, Any], ...] | None = None  # the flags with every match (review.evidence)
+
+    @property
+    def mark_flags(self) -> tuple[dict[str, Any], ...]:
+        return self.marked if self.marked is not None else self.flags
+
+    @property
+    def legend(self) -> dict[str, int]:
+        """Each flag code and its highlight colour."""
+        return palette(str(flag.get("code", "")) for flag in self.flags)
 
     @property
     def text_segments(self) -> list[Segment]:
         text = str(self.article["text"])
-        return segments(text, spans_for(text, self.flags, "text"))
+        return segments(text, spans_for(text, self.mark_flags, "text"), self.legend)
 
     @property
     def title_segments(self) -> list[Segment]:
         title = str(self.article["title"])
-        return segments(title, spans_for(title, self.flags, "title"))
+        return segments(title, spans_for(title, self.mark_flags, "title"), self.legend)
+
+    @property
+    def match_counts(self) -> dict[str, int]:
+        """Marked matches per code, title and text together."""
+        counts: dict[str, int] = {}
+        for field in ("title", "text"):
+            for span in spans_for(str(self.article[field]), self.mark_flags, field):
+                counts[span.label] = counts.get(span.label, 0) + 1
+        return counts
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +81,8 @@ class ItemDetail:
             "copies": [copy.to_json() for copy in self.copies],
             "audit": [entry.to_json() for entry in self.audit],
             "decisions": list(self.decisions),
+            "blind": self.blind,
+            "matches": self.match_counts,
         }
 
 
@@ -121,15 +145,32 @@ def _copies(conn: Connection, article_id: str, now: datetime) -> tuple[Copy, ...
     )
 
 
-def load_detail(conn: Connection, item_id: int, now: datetime) -> ItemDetail:
+def load_detail(
+    conn: Connection,
+    item_id: int,
+    now: datetime,
+    *,
+    viewer_is_admin: bool = True,
+    rules: RuleSet | None = None,
+) -> ItemDetail:
+    """The item as ``viewer`` may see it: while a blind second opinion is due, a reviewer sees no earlier
+    decision (an admin sees everything)."""
     item = get_item(conn, item_id, now)
     if item is None:
         raise NotFound(f"no review item {item_id}")
+    blind = item.second_review == "wanted" and not viewer_is_admin
+    entries = tuple(reversed(audit.entries(conn, target=audit.item_target(item_id), limit=200)))
+    if blind:
+        entries = tuple(e for e in entries if e.action not in ("decision", "undo"))
+    article = _article(conn, item.article_id)
+    stored = tuple(flag_snapshot(conn, item.article_id))
     return ItemDetail(
         item=item,
-        article=_article(conn, item.article_id),
-        flags=tuple(flag_snapshot(conn, item.article_id)),
+        article=article,
+        flags=stored,
+        marked=complete(rules, stored, str(article["title"]), str(article["text"])),
         copies=_copies(conn, item.article_id, now),
-        audit=tuple(reversed(audit.entries(conn, target=audit.item_target(item_id), limit=200))),
-        decisions=tuple(history(conn, item_id)),
+        audit=entries,
+        decisions=() if blind else tuple(history(conn, item_id)),
+        blind=blind,
     )

@@ -9,11 +9,12 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.hosts import host_allowed
+from review.pageview import PAGE_CSP, is_stored_page  # desk
 
 # connect-src lets the page's own script renew its lease; nothing else may load.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; frame-src 'self'"  # desk: frame-src for /page
 )
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -35,12 +36,19 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         is_static = str(scope.get("path", "")).startswith("/static/")
+        # --- desk: the stored page has its own CSP (no script, no network, sandboxed) and may be framed
+        # by the desk itself, nothing else (review.pageview).
+        own_frame = is_stored_page(str(scope.get("path", "")))
+        # --- end desk
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
+                if own_frame:  # desk
+                    headers["Content-Security-Policy"] = PAGE_CSP
+                    headers["X-Frame-Options"] = "SAMEORIGIN"
                 if not is_static and "cache-control" not in headers:
                     headers["Cache-Control"] = "no-store"
             await send(message)

@@ -6,18 +6,26 @@ needed because every reader and the claim itself apply the same rule.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal, or_, select
 
+from pipelines.models import SEVERITY_RANK
+from pipelines.storage import search
 from pipelines.storage.schema import articles, review_items
 from review.clock import as_utc, iso
 
 State = Literal["pending", "claimed", "decided"]
 STATES: tuple[State, ...] = ("pending", "claimed", "decided")
+Sort = Literal["priority", "oldest", "newest", "score"]
+SORTS: tuple[Sort, ...] = ("priority", "oldest", "newest", "score")
+QueueName = Literal["main", "admin"]
 MAX_LIMIT = 500
+MAX_ID = 2**31 - 1  # review item ids are 32-bit integers in PostgreSQL (and kept so on SQLite)
+SEVERITY_NAMES = {rank: name for name, rank in SEVERITY_RANK.items()}
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,13 @@ class QueueFilter:
     source: str | None = None
     language: str | None = None
     state: State | None = None
+    q: str | None = None  # full-text search over titles and text
+    queue: QueueName | None = None  # None: both; reviewers claim only from "main"
+
+    def query_args(self) -> dict[str, str]:
+        """The filter as query parameters (carried from the queue to claims and back)."""
+        values = {"code": self.code, "source": self.source, "language": self.language, "q": self.q}
+        return {key: value for key, value in values.items() if value}
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,20 @@ class QueueItem:
     decided_by: str | None
     decided_at: datetime | None
     created_at: datetime
+    queue: str = "main"
+    second_review: str | None = None
+    escalated_by: str | None = None
+    escalation_reason: str | None = None
+    first_reviewer: str | None = None
+
+    @property
+    def severity(self) -> str:
+        return SEVERITY_NAMES.get((self.priority // 1000) % 10, "info")
+
+    @property
+    def priority_label(self) -> str:
+        """The priority as a reviewer reads it: what processing did, how severe, how sure."""
+        return f"{self.action} · {self.severity} · score {self.score:.2f}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +96,12 @@ class QueueItem:
             "decided_by": self.decided_by,
             "decided_at": iso(self.decided_at),
             "created_at": iso(self.created_at),
+            "severity": self.severity,
+            "priority_label": self.priority_label,
+            "queue": self.queue,
+            "second_opinion_due": self.second_review == "wanted",
+            "escalated_by": self.escalated_by,
+            "escalation_reason": self.escalation_reason,
         }
 
 
@@ -91,8 +126,27 @@ def has_code(code: str) -> ColumnElement[bool]:
     return (literal(" ") + review_items.c.codes + literal(" ")).like(f"% {escaped} %", escape="\\")
 
 
-def filter_conditions(queue_filter: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
+def claimable_by(reviewer: str, is_admin: bool) -> list[ColumnElement[bool]]:
+    """Who may take an item: the admins' queue is for admins, and a second opinion is never the first one's."""
+    conditions = [
+        or_(
+            review_items.c.second_review.is_(None),
+            review_items.c.second_review != "wanted",
+            review_items.c.first_reviewer.is_(None),
+            review_items.c.first_reviewer != reviewer,
+        )
+    ]
+    if not is_admin:
+        conditions.append(review_items.c.queue == "main")
+    return conditions
+
+
+def filter_conditions(queue_filter: QueueFilter, now: datetime, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    if queue_filter.q:
+        conditions.append(search.matches(dialect, queue_filter.q))
+    if queue_filter.queue:
+        conditions.append(review_items.c.queue == queue_filter.queue)
     if queue_filter.code:
         conditions.append(has_code(queue_filter.code))
     if queue_filter.source:
@@ -108,8 +162,15 @@ def filter_conditions(queue_filter: QueueFilter, now: datetime) -> list[ColumnEl
     return conditions
 
 
-def queue_order(query: Select[Any]) -> Select[Any]:
-    return query.order_by(review_items.c.priority.desc(), review_items.c.created_at.asc(), review_items.c.id.asc())
+def queue_order(query: Select[Any], sort: Sort = "priority") -> Select[Any]:
+    c = review_items.c
+    if sort == "oldest":
+        return query.order_by(c.created_at.asc(), c.id.asc())
+    if sort == "newest":
+        return query.order_by(c.created_at.desc(), c.id.desc())
+    if sort == "score":
+        return query.order_by(c.score.desc(), c.priority.desc(), c.id.asc())
+    return query.order_by(c.priority.desc(), c.created_at.asc(), c.id.asc())
 
 
 def effective_state(state: str, lease_expires_at: datetime | None, now: datetime) -> State:
@@ -142,6 +203,11 @@ def _item(row: Any, now: datetime) -> QueueItem:
         decided_by=row.decided_by,
         decided_at=as_utc(row.decided_at) if row.decided_at is not None else None,
         created_at=as_utc(row.created_at),
+        queue=row.queue,
+        second_review=row.second_review,
+        escalated_by=row.escalated_by,
+        escalation_reason=row.escalation_reason,
+        first_reviewer=row.first_reviewer,
     )
 
 
@@ -152,11 +218,71 @@ def _base() -> Select[Any]:
 
 
 def list_items(
-    conn: Connection, queue_filter: QueueFilter, now: datetime, *, limit: int = 50, offset: int = 0
+    conn: Connection,
+    queue_filter: QueueFilter,
+    now: datetime,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    sort: Sort = "priority",
 ) -> list[QueueItem]:
     limit = max(1, min(limit, MAX_LIMIT))
-    query = queue_order(_base().where(*filter_conditions(queue_filter, now))).limit(limit).offset(max(0, offset))
+    conditions = filter_conditions(queue_filter, now, conn.dialect.name)
+    query = queue_order(_base().where(*conditions), sort).limit(limit).offset(max(0, offset))
     return [_item(row, now) for row in conn.execute(query)]
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The choices a filter offers, each with how many items it would show (the other filters applied)."""
+
+    codes: tuple[tuple[str, int], ...]
+    sources: tuple[tuple[str, int], ...]
+    languages: tuple[tuple[str, int], ...]
+    states: tuple[tuple[str, int], ...]
+
+    def to_json(self) -> dict[str, dict[str, int]]:
+        return {
+            "codes": dict(self.codes),
+            "sources": dict(self.sources),
+            "languages": dict(self.languages),
+            "states": dict(self.states),
+        }
+
+
+def facets(conn: Connection, queue_filter: QueueFilter, now: datetime) -> Facets:
+    """Counts per code, source, language and state; each facet ignores its own filter so every choice shows."""
+    dialect = conn.dialect.name
+
+    def without(**cleared: None) -> list[ColumnElement[bool]]:
+        return filter_conditions(dataclasses.replace(queue_filter, **cleared), now, dialect)
+
+    code_counts: dict[str, int] = {}
+    base = _base().where(*without(code=None)).subquery()
+    for codes, count in conn.execute(select(base.c.codes, func.count()).group_by(base.c.codes)):
+        for code in str(codes).split():
+            code_counts[code] = code_counts.get(code, 0) + int(count)
+    states: dict[str, int] = {}
+    for state in STATES:
+        conditions = filter_conditions(dataclasses.replace(queue_filter, state=state), now, dialect)
+        query = select(func.count()).select_from(_base().where(*conditions).subquery())
+        states[state] = int(conn.execute(query).scalar_one())
+    sources = _facet(conn, "source_id", without(source=None))
+    languages = _facet(conn, "language", without(language=None))
+    return Facets(
+        codes=tuple(sorted(code_counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+        sources=sources,
+        languages=languages,
+        states=tuple((state, states.get(state, 0)) for state in STATES),
+    )
+
+
+def _facet(conn: Connection, name: str, conditions: list[ColumnElement[bool]]) -> tuple[tuple[str, int], ...]:
+    base = _base().where(*conditions).subquery()
+    column = base.c[name]
+    rows = conn.execute(select(column, func.count()).group_by(column))
+    pairs = [(str(value), int(count)) for value, count in rows if value is not None]
+    return tuple(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
 
 
 def get_item(conn: Connection, item_id: int, now: datetime) -> QueueItem | None:

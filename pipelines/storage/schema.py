@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -125,6 +126,13 @@ review_items = Table(
     Column("decided_by", String(100)),
     Column("decided_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Desk, second generation (migration 0005): who may work the item, second opinions, handling time.
+    Column("queue", String(16), nullable=False, server_default="main"),  # main | admin (escalated)
+    Column("escalated_by", String(100)),
+    Column("escalation_reason", Text),
+    Column("second_review", String(16)),  # None | wanted (a blind second opinion is due) | done
+    Column("first_reviewer", String(100)),
+    Column("claimed_at", DateTime(timezone=True)),
     Index("ix_review_items_queue", "state", "priority", "created_at"),
 )
 
@@ -140,7 +148,22 @@ decisions = Table(
     Column("flags", JSON, nullable=False),
     Column("undoes", Integer),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("opinion", String(8)),  # first | second (blind double review) | admin (an escalation decided)
+    Column("handling_seconds", Float),  # from the claim to this decision
 )
+
+# The page as fetched (its bytes, zlib-compressed), so reviewers can see it and admins re-run extraction.
+page_html = Table(
+    "page_html",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("body", LargeBinary, nullable=False),
+    Column("content_type", String(200)),
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+)
+
+# The full-text index over titles and text lives beside these tables but outside this metadata: an FTS5
+# virtual table on SQLite, a tsvector table on PostgreSQL (see pipelines.storage.search).
 
 audit_log = Table(
     "audit_log",

@@ -41,8 +41,55 @@
     return true;
   }
 
+  // Help: "?" shows the keys, Esc or the button hides them.
+  var help = document.getElementById("help");
+  function toggleHelp(show) {
+    if (!help) return;
+    help.hidden = show === undefined ? !help.hidden : !show;
+    if (!help.hidden) {
+      var close = document.getElementById("help-close");
+      if (close) close.focus();
+    }
+  }
+  var helpOpen = document.getElementById("help-open");
+  if (helpOpen) helpOpen.addEventListener("click", function () { toggleHelp(true); });
+  var helpClose = document.getElementById("help-close");
+  if (helpClose) helpClose.addEventListener("click", function () { toggleHelp(false); });
+
+  // Next / previous highlighted match, across the title and the text.
+  var matchIndex = -1;
+  function marks() {
+    return document.querySelectorAll("h1.article-title mark, #article-text mark");
+  }
+  function moveMatch(step) {
+    var all = marks();
+    if (!all.length) return false;
+    if (matchIndex >= 0 && matchIndex < all.length) all[matchIndex].classList.remove("current");
+    matchIndex = (matchIndex + step + all.length) % all.length;
+    var mark = all[matchIndex];
+    mark.classList.add("current");
+    mark.scrollIntoView({ block: "center" });
+    var where = document.getElementById("match-position");
+    if (where) where.textContent = "· match " + (matchIndex + 1) + " of " + all.length + " (" + mark.title + ")";
+    return true;
+  }
+
+  function clickById(id) {
+    var el = document.getElementById(id);
+    if (!el) return false;
+    if (el.tagName === "FORM") submit(el, null); else el.click();
+    return true;
+  }
+
   document.addEventListener("keydown", function (event) {
     var target = event.target;
+    if (help && !help.hidden) {
+      if (event.key === "Escape" || event.key === "?") {
+        event.preventDefault();
+        toggleHelp(false);
+      }
+      return;
+    }
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && target && target.id === "reason") {
       var form = document.getElementById("decision-form");
       var chosen = form && form.dataset.chosen;
@@ -54,6 +101,22 @@
     }
     if (event.ctrlKey || event.metaKey || event.altKey || isTyping(target)) {
       if (event.key === "Escape" && isTyping(target)) target.blur();
+      return;
+    }
+    if (event.key === "?") {
+      event.preventDefault();
+      toggleHelp(true);
+      return;
+    }
+    if (event.key === "." || event.key === ",") {
+      if (moveMatch(event.key === "." ? 1 : -1)) event.preventDefault();
+      return;
+    }
+    if (event.key === "c" && clickById("claim-form")) { event.preventDefault(); return; }
+    if (event.key === "d" && clickById("compare-link")) { event.preventDefault(); return; }
+    if (event.key === "/") {
+      var search = document.getElementById("search");
+      if (search) { event.preventDefault(); search.focus(); }
       return;
     }
     if (event.key === "j" || event.key === "n") {

@@ -137,6 +137,8 @@ def test_reviewer_claims_sees_evidence_and_approves(browser: Browser, base: str,
     page.keyboard.press("Control+Enter")
     page.wait_for_url(re.compile(r".*notice=decided"))
     assert "Decision recorded." in page.inner_text("main")
+    assert page.url.startswith(f"{base}/items/")  # auto-advance: the next item (the copy) is open
+    page.goto(f"{base}/items/{item_id}")
     assert "approve" in page.locator("section.history").inner_text()
 
     with engine.connect() as conn:
@@ -155,7 +157,7 @@ def test_reviewer_claims_sees_evidence_and_approves(browser: Browser, base: str,
     assert f"item:{item_id}" in shown
     assert "approve" in shown
     assert "advert quoted in a news story" in shown
-    assert page.locator("tr.audit-claim").count() == 1
+    assert page.locator("tr.audit-claim").count() == 2  # the item, then the copy the auto-advance claimed
     watch.assert_clean()
     context.close()
 

@@ -241,11 +241,13 @@ def test_stats(client: httpx.Client, engine: Engine) -> None:
         claimed = client.post("/api/queue/claim", headers=bearer(token)).json()["item"]["id"]
         client.post(f"/api/items/{claimed}/decision", headers=bearer(token), json={"decision": verdict, "reason": "r"})
     numbers = client.get("/api/stats", headers=bearer(token)).json()
-    assert numbers["queue_depth"] == 1
-    assert numbers["decided"] == 3
+    assert numbers["queue_depth"] == 2  # one never claimed, one escalated to the admins' queue
+    assert numbers["admin_queue"] == 1
+    assert numbers["decided"] == 2
     assert numbers["decisions_last_hour"] == 3
     assert numbers["oldest_pending_age_seconds"] >= 0
-    assert numbers["rules"]["spam"] == {"confirmed": 2, "approved": 1, "confirmation_rate": pytest.approx(2 / 3)}
+    # An escalation is not a verdict: only the reject and the approve judge "spam".
+    assert numbers["rules"]["spam"] == {"confirmed": 1, "approved": 1, "confirmation_rate": pytest.approx(1 / 2)}
     assert numbers["rules"]["hate"]["confirmed"] == 1  # item a0 (the first claimed) was rejected
     assert len(items) == 4
 

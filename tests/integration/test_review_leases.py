@@ -148,7 +148,8 @@ def test_postgres_decide_undo_and_numbers(pg_url: str) -> None:
         assert list_items(conn, QueueFilter(code="spam%"), utcnow()) == []
     assert leases.claim_next(engine, "rita", 600) == first
     leases.heartbeat(engine, first, "rita", 600)
-    assert sorted(decide_mod.decide(engine, first, "rita", "reject", "spam", apply_to_copies=True)) == [first, copy]
+    done = decide_mod.decide(engine, first, "rita", "reject", "spam", apply_to_copies=True)
+    assert sorted(done.ids) == [first, copy]
     decide_mod.undo(engine, copy, "ada", "copy was fine")
     exported = list(decide_mod.export(engine))
     assert [row["decision"] for row in exported] == ["reject", "reject", "undo"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -11,9 +12,10 @@ from typing import Any
 from sqlalchemy import Engine, insert
 
 from config.settings import ReviewSettings, Settings
+from pipelines.storage import search
 from pipelines.storage.engine import make_engine
 from pipelines.storage.migrate import upgrade
-from pipelines.storage.schema import articles, flags, review_items
+from pipelines.storage.schema import articles, flags, page_html, review_items
 from review.users import add_user
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -40,13 +42,31 @@ class SeedArticle:
     flags: Sequence[SeedFlag] = field(default_factory=lambda: (SeedFlag("spam", ""),))
     priority: int = 3000
     age_minutes: int = 0
+    duplicate_kind: str | None = None
+    similarity: float | None = None
+    page: str | None = None  # the page as fetched, kept beside the article
+    action: str = "flag"
 
 
-def sqlite_settings(data_dir: Path, lease_seconds: int = 600, attempts: int = 10, **review: Any) -> Settings:
-    """Settings on a SQLite file in ``data_dir``; ``review`` overrides more ``ReviewSettings`` fields."""
+def sqlite_settings(
+    data_dir: Path,
+    lease_seconds: int = 600,
+    attempts: int = 10,
+    second_opinion_rate: float = 0.0,
+    rules_file: str = "",
+    **review: Any,
+) -> Settings:
+    """Settings for a desk under test (no random second-opinion sample unless a test asks for one);
+    ``review`` overrides more ``ReviewSettings`` fields."""
     return Settings(
         data_dir=data_dir,
-        review=ReviewSettings(lease_seconds=lease_seconds, login_attempts_per_minute=attempts, **review),
+        rules_file=rules_file,
+        review=ReviewSettings(
+            lease_seconds=lease_seconds,
+            login_attempts_per_minute=attempts,
+            second_opinion_rate=second_opinion_rate,
+            **review,
+        ),
     )
 
 
@@ -82,6 +102,8 @@ def seed_article(engine: Engine, seed: SeedArticle) -> int:
                 stripped=list(seed.stripped),
                 content_hash=seed.article_id.ljust(64, "0"),
                 duplicate_of=seed.duplicate_of,
+                duplicate_kind=seed.duplicate_kind or ("near" if seed.duplicate_of else None),
+                similarity=seed.similarity,
                 action="flag",
                 score=0.9,
                 rule_version="test-1",
@@ -89,6 +111,16 @@ def seed_article(engine: Engine, seed: SeedArticle) -> int:
                 updated_at=created,
             )
         )
+        search.index_article(conn, seed.article_id, seed.title, seed.text)
+        if seed.page is not None:
+            conn.execute(
+                insert(page_html).values(
+                    article_id=seed.article_id,
+                    body=zlib.compress(seed.page.encode("utf-8")),
+                    content_type="text/html; charset=utf-8",
+                    stored_at=created,
+                )
+            )
         for index, flag in enumerate(seed.flags):
             conn.execute(
                 insert(flags).values(
@@ -96,7 +128,7 @@ def seed_article(engine: Engine, seed: SeedArticle) -> int:
                     rule_id=f"rule-{flag.code}-{index}",
                     code=flag.code,
                     severity=flag.severity,
-                    action="flag",
+                    action=seed.action,
                     score=0.9,
                     shadow=False,
                     detail=f"{flag.code} matched",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from review.highlight import Segment, Span, locate, segments, spans_for
+from review.highlight import Segment, Span, locate, palette, repeats, segments, spans_for
 
 
 def test_marks_evidence_and_keeps_the_rest() -> None:
@@ -60,3 +60,15 @@ def test_segments_cover_the_text_exactly(text: str, pairs: list[tuple[int, int]]
             marked.update(range(position, position + len(segment.text)))
         position += len(segment.text)
     assert marked == covered
+
+
+def test_every_repeat_of_an_evidence_excerpt_is_marked_with_its_colour() -> None:
+    text = "Cheap pills here, cheap pills there, cheappills not, and cheap pills again."
+    flags = [{"code": "spam", "evidence": [{"start": 0, "end": 11, "excerpt": "Cheap pills"}]}]
+    spans = spans_for(text, flags, "text")
+    assert [text[s.start : s.end].lower() for s in spans] == ["cheap pills"] * 3
+    colours = palette(["spam", "hate"])
+    marked = [s for s in segments(text, spans, colours) if s.marked]
+    assert len(marked) == 3 and {s.colour for s in marked} == {0}
+    assert repeats("a word, words", "word") == [(2, 6)]  # word boundaries
+    assert repeats("x", "  ") == []
