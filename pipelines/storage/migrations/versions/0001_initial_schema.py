@@ -2,8 +2,8 @@
 
 Revision ID: 0001
 Revises:
-
-
+Create Date: 2026-11-28 01:04:19.973362
+"""
 
 from collections.abc import Sequence
 
