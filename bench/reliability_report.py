@@ -33,6 +33,9 @@ ORDER = (
     "redis_killed_no_persistence",
     "redis_down_during_crawl",
     "pickled_message",
+    "sentinel_failover_processing",
+    "sentinel_failover_queueing",
+    "netns_worker_host_cut",
 )
 HEADER = (
     "| Fault | Items | Lost | Duplicated | Re-runs | Time to recover (s) | Bound (s) | All done (s) | Test |",
