@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from pipelines.errors import StorageUnavailable
 from pipelines.models import ACTION_RANK, SEVERITY_RANK, ProcessedArticle
+from pipelines.storage.metadata_row import metadata_row
 from pipelines.storage.schema import articles, dead_letters, flags, review_items
 
 REVIEW_ACTIONS = frozenset({"flag", "hold"})
@@ -80,6 +81,8 @@ def _article_row(processed: ProcessedArticle, now: datetime) -> dict[str, Any]:
         "rule_version": outcome.rule_version,
         "created_at": now,
         "updated_at": now,
+        "modified": article.metadata.modified.value,
+        "article_metadata": metadata_row(article.metadata),
     }
 
 

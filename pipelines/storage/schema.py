@@ -82,6 +82,10 @@ articles = Table(
     Column("rule_version", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Migration 0002: the last-modified date and every metadata field with its evidence
+    # (pipelines.storage.metadata_row); NULL on rows stored before it.
+    Column("modified", String(64)),
+    Column("article_metadata", JSON),
 )
 
 flags = Table(
