@@ -24,15 +24,15 @@ MAX_CANDIDATES = 60
 _LEAD = re.compile(
     r"^(?:(?:written|posted|published|reported|story|text|words|photos?|interview|edited)\s+)?"
     r"(?:by|von|por|par|de|di|door|przez|autor(?:in)?|author|autore|auteur|verfasser(?:in)?|text|texto)"
-    r"\s*[:\-–]?\s+",
+    r"(?:\s*[:\-–]\s*|\s+)",
     re.IGNORECASE,
 )
 _LABEL = re.compile(r"^(?:autor(?:in)?|author|autore|auteur|verfasser(?:in)?|text|texto|by)\s*:\s*", re.IGNORECASE)
 _SPLIT = re.compile(r"\s*(?:;|\||/|&|,|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\bsowie\b)\s*", re.IGNORECASE)
 # Where a byline's names end: a date, a time, "updated", a role or "for <outlet>".
 _TAIL = re.compile(
-    r"\s(?:on|am|le|el|il|op|vom|du|del|updated|aktualisiert|veröffentlicht|publié|publicado|pubblicato|"
-    r"for|für|pour|para|per|\d{1,4}[./:-]|\d{1,2}\s)|\s[-–—|•·]\s|\s\(",
+    r"\s(?:(?:on|am|le|el|il|op|vom|du|del|updated|last|aktualisiert|veröffentlicht|publié|publicado|pubblicato|"
+    r"for|für|pour|para|per)\b|\d{1,4}[./:-]|\d{1,2}\s)|\s[-–—|•·]\s|\s\(",
     re.IGNORECASE,
 )
 _NOT_A_NAME = re.compile(
@@ -56,6 +56,8 @@ def _name(part: str) -> str | None:
     if not part or len(part) > MAX_NAME_CHARS or len(part.split()) > MAX_NAME_WORDS:
         return None
     if _NOT_A_NAME.search(part) or _ROLE.search(part) or not any(c.isalpha() for c in part):
+        return None
+    if any(c.isdigit() for c in part):  # a date or a count, not a name ("Feb 11")
         return None
     if part.isupper() and len(part) <= 4 and " " not in part:  # credentials ("MS", "RD")
         return None
@@ -100,7 +102,7 @@ def byline_authors(root: etree._Element) -> tuple[str, ...]:
     for el in _candidates(root):
         if in_chrome_zone(el):
             continue
-        text = visible_text(el)
+        text = visible_text(el, " ")
         if not text or len(text) > MAX_BYLINE_CHARS:
             continue
         names = clean_authors([text])

@@ -33,7 +33,7 @@ from pipelines.extract.selectors import (
     TITLE_META,
 )
 from pipelines.extract.structured import Declared, meta_tags, read_json_ld, read_microdata, visible_text
-from pipelines.extract.textdates import time_element_dates, written_dates
+from pipelines.extract.textdates import marked_stamps, time_element_dates, written_dates
 from pipelines.extract.tree import squash
 from pipelines.models import ArticleMetadata, MetadataField
 from pipelines.models import MetadataSource as Src
@@ -142,6 +142,8 @@ def _published(
         return declared
     if stamp := time_element_dates(root):
         return MetadataField(stamp, Src.TIME)
+    if stamp := marked_stamps(root):
+        return MetadataField(stamp, Src.MICRODATA)
     if day := url_date(url):
         return MetadataField(day, Src.URL)
     if day := written_dates(root, lang):
@@ -161,7 +163,10 @@ def _authors(
         if names:
             return MetadataField(names, Src.META)
     names = byline_authors(root)
-    return MetadataField(names, Src.BYLINE) if names else MetadataField()
+    if names:
+        return MetadataField(names, Src.BYLINE)
+    names = clean_authors(ld.all("organisations"))
+    return MetadataField(names, Src.JSON_LD) if names else MetadataField()
 
 
 def _language(root: etree._Element, ld: Declared, meta: dict[str, list[str]]) -> MetadataField[str]:

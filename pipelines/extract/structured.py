@@ -7,6 +7,7 @@ JSON-LD blobs by size and node count, lists by length.
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,7 @@ MAX_ITEMS = 20  # authors, tags, images per source
 MAX_MICRODATA = 200  # itemprop elements looked at
 _VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]", smart_strings=False)
 # Types that name the site rather than the story.
-_SITE_TYPES = frozenset({"website", "organization", "newsmediaorganization", "corporation"})
+_SITE_TYPES = frozenset({"website", "organization", "newsmediaorganization", "corporation", "localbusiness"})
 _PAGE_TYPES = frozenset({"webpage", "itempage", "collectionpage", "aboutpage", "profilepage", "searchresultspage"})
 
 
@@ -35,7 +36,7 @@ class Declared:
     def add(self, name: str, value: Any) -> None:
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str | int | float) and not isinstance(item, bool):
-                text = squash(str(item))
+                text = squash(html.unescape(str(item)) if isinstance(item, str) and "&" in item else str(item))
                 if text and len(self.values.setdefault(name, [])) < MAX_ITEMS:
                     self.values[name].append(text)
 
@@ -47,9 +48,9 @@ class Declared:
         return self.values.get(name, [])
 
 
-def visible_text(el: etree._Element) -> str:
+def visible_text(el: etree._Element, joiner: str = "") -> str:
     """Text of ``el`` without script or style source (metadata is read before they are dropped)."""
-    return squash("".join(_VISIBLE_TEXT(el)))
+    return squash(joiner.join(_VISIBLE_TEXT(el)))
 
 
 def visible_lines(el: etree._Element, limit: int) -> str | None:
@@ -101,11 +102,13 @@ def _ld_nodes(root: etree._Element) -> list[dict[str, Any]]:
     return found
 
 
-def _names(value: Any) -> list[str]:
+def _names(value: Any, people_only: bool = False) -> list[str]:
     """Names from a schema.org value: a string, a Person/Organization, or a list of those."""
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
     for item in items[:MAX_ITEMS]:
+        if people_only and isinstance(item, dict) and _kinds(item) & _SITE_TYPES:
+            continue
         if isinstance(item, dict):
             item = item.get("name")
             if isinstance(item, list):  # "name": ["A"]
@@ -141,7 +144,9 @@ def read_json_ld(root: etree._Element) -> Declared:
     story = articles[0] if articles else (pages[0] if pages else None)
     if story is not None:
         out.add("title", story.get("headline") or story.get("name"))
-        out.add("authors", _names(story.get("author") or story.get("creator")))
+        author = story.get("author") or story.get("creator")
+        out.add("authors", _names(author, people_only=True))
+        out.add("organisations", _names(author))  # an organisation as author: used only when no byline names a person
         out.add("published", story.get("datePublished") or story.get("dateCreated") or story.get("uploadDate"))
         out.add("modified", story.get("dateModified"))
         out.add("section", story.get("articleSection"))
@@ -178,9 +183,10 @@ def read_microdata(root: etree._Element) -> Declared:
         if kind in ARTICLE_LD_TYPES - _PAGE_TYPES:
             scope = item
             break
-    for count, el in enumerate(scope.iterfind(".//*[@itemprop]")):
-        if count >= MAX_MICRODATA:
-            break
+    elements = list(scope.iterfind(".//*[@itemprop]"))[:MAX_MICRODATA]
+    if scope is not root:  # properties the page put outside its article item still describe it, after those inside
+        elements += list(root.iterfind(".//*[@itemprop]"))[:MAX_MICRODATA]
+    for el in elements:
         for prop in str(el.get("itemprop")).split():
             if prop == "author" or prop == "creator":
                 named = el.find(".//*[@itemprop='name']")

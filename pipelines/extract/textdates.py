@@ -15,12 +15,21 @@ from lxml import etree
 
 from pipelines.extract.dates import COPYRIGHT, find_text_dates, parse_stamp
 from pipelines.extract.structured import visible_lines, visible_text
-from pipelines.extract.zones import in_chrome_zone
+from pipelines.extract.zones import in_chrome_zone, text_runs
 
 MAX_TIME_ELEMENTS = 50
 MAX_DATE_AREAS = 120
 MAX_AREA_CHARS = 300
-HEADLINE_WINDOW_CHARS = 400  # text after the <h1> looked at for a dateline
+HEADLINE_BEFORE_CHARS = 300  # text before the end of the <h1> looked at for a dateline
+HEADLINE_AFTER_CHARS = 600  # and after it
+# A date after a label that says "published" (in the sets' languages).
+_LABELLED = re.compile(
+    r"(?:datum|date|published|posted|veröffentlicht|erschienen|publiziert|publié|publicado|publicada|"
+    r"mise en ligne|pubblicato|opublikowano|gepostet|geschrieben|erstellt)\b\s{0,3}(?:am|on|le|el|il|den)?\s{0,3}:?"
+    r"\s{0,3}(.{0,60})",
+    re.IGNORECASE,
+)
+_MARKED_CLASS = re.compile(r"(?:^|\s)(?:published|entry-date|post-date|dtstart|date-published|pubdate)(?:$|\s)")
 _DATE_AREA = re.compile(
     r"date|time|datum|zeit|fecha|data|posted|publi|meta|byline|dateline|stamp|info|submitted|created",
     re.IGNORECASE,
@@ -63,23 +72,66 @@ def _first_written(text: str, language: str | None) -> str | None:
     return None
 
 
-def _headline_window(root: etree._Element) -> str:
-    h1 = next(root.iter("h1"), None)
-    if h1 is None:
-        return ""
-    pieces: list[str] = []
-    size = 0
-    for text in h1.itersiblings():
-        chunk = visible_text(text)
-        pieces.append(chunk)
-        size += len(chunk)
-        if size >= HEADLINE_WINDOW_CHARS:
+def marked_stamps(root: etree._Element) -> str | None:
+    """A stamp in the attribute of an element classed as the publication date (hAtom ``abbr.published``)."""
+    for count, el in enumerate(root.iterfind(".//*[@class]")):
+        if count >= 5_000:
             break
-    return "\n".join(pieces)[:HEADLINE_WINDOW_CHARS]
+        if _MARKED_CLASS.search(str(el.get("class"))) and not in_chrome_zone(el):
+            for attr in ("datetime", "title", "content", "data-date"):
+                raw = el.get(attr)
+                if raw and (stamp := parse_stamp(raw)):
+                    return stamp
+    return None
+
+
+def _near_headline(runs: list[tuple[str, bool, bool]], language: str | None) -> str | None:
+    """A date in the text just before or after the first ``<h1>`` (outside chrome), nearest first."""
+    ends = [i for i, (_, _, in_h1) in enumerate(runs) if in_h1]
+    if not ends:
+        return None
+    end = ends[-1]
+    after: list[str] = []
+    size = 0
+    for text, zone, _ in runs[end + 1 :]:
+        if size > HEADLINE_AFTER_CHARS:
+            break
+        size += len(text)
+        if not zone:
+            after.append(text)
+    before: list[str] = []
+    size = 0
+    for text, zone, _ in reversed(runs[: ends[0]]):
+        if size > HEADLINE_BEFORE_CHARS:
+            break
+        size += len(text)
+        if not zone:
+            before.append(text)
+    return _first_written("\n".join(after), language) or _first_written("\n".join(before), language)
+
+
+def _labelled(runs: list[tuple[str, bool, bool]], language: str | None) -> str | None:
+    """A date right after a "published" label ("Datum:", "Veröffentlicht am", "Publié le"), outside chrome."""
+    for i, (text, zone, _) in enumerate(runs):
+        if zone or len(text) > MAX_AREA_CHARS or COPYRIGHT.search(text) or _UPDATED.search(text):
+            continue
+        label = _LABELLED.search(text)
+        if label is None:
+            continue
+        rest = label.group(1).strip()
+        if not rest and i + 1 < len(runs) and not runs[i + 1][1]:
+            rest = runs[i + 1][0][:60]
+        dates = find_text_dates(rest, language)
+        if dates:
+            return dates[0]
+    return None
 
 
 def written_dates(root: etree._Element, language: str | None) -> str | None:
-    """The first date written in an element named for dates or bylines, or just under the headline."""
+    """A date after a "published" label, in an element named for dates, or next to the headline."""
+    runs = text_runs(root)
+    if day := _labelled(runs, language):
+        return day
     body = root.find("body")
     scope = body if body is not None else root
     areas = 0
@@ -99,4 +151,4 @@ def written_dates(root: etree._Element, language: str | None) -> str | None:
             continue
         if day := _first_written(text, language):
             return day
-    return _first_written(_headline_window(root), language)
+    return _near_headline(runs, language)
