@@ -1,132 +1,255 @@
-"""Article-extraction benchmark: newsdesk against trafilatura, readability-lxml and resiliparse.
+"""Extraction and metadata benchmark: newsdesk against trafilatura, htmldate, newspaper4k and others.
 
-Runs every extractor on the same pages of the Zyte article-extraction benchmark,
-page by page in turn (so machine noise hits all alike), and prints F1, precision,
-recall (4-word shingles, pages weighted equally, empty output scores 0 recall and
-drops out of precision), median/p95 milliseconds and pages/s.  A PNG chart goes to
-bench/out/.
+One run prints, per set (Zyte, WCXB dev articles, trafilatura-eval, htmldate-dev) and for
+the tuning and held-out parts of each (split by host digest, see bench/extract_sets.py):
+text score (4-word-shingle F1 against the full gold text, or on trafilatura-eval the
+snippet score: share of "with" snippets present and "without" snippets absent), title,
+author and date accuracy, median and maximum milliseconds per page (with metadata) and
+exceptions; then trafilatura-eval per language, the issue's floors, and a worst-case
+line (10 MiB of unclosed tags).
 
-    .venv/bin/python -m bench.extract [--limit N] [--only newsdesk,readability-lxml]
+    .venv/bin/python -m bench.extract [--sets zyte,wcxb] [--limit N] [--fresh] [--only newsdesk,...]
+
+Peers' outputs are cached in bench/out/cache/ by page digest; ``--fresh`` reruns them.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import platform
 import statistics
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from bench.extract_metric import PageScore, score_page, summarise
-from bench.extract_peers import PEERS
+from bench.extract_metric import (
+    author_right,
+    date_right,
+    score_page,
+    snippet_hits,
+    summarise,
+    title_right,
+)
+from bench.extract_peers import SYSTEMS, Cache, Output, System, timed
+from bench.extract_sets import SETS, TEXT_LANGUAGES, BenchPage
+from pipelines.extract import extract_article
 
-DATA = Path("/work/shared/data/article-extraction-benchmark")
-OUT = Path(__file__).resolve().parent / "out"
-
-
-@dataclass
-class Run:
-    name: str
-    version: str
-    scores: list[PageScore]
-    seconds: list[float]
+Results = dict[str, list[tuple[BenchPage, Output]]]  # system name -> (page, output) in page order
 
 
 def cpu_model() -> str:
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
     except OSError:
         pass
     return platform.processor() or "unknown"
 
 
-def load_pages(limit: int | None) -> list[tuple[str, str, str]]:
-    truth = json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))
-    keys = sorted(truth)[:limit] if limit else sorted(truth)
-    pages = []
-    for key in keys:
-        html = gzip.decompress((DATA / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8")
-        pages.append((key, html, truth[key].get("articleBody", "")))
-    return pages
+def run(pages: list[BenchPage], systems: list[System], fresh: bool) -> Results:
+    caches = {s.name: Cache(s) for s in systems if s.dist}
+    results: Results = {s.name: [] for s in systems}
+    for s in systems:  # warm-up: imports, caches, lazily built regexes
+        if fresh or not s.dist:
+            timed(s, pages[0].text(), pages[0].url)
+    for i, page in enumerate(pages):
+        decoded = page.text()
+        for s in systems:
+            if s.sets is not None and page.set_name not in s.sets:
+                continue
+            cache = caches.get(s.name)
+            out = None if cache is None or fresh else cache.get(page.set_name, page.digest, page.url)
+            if out is None:
+                # newsdesk reads the raw bytes (its own charset detection is part of it); peers get the decoded page.
+                out = timed(s, page.raw if cache is None else decoded, page.url)
+                if cache is not None:
+                    cache.put(page.set_name, page.digest, out)
+            results[s.name].append((page, out))
+        if i % 25 == 24:
+            for cache in caches.values():
+                cache.save()
+    for cache in caches.values():
+        cache.save()
+    return results
 
 
-def run(pages: list[tuple[str, str, str]], names: list[str]) -> list[Run]:
-    runs = {name: Run(name, PEERS[name][1], [], []) for name in names}
-    for name in names:  # warm-up: imports, caches, lazily built regexes
-        PEERS[name][0](pages[0][1])
-    for _key, html, truth in pages:
-        for name in names:
-            extractor = PEERS[name][0]
-            start = time.perf_counter()
-            text = extractor(html)
-            runs[name].seconds.append(time.perf_counter() - start)
-            runs[name].scores.append(score_page(truth, text))
-    return list(runs.values())
+@dataclass
+class Row:
+    text: float | None
+    title: float | None
+    author: float | None
+    date: float | None
+    med_ms: float
+    max_ms: float
+    errors: int
+    n: int
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+def _share(flags: list[bool]) -> float | None:
+    return sum(flags) / len(flags) if flags else None
 
 
-def report(runs: list[Run], pages: int) -> None:
-    print(f"machine: {cpu_model()}, {platform.python_implementation()} {platform.python_version()}")
-    print(f"pages: {pages} (Zyte article-extraction-benchmark)\n")
-    header = f"{'extractor':<36} {'version':<8} {'F1':>6} {'P':>6} {'R':>6} {'med ms':>7} {'p95 ms':>7} {'pages/s':>8}"
-    print(header)
-    print("-" * len(header))
-    for r in runs:
-        s = summarise(r.scores)
-        med = statistics.median(r.seconds) * 1000
-        print(
-            f"{r.name:<36} {r.version:<8} {s.f1:6.3f} {s.precision:6.3f} {s.recall:6.3f} "
-            f"{med:7.2f} {percentile(r.seconds, 0.95) * 1000:7.2f} {len(r.seconds) / sum(r.seconds):8.1f}"
+def score(system: System, pairs: list[tuple[BenchPage, Output]]) -> Row:
+    text: float | None = None
+    if "text" in system.measures and pairs:
+        if pairs[0][0].gold.body is not None:
+            text = summarise([score_page(p.gold.body or "", o.text) for p, o in pairs]).f1
+        else:
+            hits = [snippet_hits(o.text, p.gold.with_, p.gold.without) for p, o in pairs]
+            total = sum(t for _, t in hits)
+            text = sum(r for r, _ in hits) / total if total else None
+
+    def field(name: str, gold: Callable[[BenchPage], object], right: Callable[[object, Output], bool]) -> float | None:
+        if name not in system.measures:
+            return None
+        return _share([right(gold(p), o) for p, o in pairs if gold(p) != "MISSING"])
+
+    ms = [o.ms for _, o in pairs] or [0.0]
+    return Row(
+        text,
+        field("title", lambda p: p.gold.title, lambda g, o: title_right(g, o.title)),
+        field("author", lambda p: p.gold.author, lambda g, o: author_right(g, o.authors)),
+        field("date", lambda p: p.gold.date, lambda g, o: date_right(g, o.date)),
+        statistics.median(ms),
+        max(ms),
+        sum(o.error is not None for _, o in pairs),
+        len(pairs),
+    )
+
+
+def _cell(value: float | None) -> str:
+    return f"{value:6.3f}" if value is not None else f"{'-':>6}"
+
+
+HEADER = (
+    f"{'system':<26} {'version':<8} {'text':>6} {'title':>6} {'author':>6} {'date':>6} "
+    f"{'med ms':>7} {'max ms':>7} {'errors':>6}"
+)
+
+
+def table(title: str, systems: list[System], results: Results, keep: Callable[[BenchPage], bool]) -> dict[str, Row]:
+    rows: dict[str, Row] = {}
+    for s in systems:
+        pairs = [(p, o) for p, o in results[s.name] if keep(p)]
+        if pairs:
+            rows[s.name] = score(s, pairs)
+    if not rows:
+        return rows
+    n = next(iter(rows.values())).n
+    print(f"\n{title} ({n} pages)")
+    print(HEADER)
+    print("-" * len(HEADER))
+    for s in systems:
+        r = rows.get(s.name)
+        if r is not None:
+            print(
+                f"{s.name:<26} {s.version[:8]:<8} {_cell(r.text)} {_cell(r.title)} {_cell(r.author)} {_cell(r.date)} "
+                f"{r.med_ms:7.2f} {r.max_ms:7.1f} {r.errors:6d}"
+            )
+    return rows
+
+
+def floors(rows: dict[str, dict[str, Row]], results: Results) -> None:
+    """The issue's floors, each with its margin, from the tables above (all pages of each set)."""
+    print("\nfloors (issue 14), all pages of each set:")
+
+    def check(label: str, ours: float | None, theirs: float | None, margin: float) -> None:
+        if ours is None or theirs is None:
+            print(f"  {label:<58} n/a")
+            return
+        verdict = "PASS" if ours >= theirs + margin - 1e-9 else "FAIL"
+        print(f"  {label:<58} {ours:.3f} vs {theirs:.3f}{margin:+.2f}  {verdict}")
+
+    nd, tr, hd = "newsdesk", "trafilatura (metadata)", "htmldate (extensive)"
+
+    def get(set_name: str, system: str, attr: str) -> float | None:
+        row = rows.get(set_name, {}).get(system)
+        return getattr(row, attr) if row is not None else None
+
+    for set_name in ("htmldate-dev", "wcxb"):
+        check(f"date {set_name} >= htmldate + 0.03", get(set_name, nd, "date"), get(set_name, hd, "date"), 0.03)
+    for set_name in ("wcxb", "trafilatura-eval"):
+        check(
+            f"author {set_name} >= trafilatura + 0.05", get(set_name, nd, "author"), get(set_name, tr, "author"), 0.05
         )
+        check(f"title {set_name} >= trafilatura", get(set_name, nd, "title"), get(set_name, tr, "title"), 0.0)
+    check("snippets trafilatura-eval >= trafilatura", get("trafilatura-eval", nd, "text"),
+          get("trafilatura-eval", tr, "text"), 0.0)  # fmt: skip
+    for lang in TEXT_LANGUAGES:
+        key = f"trafilatura-eval [{lang}]"
+        check(f"snippets trafilatura-eval {lang} >= trafilatura", get(key, nd, "text"), get(key, tr, "text"), 0.0)
+    check("text F1 wcxb >= trafilatura + 0.02", get("wcxb", nd, "text"), get("wcxb", tr, "text"), 0.02)
+    zyte = get("zyte", nd, "text")
+    if zyte is not None:
+        print(f"  {'Zyte F1 >= 0.975':<58} {zyte:.3f}  {'PASS' if zyte >= 0.975 else 'FAIL'}")
+    if nd in results and tr in results:
+        ours = statistics.median(o.ms for _, o in results[nd])
+        theirs = statistics.median(o.ms for _, o in results[tr])
+        slowest = max(results[nd], key=lambda po: po[1].ms)
+        verdict = "PASS" if ours <= theirs / 3 else "FAIL"
+        print(f"  {'median ms, every page, <= trafilatura / 3':<58} {ours:.2f} vs {theirs:.2f}/3  {verdict}")
+        print(f"  {'slowest newsdesk page <= 200 ms':<58} {slowest[1].ms:.1f} ms ({slowest[0].set_name} "
+              f"{slowest[0].key})  {'PASS' if slowest[1].ms <= 200 else 'FAIL'}")  # fmt: skip
+        errors = sum(o.error is not None for _, o in results[nd])
+        print(f"  {'no exception on any page':<58} {errors} exceptions  {'PASS' if errors == 0 else 'FAIL'}")
 
 
-def chart(runs: list[Run]) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    names = [r.name for r in runs]
-    f1 = [summarise(r.scores).f1 for r in runs]
-    med = [statistics.median(r.seconds) * 1000 for r in runs]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
-    left.barh(names, f1, color="#4c72b0")
-    left.set_xlim(min(f1) - 0.05, 1.0)
-    left.set_title("F1 (4-word shingles)")
-    right.barh(names, med, color="#dd8452")
-    right.set_title("median ms per page")
-    for ax in (left, right):
-        ax.invert_yaxis()
-    right.set_yticklabels([])
-    fig.tight_layout()
-    OUT.mkdir(exist_ok=True)
-    path = OUT / "extract.png"
-    fig.savefig(path, dpi=110)
-    return path
+def worst_case() -> None:
+    """The hostile page of issue 15 (hole 3): 10 MiB of unclosed <svg>, <script> and <!--."""
+    paragraph = "<p>The orchestra announced its new season on Thursday, with six premieres and a summer tour.</p>"
+    unit = "<svg><p>x</p><script>var a = 1;<!-- open "
+    html = f"<html><body><article>{paragraph * 5}</article>" + unit * (10 * 1024 * 1024 // len(unit))
+    start = time.perf_counter()
+    article = extract_article(html, "https://hostile.test/a")
+    seconds = time.perf_counter() - start
+    tags = html.count("<svg>") * 3
+    print(f"\nworst case: {len(html) / 2**20:.1f} MiB, {tags:,} unclosed <svg>/<script>/<!-- : "
+          f"{seconds * 1000:.0f} ms (newsdesk, {len(article.text)} chars of text)")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--limit", type=int, default=None, help="only the first N pages (sorted by id)")
-    parser.add_argument("--only", default="", help="comma-separated extractor names (default: all)")
+    parser.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, of {list(SETS)}")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages of each set")
+    parser.add_argument("--only", default="", help="comma-separated system names (default: all installed)")
+    parser.add_argument("--fresh", action="store_true", help="rerun peers instead of reading their cached outputs")
+    parser.add_argument("--tuning", action="store_true", help="score the tuning part only (while tuning)")
     args = parser.parse_args()
-    names = [n.strip() for n in args.only.split(",") if n.strip()] or list(PEERS)
-    unknown = [n for n in names if n not in PEERS]
+    names = [n.strip() for n in args.only.split(",") if n.strip()]
+    systems = [s for s in SYSTEMS if s.available and (not names or s.name in names)]
+    set_names = [n.strip() for n in args.sets.split(",") if n.strip()]
+    unknown = [n for n in set_names if n not in SETS]
     if unknown:
-        parser.error(f"unknown extractors {unknown}; known: {list(PEERS)}")
-    pages = load_pages(args.limit)
-    runs = run(pages, names)
-    report(runs, len(pages))
-    print(f"\nchart: {chart(runs)}")
+        parser.error(f"unknown sets {unknown}; known: {list(SETS)}")
+    print(f"machine: {cpu_model()}, {platform.python_implementation()} {platform.python_version()}")
+    print("systems: " + ", ".join(f"{s.name} {s.version}" for s in systems))
+    missing = [s.name for s in SYSTEMS if not s.available]
+    if missing:
+        print("not installed: " + ", ".join(missing))
+    pages = [p for n in set_names for p in SETS[n]()[: args.limit]]
+    results = run(pages, systems, args.fresh)
+    rows: dict[str, dict[str, Row]] = {}
+    parts: Iterable[tuple[str, Callable[[BenchPage], bool]]] = (
+        (("tuning", lambda p: not p.held_out),)
+        if args.tuning
+        else (("all", lambda p: True), ("tuning", lambda p: not p.held_out), ("held-out", lambda p: p.held_out))
+    )
+    for set_name in set_names:
+        for part, keep in parts:
+            got = table(f"{set_name}, {part}", systems, results, lambda p, k=keep, n=set_name: p.set_name == n and k(p))  # type: ignore[misc]
+            if part == "all" or args.tuning:
+                rows[set_name] = got
+    if "trafilatura-eval" in set_names:
+        for lang in (*TEXT_LANGUAGES, "pl", "pt", "other"):
+            for part, keep in parts:
+                got = table(f"trafilatura-eval [{lang}], {part}", systems, results,
+                            lambda p, k=keep, lg=lang: p.set_name == "trafilatura-eval" and p.language == lg and k(p))  # type: ignore[misc]  # fmt: skip
+                if part == "all" or args.tuning:
+                    rows[f"trafilatura-eval [{lang}]"] = got
+    floors(rows, results)
+    worst_case()
 
 
 if __name__ == "__main__":

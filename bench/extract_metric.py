@@ -62,3 +62,64 @@ def summarise(scores: list[PageScore]) -> Summary:
     r = sum(recalls) / len(recalls) if recalls else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return Summary(f1, p, r)
+
+
+# --- metadata and snippet scores (bench/extract.py's multi-set tables) ---
+
+_SPACE = re.compile(r"\s+")
+_PUNCT = re.compile(r"[^\w\s]")
+_NAME_SPLIT = re.compile(r"\s*(?:;|&|\||,|\band\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
+# Degrees and titles after a name ("Dylan Bailey, MS, RD"): not names of their own.
+_CREDENTIALS = frozenset({"phd", "md", "ms", "rd", "mba", "ma", "msc", "bsc", "jr", "sr", "dr", "prof", "rn", "cpa"})
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:[-.](\d{1,2}))?")
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", _PUNCT.sub(" ", text.casefold())).strip()
+
+
+def snippet_hits(text: str, with_: tuple[str, ...], without: tuple[str, ...]) -> tuple[int, int]:
+    """(right, total): "with" snippets present plus "without" snippets absent (whitespace- and case-insensitive)."""
+    hay = _SPACE.sub(" ", text).casefold()
+    right = sum(_SPACE.sub(" ", s).strip().casefold() in hay for s in with_)
+    right += sum(_SPACE.sub(" ", s).strip().casefold() not in hay for s in without)
+    return right, len(with_) + len(without)
+
+
+def name_set(value: object) -> frozenset[str]:
+    """A case- and punctuation-insensitive set of author names from a string or list."""
+    items = value if isinstance(value, list | tuple) else [value]
+    names: set[str] = set()
+    for item in items:
+        if not isinstance(item, str):
+            continue
+        for part in _NAME_SPLIT.split(item):
+            norm = _norm(part)
+            if norm and norm.replace(" ", "") not in _CREDENTIALS:
+                names.add(norm)
+    return frozenset(names)
+
+
+def author_right(gold: object, predicted: list[str]) -> bool:
+    return name_set(gold) == name_set(predicted)
+
+
+def title_right(gold: object, predicted: str | None) -> bool:
+    return _norm(str(gold or "")) == _norm(predicted or "")
+
+
+def day(value: object) -> str | None:
+    """``YYYY-MM-DD`` (or ``YYYY-MM`` when only a month is known) from a date-like string."""
+    match = _DATE.match(str(value or "").strip())
+    if not match:
+        return None
+    year, month, dom = match.groups()
+    return f"{year}-{int(month):02d}" + (f"-{int(dom):02d}" if dom else "")
+
+
+def date_right(gold: object, predicted: str | None) -> bool:
+    """Exact day; a gold "no date" is right only when nothing is predicted; a month-only gold needs that month."""
+    want, got = day(gold), day(predicted)
+    if want is None:
+        return got is None
+    return got is not None and got[: len(want)] == want

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from enum import StrEnum
+from typing import Generic, Literal, TypeVar
 
 StripCategory = Literal[
     "navigation",
@@ -64,12 +65,61 @@ class StrippedBlock:
     text: str
 
 
+class MetadataSource(StrEnum):
+    """The evidence a metadata field was read from, most explicit first."""
+
+    JSON_LD = "json-ld"  # schema.org in <script type="application/ld+json">
+    MICRODATA = "microdata"  # schema.org itemprop attributes
+    OPENGRAPH = "opengraph"  # og:* and article:* properties
+    META = "meta"  # other <meta> names (Dublin Core, parsely, sailthru, twitter, ...)
+    MARKUP = "markup"  # <title>, <h1>, <html lang>, <link rel="canonical">
+    TIME = "time"  # a <time datetime> element
+    BYLINE = "byline"  # a byline element or "By ..." line
+    URL = "url"  # the date pattern of the page's URL
+    TEXT = "text"  # a date written in the visible text near the article
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class MetadataField(Generic[T]):
+    """One metadata value and the evidence it came from; both None when the page gives none."""
+
+    value: T | None = None
+    source: MetadataSource | None = None
+
+
+@dataclass(frozen=True)
+class ArticleMetadata:
+    """What a page says about itself.
+
+    Dates are ISO 8601: ``YYYY-MM-DD`` when the page gives only a day, else
+    ``YYYY-MM-DDTHH:MM[:SS]`` with the offset (``+02:00``, ``Z``) when the page gives one.
+    Never a guess: an absent date is None.  ``language`` is ISO 639-1.
+    """
+
+    title: MetadataField[str] = MetadataField()
+    authors: MetadataField[tuple[str, ...]] = MetadataField()
+    published: MetadataField[str] = MetadataField()
+    modified: MetadataField[str] = MetadataField()
+    language: MetadataField[str] = MetadataField()
+    site_name: MetadataField[str] = MetadataField()
+    section: MetadataField[str] = MetadataField()
+    tags: MetadataField[tuple[str, ...]] = MetadataField()
+    description: MetadataField[str] = MetadataField()
+    image_url: MetadataField[str] = MetadataField()
+    canonical_url: MetadataField[str] = MetadataField()
+
+
 @dataclass(frozen=True)
 class ExtractedArticle:
     """The main content of a page.
 
     ``text`` holds paragraphs separated by newlines; it is empty when the page
-    is not an article, and ``empty_reason`` then says why.
+    is not an article, and ``empty_reason`` then says why.  ``published``,
+    ``author`` (names joined by ", "), ``language`` and ``canonical_url`` repeat
+    the values of ``metadata``, which also says where each came from.
     """
 
     title: str
@@ -80,6 +130,7 @@ class ExtractedArticle:
     canonical_url: str | None = None
     stripped: tuple[StrippedBlock, ...] = ()
     empty_reason: str | None = None
+    metadata: ArticleMetadata = ArticleMetadata()
 
 
 @dataclass(frozen=True)

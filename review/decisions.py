@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, and_, insert, not_, select, update
 
-from pipelines.storage.schema import decisions, flags, review_items
+from pipelines.storage.schema import articles, decisions, flags, review_items
 from review import audit
 from review.clock import as_utc, iso, utcnow
 from review.copies import copy_article_ids
@@ -362,10 +362,15 @@ def export(engine: Engine) -> Iterator[dict[str, Any]]:
     while True:
         with engine.connect() as conn:
             rows = conn.execute(
-                select(decisions).where(decisions.c.id > last).order_by(decisions.c.id).limit(EXPORT_BATCH)
+                select(decisions, articles.c.article_metadata)
+                .outerjoin(articles, articles.c.id == decisions.c.article_id)
+                .where(decisions.c.id > last)
+                .order_by(decisions.c.id)
+                .limit(EXPORT_BATCH)
             ).all()
         if not rows:
             return
         for row in rows:
-            yield _export_row(row)
+            # The judged article's metadata, each field with its evidence (pipelines.storage.metadata_row).
+            yield {**_export_row(row), "article_metadata": row.article_metadata or {}}
         last = rows[-1].id

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from pipelines.flagging.ruleset import RuleSet
+from pipelines.storage.metadata_row import metadata_from_row
 from pipelines.storage.schema import articles, review_items
 from review import audit
 from review.clock import iso
@@ -108,7 +109,28 @@ def _article(conn: Connection, article_id: str) -> dict[str, Any]:
         "duplicate_kind": row.duplicate_kind,
         "stripped": stripped,
         "empty_reason": row.empty_reason,
+        "metadata": metadata_view(row.article_metadata),
     }
+
+
+# The metadata block of the item page: label, field name, in display order.
+METADATA_LABELS: tuple[tuple[str, str], ...] = (
+    ("Title", "title"), ("Authors", "authors"), ("Published", "published"), ("Modified", "modified"),
+    ("Language", "language"), ("Site", "site_name"), ("Section", "section"), ("Tags", "tags"),
+    ("Description", "description"), ("Lead image", "image_url"), ("Canonical URL", "canonical_url"),
+)  # fmt: skip
+
+
+def metadata_view(stored: object) -> list[dict[str, str]]:
+    """The stored metadata as rows of label, value (lists joined) and evidence, for the item page and its JSON."""
+    meta = metadata_from_row(stored)
+    rows = []
+    for label, name in METADATA_LABELS:
+        found = getattr(meta, name)
+        if found.value:
+            value = ", ".join(found.value) if isinstance(found.value, tuple) else found.value
+            rows.append({"label": label, "field": name, "value": value, "source": str(found.source or "")})
+    return rows
 
 
 def _copies(conn: Connection, article_id: str, now: datetime) -> tuple[Copy, ...]:

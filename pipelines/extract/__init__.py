@@ -3,8 +3,9 @@
 Stages, each its own module:
 
 1. :mod:`.tree` parses (one libxml2 pass, oversized markup bounded first) and drops
-   never-text tags; :mod:`.metadata` reads title/date/author/language/canonical
-   from meta tags, JSON-LD and ``<time>`` before that.
+   never-text tags; :mod:`.metadata` reads the page's metadata before that, each
+   field with its evidence (:mod:`.structured` for JSON-LD, microdata and ``<meta>``,
+   :mod:`.dates` and :mod:`.textdates` for dates, :mod:`.bylines` for authors).
 2. :mod:`.chrome` removes navigation, share bars, ads, comments, cookie and
    newsletter boxes by tag, ARIA role and class/id words (:mod:`.selectors`),
    recording each as a :class:`StrippedBlock`, unless the element holds the article.
@@ -93,15 +94,17 @@ def _extract(html: str, url: str | None, strict: bool) -> tuple[ExtractedArticle
 
 
 def _article(meta: Metadata, text: str, stripped: tuple[StrippedBlock, ...], reason: str | None) -> ExtractedArticle:
+    fields = meta.fields
     return ExtractedArticle(
         title=meta.title,
         text=text,
-        published=meta.published,
-        author=meta.author,
-        language=meta.language,
-        canonical_url=meta.canonical_url,
+        published=fields.published.value,
+        author=", ".join(fields.authors.value or ()) or None,
+        language=fields.language.value,
+        canonical_url=fields.canonical_url.value,
         stripped=stripped,
         empty_reason=reason,
+        metadata=fields,
     )
 
 

@@ -1,153 +1,66 @@
-"""Page metadata: title, date, author, language and canonical URL.
+"""Page metadata: each field from the most explicit evidence the page gives, and which evidence that was.
 
-Read from meta tags, JSON-LD and <time>/<h1>, before the tree is cleaned.
+Read before the tree is cleaned.  For every field the sources are tried in a fixed
+order of trust (:data:`ORDER`): schema.org JSON-LD and microdata, OpenGraph, other
+``<meta>`` names, then markup (``<title>``, ``<h1>``, ``<html lang>``), ``<time>``
+elements, bylines, the URL's date pattern and, last, dates written in the page's
+date/byline areas.  A value that does not parse (a date that is no calendar day, an
+author that is a URL) is skipped, so the next source gets its turn; nothing is
+guessed, and no date comes from the clock or a copyright line.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from lxml import etree
 
+from pipelines.extract.bylines import byline_authors, clean_authors
+from pipelines.extract.dates import parse_stamp, url_date
 from pipelines.extract.selectors import (
-    ARTICLE_LD_TYPES,
     AUTHOR_META,
     CANONICAL_META,
+    DESCRIPTION_META,
+    IMAGE_META,
     LANGUAGE_META,
+    MODIFIED_META,
     PUBLISHED_META,
+    SECTION_META,
+    SITE_NAME_META,
+    TAGS_META,
     TITLE_META,
 )
+from pipelines.extract.structured import Declared, meta_tags, read_json_ld, read_microdata, visible_text
+from pipelines.extract.textdates import marked_stamps, time_element_dates, written_dates
 from pipelines.extract.tree import squash
+from pipelines.models import ArticleMetadata, MetadataField
+from pipelines.models import MetadataSource as Src
 
-MAX_LD_CHARS = 500_000  # bigger JSON-LD blobs are skipped: cost, not content
-MAX_LD_NODES = 2_000
-MAX_AUTHORS = 10
-_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]", smart_strings=False)
-_LANG = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.IGNORECASE)
-_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,60}$")
+_LANG = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]{1,8})*$", re.IGNORECASE)
+_TITLE_SEPARATOR = re.compile(r"\s[|\-–—:·»/]{1,2}\s")
+MAX_TITLE_CHARS = 300
+MAX_DESCRIPTION_CHARS = 1_000
 
 
 @dataclass(frozen=True)
 class Metadata:
-    """What the page says about itself."""
+    """What the page says about itself, and its raw ``<title>``, which error pages label."""
 
-    title: str = ""
-    document_title: str = ""  # the raw <title>, which error pages label even when og:title is absent
-    published: str | None = None
-    author: str | None = None
-    language: str | None = None
-    canonical_url: str | None = None
+    fields: ArticleMetadata = field(default_factory=ArticleMetadata)
+    document_title: str = ""
 
-
-def _meta_map(root: etree._Element) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for meta in root.iter("meta"):
-        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
-        content = meta.get("content")
-        if key and content and content.strip():
-            found.setdefault(key.strip().lower(), content.strip())
-    return found
+    @property
+    def title(self) -> str:
+        return self.fields.title.value or ""
 
 
-def _ld_objects(root: etree._Element) -> list[dict[str, Any]]:
-    """Article-typed JSON-LD objects, flattened out of lists and @graph."""
-    found: list[dict[str, Any]] = []
-    for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        raw = script.text or ""
-        if len(raw) > MAX_LD_CHARS:
-            continue
-        try:
-            data: Any = json.loads(raw)
-        except (ValueError, RecursionError):  # malformed, or nested deeper than json can follow
-            continue
-        pending, seen = [data], 0
-        while pending and seen < MAX_LD_NODES:
-            item = pending.pop()
-            seen += 1
-            if isinstance(item, list):
-                pending.extend(item)
-            elif isinstance(item, dict):
-                kinds = item.get("@type")
-                kinds = kinds if isinstance(kinds, list) else [kinds]
-                if any(isinstance(k, str) and k.lower() in ARTICLE_LD_TYPES for k in kinds):
-                    found.append(item)
-                if isinstance(item.get("@graph"), list):
-                    pending.extend(item["@graph"])
-    # Article types before generic WebPage.
-    found.sort(key=lambda obj: str(obj.get("@type")).lower() == "webpage")
-    return found
-
-
-def _names(value: Any) -> list[str]:
-    """Author names from a JSON-LD author value: a string, a Person, or a list of those."""
-    items = value if isinstance(value, list) else [value]
-    names: list[str] = []
-    for item in items[:MAX_AUTHORS]:
-        if isinstance(item, dict):
-            item = item.get("name")
-        if isinstance(item, str):
-            names.append(item)
-    return names
-
-
-def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
-    return next((meta[k] for k in keys if k in meta), None)
-
-
-def _published(root: etree._Element, meta: dict[str, str], ld: list[dict[str, Any]]) -> str | None:
-    for obj in ld:
-        value = obj.get("datePublished") or obj.get("dateCreated")
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    found = _first(meta, PUBLISHED_META)
-    if found:
-        return found
-    for el in root.iter("time"):
-        stamp = str(el.get("datetime") or "").strip()
-        if stamp:
-            return stamp
+def _from_meta(meta: dict[str, list[str]], keys: tuple[str, ...]) -> tuple[str, Src] | None:
+    for key in keys:
+        if key in meta:
+            return meta[key][0], Src.OPENGRAPH if key.startswith(("og:", "article:")) else Src.META
     return None
-
-
-def _author(root: etree._Element, meta: dict[str, str], ld: list[dict[str, Any]]) -> str | None:
-    for obj in ld:
-        names = [squash(n) for n in _names(obj.get("author")) if n.strip()]
-        if names:
-            return ", ".join(dict.fromkeys(names))
-    found = _first(meta, AUTHOR_META)
-    if found and not found.startswith(("http://", "https://")):
-        return squash(found)
-    for el in root.iterfind(".//a[@rel='author']"):
-        text = _visible_text(el)
-        if text:
-            return text
-    return None
-
-
-def _visible_text(el: etree._Element) -> str:
-    # Metadata is read before scripts are dropped: keep their source out of titles and names.
-    return squash("".join(_VISIBLE_TEXT(el)))
-
-
-def _title(root: etree._Element, meta: dict[str, str]) -> str:
-    found = _first(meta, TITLE_META)
-    if found:
-        return squash(found)
-    h1 = root.find(".//h1")
-    if h1 is not None:
-        text = _visible_text(h1)
-        if text:
-            return text
-    title = root.find(".//title")
-    if title is not None and title.text:
-        return _TITLE_SUFFIX.sub("", squash(title.text))
-    return ""
 
 
 def _document_title(root: etree._Element) -> str:
@@ -155,23 +68,134 @@ def _document_title(root: etree._Element) -> str:
     return squash(title.xpath("string()")) if title is not None else ""
 
 
-def _language(root: etree._Element, meta: dict[str, str]) -> str | None:
-    for value in (root.get("lang"), root.get("xml:lang"), _first(meta, LANGUAGE_META)):
+def _h1(root: etree._Element) -> str:
+    for h1 in root.iter("h1"):
+        text = visible_text(h1)
+        if text:
+            return text
+    return ""
+
+
+def _strip_site(title: str, site: str | None) -> str:
+    """``title`` without a trailing or leading "| Site Name" part."""
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    if site:
+        low = site.casefold()
+        kept = [p for p in parts if p.strip().casefold() != low]
+        if kept and len(kept) < len(parts):
+            return " - ".join(kept) if len(kept) > 1 else kept[0]
+    # Keep the longest part: the headline is longer than a site or section name.
+    return max(parts, key=len) if len(parts[-1]) < len(parts[0]) or len(parts) > 2 else title
+
+
+def _title(
+    root: etree._Element, ld: Declared, micro: Declared, meta: dict[str, list[str]], site: str | None
+) -> MetadataField[str]:
+    """The headline: the ``<h1>`` when a declared title confirms it, else the declared title, else ``<title>``."""
+    h1 = _h1(root)
+    declared: list[tuple[str, Src]] = []
+    if found := ld.first("title"):
+        declared.append((found, Src.JSON_LD))
+    if found := micro.first("title"):
+        declared.append((found, Src.MICRODATA))
+    if pair := _from_meta(meta, TITLE_META):
+        declared.append(pair)
+    doc_title = _document_title(root)
+    if h1 and len(h1) <= MAX_TITLE_CHARS:
+        low = h1.casefold()
+        for value, source in declared:
+            if low in value.casefold():
+                return MetadataField(h1, source)
+        if doc_title and low in doc_title.casefold():
+            return MetadataField(h1, Src.MARKUP)
+    for value, source in declared:
+        if len(value) <= MAX_TITLE_CHARS:
+            return MetadataField(_strip_site(value, site), source)
+    if doc_title:
+        return MetadataField(_strip_site(doc_title, site)[:MAX_TITLE_CHARS], Src.MARKUP)
+    if h1:
+        return MetadataField(h1[:MAX_TITLE_CHARS], Src.MARKUP)
+    return MetadataField()
+
+
+def _date(
+    name: str, ld: Declared, micro: Declared, meta: dict[str, list[str]], keys: tuple[str, ...]
+) -> MetadataField[str]:
+    for declared, source in ((ld, Src.JSON_LD), (micro, Src.MICRODATA)):
+        for raw in declared.all(name):
+            if stamp := parse_stamp(raw):
+                return MetadataField(stamp, source)
+    for key in keys:
+        for raw in meta.get(key, ()):
+            if stamp := parse_stamp(raw):
+                return MetadataField(stamp, Src.OPENGRAPH if key.startswith(("og:", "article:")) else Src.META)
+    return MetadataField()
+
+
+def _published(
+    root: etree._Element, ld: Declared, micro: Declared, meta: dict[str, list[str]], url: str | None, lang: str | None
+) -> MetadataField[str]:
+    declared = _date("published", ld, micro, meta, PUBLISHED_META)
+    if declared.value:
+        return declared
+    if stamp := time_element_dates(root):
+        return MetadataField(stamp, Src.TIME)
+    if stamp := marked_stamps(root):
+        return MetadataField(stamp, Src.MICRODATA)
+    if day := url_date(url):
+        return MetadataField(day, Src.URL)
+    if day := written_dates(root, lang):
+        return MetadataField(day, Src.TEXT)
+    return MetadataField()
+
+
+def _authors(
+    root: etree._Element, ld: Declared, micro: Declared, meta: dict[str, list[str]]
+) -> MetadataField[tuple[str, ...]]:
+    for declared, source in ((ld, Src.JSON_LD), (micro, Src.MICRODATA)):
+        names = clean_authors(declared.all("authors"))
+        if names:
+            return MetadataField(names, source)
+    for key in AUTHOR_META:
+        names = clean_authors(meta.get(key, []))
+        if names:
+            return MetadataField(names, Src.META)
+    names = byline_authors(root)
+    if names:
+        return MetadataField(names, Src.BYLINE)
+    names = clean_authors(ld.all("organisations"))
+    return MetadataField(names, Src.JSON_LD) if names else MetadataField()
+
+
+def _language(root: etree._Element, ld: Declared, meta: dict[str, list[str]]) -> MetadataField[str]:
+    candidates = [
+        (root.get("lang"), Src.MARKUP),
+        (root.get("{http://www.w3.org/XML/1998/namespace}lang") or root.get("xml:lang"), Src.MARKUP),
+        (ld.first("language"), Src.JSON_LD),
+    ]
+    candidates += [(meta[k][0], Src.OPENGRAPH if k == "og:locale" else Src.META) for k in LANGUAGE_META if k in meta]
+    for value, source in candidates:
         match = _LANG.match((value or "").strip())
         if match:
-            return match.group(1).lower()
-    return None
+            return MetadataField(match.group(1).lower(), source)
+    return MetadataField()
 
 
-def _canonical(root: etree._Element, meta: dict[str, str], url: str | None) -> str | None:
+def _canonical(root: etree._Element, meta: dict[str, list[str]], url: str | None) -> MetadataField[str]:
     href: str | None = None
+    source = Src.MARKUP
     for link in root.iter("link"):
         if "canonical" in str(link.get("rel") or "").lower().split() and str(link.get("href") or "").strip():
             href = str(link.get("href")).strip()
             break
-    href = href or _first(meta, CANONICAL_META)
-    if not href:
-        return None
+    if not href and (pair := _from_meta(meta, CANONICAL_META)):
+        href, source = pair
+    return MetadataField(_absolute(href, url), source) if href else MetadataField()
+
+
+def _absolute(href: str, url: str | None) -> str:
     if not url:
         return href
     try:
@@ -180,15 +204,54 @@ def _canonical(root: etree._Element, meta: dict[str, str], url: str | None) -> s
         return href
 
 
+def _text_field(
+    name: str, ld: Declared, micro: Declared, meta: dict[str, list[str]], keys: tuple[str, ...], limit: int
+) -> MetadataField[str]:
+    pair = _from_meta(meta, keys)
+    if pair and pair[1] is Src.OPENGRAPH:  # OpenGraph is written for display: the page's own choice
+        return MetadataField(pair[0][:limit], pair[1])
+    for declared, source in ((ld, Src.JSON_LD), (micro, Src.MICRODATA)):
+        if found := declared.first(name):
+            return MetadataField(found[:limit], source)
+    return MetadataField(pair[0][:limit], pair[1]) if pair else MetadataField()
+
+
+def _list_field(
+    name: str, ld: Declared, micro: Declared, meta: dict[str, list[str]], keys: tuple[str, ...]
+) -> MetadataField[tuple[str, ...]]:
+    for key in keys:
+        values = meta.get(key, [])
+        if len(values) == 1 and "," in values[0]:
+            values = values[0].split(",")
+        tags = tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+        if tags:
+            return MetadataField(tags, Src.OPENGRAPH if key.startswith("article:") else Src.META)
+    for declared, source in ((ld, Src.JSON_LD), (micro, Src.MICRODATA)):
+        tags = tuple(dict.fromkeys(v.strip() for v in declared.all(name) if v.strip()))
+        if tags:
+            return MetadataField(tags, source)
+    return MetadataField()
+
+
 def read_metadata(root: etree._Element, url: str | None) -> Metadata:
-    """Everything the page declares about itself; absent fields stay None."""
-    meta = _meta_map(root)
-    ld = _ld_objects(root)
-    return Metadata(
-        title=_title(root, meta),
-        document_title=_document_title(root),
-        published=_published(root, meta, ld),
-        author=_author(root, meta, ld),
-        language=_language(root, meta),
+    """Everything the page declares about itself; absent fields stay empty."""
+    meta = meta_tags(root)
+    ld = read_json_ld(root)
+    micro = read_microdata(root)
+    site = _text_field("site_name", ld, micro, meta, SITE_NAME_META, MAX_TITLE_CHARS)
+    language = _language(root, ld, meta)
+    image = _text_field("image_url", ld, micro, meta, IMAGE_META, 2_000)
+    fields = ArticleMetadata(
+        title=_title(root, ld, micro, meta, site.value),
+        authors=_authors(root, ld, micro, meta),
+        published=_published(root, ld, micro, meta, url, language.value),
+        modified=_date("modified", ld, micro, meta, MODIFIED_META),
+        language=language,
+        site_name=site,
+        section=_text_field("section", ld, micro, meta, SECTION_META, MAX_TITLE_CHARS),
+        tags=_list_field("tags", ld, micro, meta, TAGS_META),
+        description=_text_field("description", ld, micro, meta, DESCRIPTION_META, MAX_DESCRIPTION_CHARS),
+        image_url=MetadataField(_absolute(image.value, url), image.source) if image.value else image,
         canonical_url=_canonical(root, meta, url),
     )
+    return Metadata(fields, _document_title(root))

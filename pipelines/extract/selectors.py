@@ -134,19 +134,32 @@ HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Tags whose text is never body text even inside the chosen container.
 SKIP_IN_BODY: frozenset[str] = frozenset({"figcaption", "figure", "h1"})
 
-# Metadata sources, most trusted first.  Keys are lower-cased meta name/property values.
-TITLE_META: tuple[str, ...] = ("og:title", "twitter:title", "dc.title", "title")
+# Metadata sources, most trusted first.  Keys are lower-cased meta name/property values;
+# OpenGraph (og:, article:) before the rest.  Evidence: the names the development sets' pages use.
+TITLE_META: tuple[str, ...] = ("og:title", "twitter:title", "dc.title", "dcterms.title", "title", "headline")
 PUBLISHED_META: tuple[str, ...] = (
-    "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate",
-    "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.date",
-    "sailthru.date", "parsely-pub-date", "article.published", "published_time", "cxenseparse:recs:publishtime",
+    "article:published_time", "og:published_time", "og:article:published_time", "article:published",
+    "datepublished", "publishdate", "publish-date", "publish_date", "pubdate", "date", "dc.date",
+    "dc.date.issued", "dc.date.created", "dcterms.created", "dcterms.date", "dcterms.issued", "sailthru.date",
+    "parsely-pub-date", "article.published", "published_time", "published-date", "cxenseparse:recs:publishtime",
+    "citation_publication_date", "citation_date", "originalpublicationdate", "article_date_original",
+    "date_published", "release_date", "creation_date", "created", "dc.created", "pub_date", "displaydate",
+)  # fmt: skip
+MODIFIED_META: tuple[str, ...] = (
+    "article:modified_time", "og:updated_time", "og:modified_time", "article:modified", "datemodified",
+    "dc.date.modified", "dcterms.modified", "last-modified", "lastmod", "modified", "revised", "updated",
 )  # fmt: skip
 AUTHOR_META: tuple[str, ...] = (
     "author", "article:author", "dc.creator", "dcterms.creator", "sailthru.author", "parsely-author",
-    "byl", "twitter:creator",
+    "byl", "citation_author", "creator", "article:author_name", "author_name", "dc.contributor",
 )  # fmt: skip
-LANGUAGE_META: tuple[str, ...] = ("content-language", "language", "dc.language", "og:locale")
+LANGUAGE_META: tuple[str, ...] = ("content-language", "language", "dc.language", "dcterms.language", "og:locale")
 CANONICAL_META: tuple[str, ...] = ("og:url",)
+SITE_NAME_META: tuple[str, ...] = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
+SECTION_META: tuple[str, ...] = ("article:section", "section", "parsely-section", "sailthru.section", "category")
+TAGS_META: tuple[str, ...] = ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags")
+DESCRIPTION_META: tuple[str, ...] = ("og:description", "description", "twitter:description", "dc.description")
+IMAGE_META: tuple[str, ...] = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
 ARTICLE_LD_TYPES: frozenset[str] = frozenset(
     {
         "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",

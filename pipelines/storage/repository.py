@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from pipelines.errors import StorageUnavailable
 from pipelines.models import ACTION_RANK, SEVERITY_RANK, ExtractedArticle, ProcessedArticle
 from pipelines.storage import search
+from pipelines.storage.metadata_row import metadata_row
 from pipelines.storage.schema import articles, audit_log, dead_letters, flags, page_html, review_items
 
 REVIEW_ACTIONS = frozenset({"flag", "hold"})
@@ -88,6 +89,8 @@ def _article_row(processed: ProcessedArticle, now: datetime) -> dict[str, Any]:
         "warc_file": page.provenance.file if page.provenance else None,
         "warc_offset": page.provenance.offset if page.provenance else None,
         "warc_record_id": page.provenance.record_id if page.provenance else None,
+        "modified": article.metadata.modified.value,
+        "article_metadata": metadata_row(article.metadata),
     }
 
 

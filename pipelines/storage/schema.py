@@ -89,6 +89,10 @@ articles = Table(
     Column("warc_file", Text),
     Column("warc_offset", BigInteger),
     Column("warc_record_id", String(200)),
+    # Migration 0002: the last-modified date and every metadata field with its evidence
+    # (pipelines.storage.metadata_row); NULL on rows stored before it.
+    Column("modified", String(64)),
+    Column("article_metadata", JSON),
 )
 
 flags = Table(

@@ -1,0 +1,154 @@
+"""Publication dates from the page body: ``<time>`` elements and dates written in date or byline areas.
+
+Only the places a page reserves for its own date count: ``<time>`` elements, elements
+whose class or id names a date, and the line under the headline, outside comments,
+footers and related-story lists (:mod:`.zones`).  A line naming a copyright or an
+update is skipped, so neither a footer's year nor a later revision becomes the
+publication date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pipelines.extract.dates import COPYRIGHT, find_text_dates, parse_stamp
+from pipelines.extract.structured import visible_lines, visible_text
+from pipelines.extract.zones import in_chrome_zone, text_runs
+
+MAX_TIME_ELEMENTS = 50
+MAX_DATE_AREAS = 120
+MAX_AREA_CHARS = 300
+HEADLINE_BEFORE_CHARS = 300  # text before the end of the <h1> looked at for a dateline
+HEADLINE_AFTER_CHARS = 600  # and after it
+# A date after a label that says "published" (in the sets' languages).
+_LABELLED = re.compile(
+    r"(?:datum|date|published|posted|veröffentlicht|erschienen|publiziert|publié|publicado|publicada|"
+    r"mise en ligne|pubblicato|opublikowano|gepostet|geschrieben|erstellt)\b\s{0,3}(?:am|on|le|el|il|den)?\s{0,3}:?"
+    r"\s{0,3}(.{0,60})",
+    re.IGNORECASE,
+)
+_MARKED_CLASS = re.compile(r"(?:^|\s)(?:published|entry-date|post-date|dtstart|date-published|pubdate)(?:$|\s)")
+_DATE_AREA = re.compile(
+    r"date|time|datum|zeit|fecha|data|posted|publi|meta|byline|dateline|stamp|info|submitted|created",
+    re.IGNORECASE,
+)
+_UPDATED = re.compile(
+    r"updat|modif|aktualisiert|geändert|actualiz|mis à jour|atualizad|aggiornat|zaktualizowano|revis",
+    re.IGNORECASE,
+)
+
+
+def _is_update(el: etree._Element) -> bool:
+    names = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
+    return bool(_UPDATED.search(names))
+
+
+def time_element_dates(root: etree._Element) -> str | None:
+    """The publication stamp of the first ``<time>`` outside chrome (one marked ``pubdate`` first)."""
+    found: list[tuple[int, str]] = []
+    for count, el in enumerate(root.iter("time")):
+        if count >= MAX_TIME_ELEMENTS:
+            break
+        if _is_update(el) or in_chrome_zone(el):
+            continue
+        raw = str(el.get("datetime") or "").strip() or visible_text(el)
+        stamp = parse_stamp(raw) if raw else None
+        if stamp:
+            names = f"{el.get('class') or ''} {el.get('itemprop') or ''}".lower()
+            marked = el.get("pubdate") is not None or "publi" in names
+            found.append((0 if marked else 1, stamp))
+    return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def _first_written(text: str, language: str | None) -> str | None:
+    for line in text.split("\n"):
+        if COPYRIGHT.search(line) or _UPDATED.search(line):
+            continue
+        dates = find_text_dates(line, language)
+        if dates:
+            return dates[0]
+    return None
+
+
+def marked_stamps(root: etree._Element) -> str | None:
+    """A stamp in the attribute of an element classed as the publication date (hAtom ``abbr.published``)."""
+    for count, el in enumerate(root.iterfind(".//*[@class]")):
+        if count >= 5_000:
+            break
+        if _MARKED_CLASS.search(str(el.get("class"))) and not in_chrome_zone(el):
+            for attr in ("datetime", "title", "content", "data-date"):
+                raw = el.get(attr)
+                if raw and (stamp := parse_stamp(raw)):
+                    return stamp
+    return None
+
+
+def _near_headline(runs: list[tuple[str, bool, bool]], language: str | None) -> str | None:
+    """A date in the text just before or after the first ``<h1>`` (outside chrome), nearest first."""
+    ends = [i for i, (_, _, in_h1) in enumerate(runs) if in_h1]
+    if not ends:
+        return None
+    end = ends[-1]
+    after: list[str] = []
+    size = 0
+    for text, zone, _ in runs[end + 1 :]:
+        if size > HEADLINE_AFTER_CHARS:
+            break
+        size += len(text)
+        if not zone:
+            after.append(text)
+    before: list[str] = []
+    size = 0
+    for text, zone, _ in reversed(runs[: ends[0]]):
+        if size > HEADLINE_BEFORE_CHARS:
+            break
+        size += len(text)
+        if not zone:
+            before.append(text)
+    return _first_written("\n".join(after), language) or _first_written("\n".join(before), language)
+
+
+def _labelled(runs: list[tuple[str, bool, bool]], language: str | None) -> str | None:
+    """A date right after a "published" label ("Datum:", "Veröffentlicht am", "Publié le"), outside chrome."""
+    for i, (text, zone, _) in enumerate(runs):
+        if zone or len(text) > MAX_AREA_CHARS or COPYRIGHT.search(text) or _UPDATED.search(text):
+            continue
+        label = _LABELLED.search(text)
+        if label is None:
+            continue
+        rest = label.group(1).strip()
+        if not rest and i + 1 < len(runs) and not runs[i + 1][1]:
+            rest = runs[i + 1][0][:60]
+        dates = find_text_dates(rest, language)
+        if dates:
+            return dates[0]
+    return None
+
+
+def written_dates(root: etree._Element, language: str | None) -> str | None:
+    """A date after a "published" label, in an element named for dates, or next to the headline."""
+    runs = text_runs(root)
+    if day := _labelled(runs, language):
+        return day
+    body = root.find("body")
+    scope = body if body is not None else root
+    areas = 0
+    for el in scope.iter():
+        if not isinstance(el.tag, str):
+            continue
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not names.strip() or not _DATE_AREA.search(names) or _UPDATED.search(names):
+            continue
+        areas += 1
+        if areas > MAX_DATE_AREAS:
+            break
+        if in_chrome_zone(el):
+            continue
+        text = visible_lines(el, MAX_AREA_CHARS)
+        if text is None:
+            continue
+        if day := _first_written(text, language):
+            return day
+    return _near_headline(runs, language)

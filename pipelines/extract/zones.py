@@ -1,0 +1,64 @@
+"""Parts of a page whose dates and names belong to something else: comments, footers, related stories."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+MAX_DEPTH = 40  # ancestors looked at (libxml2 itself caps nesting at 256)
+_ZONE_TAGS = frozenset({"footer", "aside", "nav"})
+# Containers whose classes describe the page ("single-post comments-open"), never a zone.
+_CONTAINERS = frozenset({"html", "body", "main", "article"})
+_ZONE_NAMES = re.compile(
+    r"comment|footer|related|sidebar|teaser|recommend|respond|reply|discussion|more-stories|"
+    r"popular|trending|newsletter|copyright|breadcrumb|kommentar|commentaire|comentario",
+    re.IGNORECASE,
+)
+
+
+def in_chrome_zone(el: etree._Element) -> bool:
+    """Whether ``el`` sits in a footer, aside, comment thread or related-story list."""
+    node: etree._Element | None = el
+    for _ in range(MAX_DEPTH):
+        if node is None:
+            return False
+        if node.tag in _ZONE_TAGS:
+            return True
+        names = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if node.tag not in _CONTAINERS and names.strip() and _ZONE_NAMES.search(names):
+            return True
+        node = node.getparent()
+    return False
+
+
+def text_runs(root: etree._Element) -> list[tuple[str, bool, bool]]:
+    """The page's visible text nodes in order: (text, in a chrome zone, inside the first ``<h1>``)."""
+    runs: list[tuple[str, bool, bool]] = []
+    zone_depth = 0  # open elements that start a zone
+    h1_depth = 0
+    seen_h1 = False
+    starts_zone: list[bool] = []
+    for event, node in etree.iterwalk(root, events=("start", "end")):
+        if not isinstance(node.tag, str):
+            continue
+        if event == "start":
+            names = f"{node.get('class') or ''} {node.get('id') or ''}"
+            zone = node.tag in _ZONE_TAGS or (
+                node.tag not in _CONTAINERS and bool(names.strip() and _ZONE_NAMES.search(names))
+            )
+            starts_zone.append(zone)
+            zone_depth += zone
+            if node.tag == "h1" and not seen_h1:
+                h1_depth, seen_h1 = 1, True
+            elif h1_depth:
+                h1_depth += 1
+            if node.text and node.text.strip() and node.tag not in ("script", "style", "noscript", "template"):
+                runs.append((node.text.strip(), zone_depth > 0, h1_depth > 0))
+        else:
+            zone_depth -= starts_zone.pop() if starts_zone else False
+            if h1_depth:
+                h1_depth -= 1
+            if node.tail and node.tail.strip():
+                runs.append((node.tail.strip(), zone_depth > 0, h1_depth > 0))
+    return runs
