@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from pipelines.dedupe.anchors import anchor_sample, anchors
@@ -12,7 +13,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "dedupe"
 
 def _pairs(text: str) -> set[frozenset[str]]:
     units = anchors(text)
-    return {frozenset(p) for p in zip(units, units[1:], strict=False) if p[0] != p[1]}
+    return {frozenset(p) for p in itertools.pairwise(units) if p[0] != p[1]}
 
 
 def test_runs_of_capitalised_words_and_numbers_are_anchors_but_a_sentence_start_is_not() -> None:
