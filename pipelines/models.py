@@ -22,7 +22,7 @@ StripCategory = Literal[
     "text_residue",
     "other",
 ]
-DuplicateKind = Literal["exact", "near"]
+DuplicateKind = Literal["exact", "near", "rewritten"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
 Action = Literal["none", "tag", "flag", "hold", "drop"]
 

@@ -9,13 +9,14 @@ from typing import Any
 import redis
 
 from pipelines import keys
+from pipelines.dedupe.anchors import anchor_sample
 from pipelines.dedupe.features import fingerprint
 from pipelines.dedupe.lua_scripts import CHECK_AND_ADD, FORGET, SWEEP
 from pipelines.dedupe.params import DedupeParams
 from pipelines.errors import RedisUnavailable
 from pipelines.models import DedupeVerdict, DuplicateKind
 
-_KINDS: dict[int, DuplicateKind | None] = {0: None, 1: "exact", 2: "near"}
+_KINDS: dict[int, DuplicateKind | None] = {0: None, 1: "exact", 2: "near", 3: "rewritten"}
 NO_DUPLICATE = DedupeVerdict(duplicate_of=None, similarity=0.0, kind=None)
 
 
@@ -59,7 +60,7 @@ class DedupeIndex:
         self._config = self._config_args()
 
     def _config_args(self) -> list[Any]:
-        """ARGV[1..9] of every script (see lua_common.COMMON)."""
+        """ARGV[1..12] of every script (see lua_common.COMMON)."""
         p = self.params
         return [
             keys.dedupe(self.namespace, ""),
@@ -71,6 +72,9 @@ class DedupeIndex:
             p.evict_per_call,
             p.posting_cap,
             p.min_shared,
+            p.rewrite_threshold,
+            p.min_anchor_shared,
+            p.rewrite_candidates,
         ]
 
     def check_and_add(self, doc_id: str, text: str) -> DedupeVerdict:
@@ -86,8 +90,9 @@ class DedupeIndex:
         if fp.token_count == 0:
             return NO_DUPLICATE  # nothing to compare: empty or punctuation-only text
         exact_key = bytes.fromhex(fp.content_hash)[:8]
+        anchor = anchor_sample(text, self.params) if fp.sample else b""
         with _redis_errors():
-            reply = self._check(args=[*self._config, doc_id, exact_key, fp.sample, "1" if peek else "0"])
+            reply = self._check(args=[*self._config, doc_id, exact_key, fp.sample, "1" if peek else "0", anchor])
         kind, canonical, similarity = int(reply[0]), reply[1], int(reply[2])
         if kind == 0 or not canonical:
             return NO_DUPLICATE

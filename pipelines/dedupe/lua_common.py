@@ -8,8 +8,8 @@ bucket small at any size, 10k or 10M documents, and every lookup O(1).
 
 Records: ``r:<num // 64>`` field ``num % 64`` ->
 ``kind(1) time(4) canonical(4) similarity(2) exact(8) doc_id``; kind 0 is a
-canonical, 1 an exact and 2 a near duplicate.  Samples of canonicals:
-``s:<num>`` (see features.Fingerprint).  Document numbers grow by one per
+canonical, 1 an exact, 2 a near duplicate and 3 a rewritten copy.  Samples of canonicals:
+``s:<num>`` (see features.Fingerprint) and ``a:<num>`` (anchors.anchor_sample).  Document numbers grow by one per
 insert, in time order, so eviction walks them from the oldest (``tail``).
 Keys are built from ARGV[1] = pipelines.keys.dedupe(namespace, "") and are not
 declared: the index needs one Redis, not a cluster.
@@ -25,6 +25,10 @@ local CANDIDATES = tonumber(ARGV[6])
 local EVICT = tonumber(ARGV[7])
 local POSTING_CAP = tonumber(ARGV[8])
 local MIN_SHARED = tonumber(ARGV[9])
+local REWRITE = tonumber(ARGV[10])
+local MIN_ANCHOR_SHARED = tonumber(ARGV[11])
+local REWRITE_CANDIDATES = tonumber(ARGV[12])
+local ANCHOR_POST = 16384  -- anchor pairs below this (1 in 4) are posted to the 'q' table
 local N0, LOAD = 16, 32
 local META = P .. 'm'
 local NOW = tonumber(redis.call('TIME')[1])
@@ -146,16 +150,43 @@ local function cover(a, bset, tau)
   return good / total, shared / samples
 end
 
+-- anchor samples (anchors.py): >H tau, >H n, n x >H ascending
+local function parse_anchors(blob)
+  local tau, n = struct.unpack('>I2I2', blob)
+  local a = {tau = tau, n = n, v = {}, set = {}}
+  for i = 1, n do
+    local raw = string.sub(blob, 3 + 2 * i, 4 + 2 * i)
+    a.v[i] = (struct.unpack('>I2', raw))
+    a.set[raw] = true
+  end
+  return a
+end
+-- anchor pairs in common below the smaller threshold, and their share of the larger sample (of both texts)
+local function anchor_match(a, b)
+  local tau = math.min(a.tau, b.tau)
+  local na, nb, shared = 0, 0, 0
+  for i = 1, a.n do
+    if a.v[i] <= tau then
+      na = na + 1
+      if b.set[struct.pack('>I2', a.v[i])] then shared = shared + 1 end
+    end
+  end
+  for i = 1, b.n do if b.v[i] <= tau then nb = nb + 1 end end
+  local larger = math.max(na, nb)
+  if larger == 0 then return 0, 0 end
+  return shared, shared / larger
+end
+
 -- eviction -----------------------------------------------------------------
-local function posting_remove(v, vs, me)
-  local pl = lh_get('p', v, vs)
+local function posting_remove(t, v, vs, me)
+  local pl = lh_get(t, v, vs)
   if not pl then return end
   local kept = {}
   for o = 1, #pl, 4 do
     local c = string.sub(pl, o, o + 3)
     if c ~= me then kept[#kept + 1] = c end
   end
-  if #kept == 0 then lh_del('p', v, vs) else redis.call('HSET', lh_key('p', v), vs, table.concat(kept)) end
+  if #kept == 0 then lh_del(t, v, vs) else redis.call('HSET', lh_key(t, v), vs, table.concat(kept)) end
 end
 
 local function drop(num, rec)
@@ -174,8 +205,18 @@ local function drop(num, rec)
   if blob then
     local s = parse_sample(blob)
     local me = p32(num)
-    for i = 1, s.nidx do posting_remove(vnum(s, i), s.vs[i], me) end
+    for i = 1, s.nidx do posting_remove('p', vnum(s, i), s.vs[i], me) end
     redis.call('DEL', skey)
+  end
+  local akey = P .. 'a:' .. num_str(num)
+  local ablob = redis.call('GET', akey)
+  if ablob then
+    local a, me = parse_anchors(ablob), p32(num)
+    for i = 1, a.n do
+      if a.v[i] >= ANCHOR_POST then break end
+      posting_remove('q', a.v[i], struct.pack('>I4', a.v[i]), me)
+    end
+    redis.call('DEL', akey)
   end
 end
 

@@ -1,15 +1,15 @@
 """The index's Lua entry points; each runs atomically, reads first and writes last.
 
-``CHECK_AND_ADD`` ARGV[10..13] = doc_id, exact key (8 bytes), sample (may be empty), peek
-("1": return the verdict and write nothing).
+``CHECK_AND_ADD`` ARGV[13..17] = doc_id, exact key (8 bytes), sample (may be empty), peek
+("1": return the verdict and write nothing), anchor sample (may be empty).
 Returns ``{kind, canonical doc_id, similarity x 10000, inserted}`` with kind 0
-(new canonical), 1 (exact) or 2 (near).
+(new canonical), 1 (exact), 2 (near) or 3 (rewritten).
 """
 
 from pipelines.dedupe.lua_common import COMMON
 
 _CHECK = r"""
-local DOCID, EX, BLOB = ARGV[10], ARGV[11], ARGV[12]
+local DOCID, EX, BLOB, ABLOB = ARGV[13], ARGV[14], ARGV[15], ARGV[17]
 local IDH = lh_addr('i', DOCID)
 
 local function verdict_of(rec)
@@ -40,18 +40,19 @@ if ex then
 end
 
 -- 3. near: canonicals sharing posted shingles, best few verified by segment cover
-local X, postings = nil, {}
+local X, postings, order, raw_counts = nil, {}, {}, {}
 if #BLOB > 0 then X = parse_sample(BLOB) end
 if kind == 0 and X then
-  local counts, order = {}, {}
+  local counts = {}
   for i = 1, X.nidx do
     local pl = lh_get('p', vnum(X, i), X.vs[i])
     postings[i] = pl
     if pl then
       for o = 1, #pl, 4 do
         local c = string.sub(pl, o, o + 3)
-        if not counts[c] then counts[c] = 0; order[#order + 1] = c end
+        if not counts[c] then counts[c] = 0; raw_counts[c] = 0; order[#order + 1] = c end
         counts[c] = counts[c] + 1
+        raw_counts[c] = raw_counts[c] + 1
       end
     end
   end
@@ -81,8 +82,47 @@ if kind == 0 and X then
   if best >= THRESHOLD then kind, canon, sim = 2, best_num, math.floor(best * 10000 + 0.5) end
 end
 
--- peek (ARGV[13] == '1'): the verdict only, nothing written (newsdesk preview)
-if ARGV[13] == '1' then
+-- 3b. rewritten: the same candidates (most shared postings first), judged by their anchor pairs
+local A, apost = nil, {}
+if #ABLOB > 0 then A = parse_anchors(ABLOB) end
+if kind == 0 and A then
+  for i = 1, A.n do
+    if A.v[i] >= ANCHOR_POST then break end
+    local f = struct.pack('>I4', A.v[i])
+    local pl = lh_get('q', A.v[i], f)
+    apost[i] = pl
+    if pl then
+      for o = 1, #pl, 4 do
+        local c = string.sub(pl, o, o + 3)
+        if not raw_counts[c] then raw_counts[c] = 0; order[#order + 1] = c end
+        raw_counts[c] = raw_counts[c] + 4
+      end
+    end
+  end
+end
+if kind == 0 and A and #order > 0 then
+  local best_share, best_num = 0, 0
+  for _ = 1, REWRITE_CANDIDATES do
+    local top, topc = nil, 0
+    for _, c in ipairs(order) do
+      if raw_counts[c] > topc then top, topc = c, raw_counts[c] end
+    end
+    if not top then break end
+    raw_counts[top] = -1
+    local num = u32(top)
+    local crec = rec_get(num)
+    local live = crec and rec_alive(crec) and string.byte(crec, 1) == 0
+    local ablob = live and redis.call('GET', P .. 'a:' .. num_str(num))
+    if ablob then
+      local shared, share = anchor_match(A, parse_anchors(ablob))
+      if shared >= MIN_ANCHOR_SHARED and share > best_share then best_share, best_num = share, num end
+    end
+  end
+  if best_share >= REWRITE then kind, canon, sim = 3, best_num, math.floor(best_share * 10000 + 0.5) end
+end
+
+-- peek (ARGV[16] == '1'): the verdict only, nothing written (newsdesk preview)
+if ARGV[16] == '1' then
   if kind == 0 then return {0, '', 0, 0} end
   return {kind, rec_docid(rec_get(canon)), sim, 0}
 end
@@ -97,6 +137,15 @@ if kind == 0 then
   lh_set('x', EXH, EX, me)
   if X then
     redis.call('SET', P .. 's:' .. num_str(num), BLOB)
+    if A then
+      redis.call('SET', P .. 'a:' .. num_str(num), ABLOB)
+      for i = 1, A.n do
+        if A.v[i] >= ANCHOR_POST then break end
+        local pl = (apost[i] or '') .. me
+        if #pl > 4 * POSTING_CAP then pl = string.sub(pl, 5) end
+        lh_set('q', A.v[i], struct.pack('>I4', A.v[i]), pl)
+      end
+    end
     for i = 1, X.nidx do
       local pl = (postings[i] or '') .. me
       if #pl > 4 * POSTING_CAP then pl = string.sub(pl, 5) end
@@ -111,7 +160,7 @@ return {kind, rec_docid(rec_get(canon)), sim, 1}
 """
 
 _FORGET = r"""
-local DOCID = ARGV[10]
+local DOCID = ARGV[13]
 local IDH = lh_addr('i', DOCID)
 local known = lh_get('i', IDH, DOCID)
 local gone = 0
@@ -125,7 +174,7 @@ return gone
 """
 
 _SWEEP = r"""
-local n = evict(tonumber(ARGV[10]))
+local n = evict(tonumber(ARGV[13]))
 meta_save()
 return n
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 import redis
@@ -144,3 +145,13 @@ def test_unreachable_redis_raises_transient_error(namespace: str) -> None:
     with pytest.raises(RedisUnavailable):
         index.check_and_add("a", "\n".join(_story(13)))
     assert index.check_and_add("empty", "") == NO_DUPLICATE  # needs no Redis at all
+
+
+def test_reworded_copy_is_linked_as_rewritten_and_another_report_is_not(index: DedupeIndex) -> None:
+    fixtures = Path(__file__).parent.parent / "fixtures" / "dedupe"
+    assert index.check_and_add("wire", (fixtures / "wheat_original.txt").read_text()) == NO_DUPLICATE
+    assert index.check_and_add("other", (fixtures / "wheat_other_report.txt").read_text()) == NO_DUPLICATE
+    verdict = index.check_and_add("blog", (fixtures / "wheat_reworded.txt").read_text())
+    assert (verdict.duplicate_of, verdict.kind) == ("wire", "rewritten")
+    assert 0.5 <= verdict.similarity <= 1.0
+    assert index.check_and_add("blog", (fixtures / "wheat_reworded.txt").read_text()) == verdict

@@ -37,8 +37,8 @@ class NearDuplicate:
 
 def make(params: Params) -> NearDuplicate:
     params.only(["kinds"])
-    kinds = params.strings("kinds", ("near", "exact"))
+    kinds = params.strings("kinds", ("near", "exact", "rewritten"))
     for kind in kinds:
-        if kind not in ("near", "exact"):
+        if kind not in ("near", "exact", "rewritten"):
             raise ParamError("kinds", f"unknown duplicate kind {kind!r}")
     return NearDuplicate(kinds=frozenset(kinds))
