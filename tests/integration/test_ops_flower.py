@@ -18,7 +18,6 @@ from tests.support.flower_process import FlowerProcess
 from tests.support.pages import article_html, story
 from tests.support.processes import WorkerProcess, newsdesk_env, run_cli, wait_until
 from tests.support.redis_server import PrivateRedis, free_port
-from workers.queues import NOOP_TASK
 from workers.runtime import build_runtime
 
 pytestmark = pytest.mark.slow  # real processes; tens of seconds
@@ -122,11 +121,11 @@ def test_flower_works_on_the_embedded_socket_broker(tmp_path: Path) -> None:
         flower.wait_ready()
         runtime = build_runtime(parse_settings(None, {}, data_dir=data_dir))
         assert runtime.broker_url.startswith("redis+socket://")
-        sent = runtime.app.send_task(NOOP_TASK, args=[7])
+        sent_id = runtime.dispatcher.enqueue_noop(7)  # keyword arguments only: the edge refuses positional ones
 
         def seen() -> bool:
             tasks = httpx.get(flower.url + "/api/tasks", auth=CREDENTIALS, timeout=5).json()
-            return bool(tasks.get(sent.id, {}).get("state") == "SUCCESS")
+            return bool(tasks.get(sent_id, {}).get("state") == "SUCCESS")
 
         wait_until(seen, 90, message="the noop task in Flower")
         broker = httpx.get(flower.url + "/broker", auth=CREDENTIALS, timeout=10)
