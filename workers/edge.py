@@ -64,6 +64,9 @@ def check_message(
         return Refusal("content_type", f"content type {content_type!r} ({content_encoding!r}); only JSON is accepted")
     if not isinstance(headers, Mapping):
         return Refusal("wrong_shape", "message headers are not a mapping")
+    header_bytes = sum(len(str(value)) for value in headers.values())
+    if size + header_bytes > max_bytes:
+        return Refusal("too_large", f"{size} bytes of body and {header_bytes} of headers (at most {max_bytes})")
     task_name, task_id = headers.get("task"), headers.get("id")
     if not isinstance(task_name, str) or not isinstance(task_id, str):
         return Refusal("wrong_shape", "message headers name no task and id")
