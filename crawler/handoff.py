@@ -64,7 +64,7 @@ class HandoffPipeline:
         )
         return cls(
             runtime.dispatcher,
-            Spool(settings.spool_dir, settings.crawl.max_response_bytes),
+            Spool.of(settings),
             crawler,
             fetch_state,
             batch_size=settings.crawl.handoff_batch_size,

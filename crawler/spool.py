@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from config.settings import Settings
 from pipelines.errors import InvalidPayload, NewsdeskError
 from pipelines.models import Page
 from workers.records import SpooledPage, body_digest
@@ -25,6 +26,11 @@ class Spool:
     def __init__(self, directory: Path, max_body_bytes: int) -> None:
         self.directory = directory
         self.max_body_bytes = max_body_bytes
+
+    @classmethod
+    def of(cls, settings: Settings) -> Spool:
+        """The data directory's spool, with the crawl's body cap."""
+        return cls(settings.spool_dir, settings.crawl.max_response_bytes)
 
     def put(self, page: Page) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -147,9 +147,7 @@ def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_beat(settings: Settings, args: argparse.Namespace) -> int:
     sources = configured_sources(settings)
     runtime = build_runtime(settings)
-    drainer = SpoolDrainer(
-        Spool(settings.spool_dir, settings.crawl.max_response_bytes), runtime.dispatcher.enqueue_page
-    ).start()
+    drainer = SpoolDrainer(Spool.of(settings), runtime.dispatcher.enqueue_page).start()
     try:
         return run_beat(runtime, sources, config_file=args.config_path)
     finally:

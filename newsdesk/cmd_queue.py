@@ -54,9 +54,7 @@ def run_worker(settings: Settings, args: argparse.Namespace) -> int:
     if args.max_tasks_per_child:
         argv.append(f"--max-tasks-per-child={args.max_tasks_per_child}")
     install_worker_metrics(settings)
-    drainer = SpoolDrainer(
-        Spool(settings.spool_dir, settings.crawl.max_response_bytes), runtime.dispatcher.enqueue_page
-    )
+    drainer = SpoolDrainer(Spool.of(settings), runtime.dispatcher.enqueue_page)
     # Started once the pool has forked, so no pool process inherits the thread.
     signals.worker_ready.connect(lambda **_: drainer.start(), weak=False)
     try:

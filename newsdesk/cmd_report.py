@@ -44,19 +44,19 @@ def _row(rule: RuleReport) -> str:
 
 
 def cmd_rules_report(settings: Settings, args: argparse.Namespace) -> int:
+    target = DEFAULT_TARGET if args.target is None else args.target
     engine = make_engine(settings.sqlalchemy_url)
     try:
-        args.target = DEFAULT_TARGET if args.target is None else args.target
-        reports = report(engine, settings, target=args.target)
+        reports = report(engine, settings, target=target)
     finally:
         engine.dispose()
     if args.json:
-        doc: dict[str, Any] = {"target": args.target, "rules": [r.to_json() for r in reports]}
+        doc: dict[str, Any] = {"target": target, "rules": [r.to_json() for r in reports]}
         print(json.dumps(doc, indent=2, sort_keys=True))
         return 0
     print(f"{'rule':<32} {'code':<30} {'mode':<6} {'judged':>6} {'precision':>9} {'95% CI':>11}  proposal")
     for rule in reports:
         print(_row(rule))
     proposed = sum(1 for r in reports if r.proposal)
-    print(f"\n{len(reports)} rules, {proposed} proposals (target {args.target:.2f}); an admin applies one at /rules")
+    print(f"\n{len(reports)} rules, {proposed} proposals (target {target:.2f}); an admin applies one at /rules")
     return 0

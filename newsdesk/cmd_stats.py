@@ -44,7 +44,7 @@ def collect_stats(settings: Settings) -> dict[str, Any]:
     else:
         read_queues: Callable[[str], dict[str, Any]] = deferred("newsdesk.stats_sources", "queue_counts")
         data.update(read_queues(url))
-    data["spooled"] = len(Spool(settings.spool_dir, settings.crawl.max_response_bytes))
+    data["spooled"] = len(Spool.of(settings))
     return data
 
 

@@ -12,7 +12,7 @@ from config.settings import Settings
 from pipelines.storage import warc_files
 from pipelines.storage.engine import make_engine
 from pipelines.storage.warc_files import Checkpoint
-from pipelines.warc.job import WarcFilters, WarcJob
+from pipelines.warc.job import DEFAULT_MIME_TYPES, WarcFilters, WarcJob
 from pipelines.warc.reader import is_remote
 from workers.queues import CRAWL_QUEUE
 from workers.runtime import build_runtime
@@ -55,7 +55,7 @@ def filters_from(args: argparse.Namespace) -> WarcFilters:
         languages=_names(args.language),
         allow_hosts=frozenset(h.strip().lower().rstrip(".") for h in args.allow_host),
         deny_hosts=frozenset(h.strip().lower().rstrip(".") for h in args.deny_host),
-        mime_types=_names(args.mime),
+        mime_types=_names(args.mime) if args.mime else DEFAULT_MIME_TYPES,
         since=_moment(args.since, "--since"),
         until=_moment(args.until, "--until"),
     )

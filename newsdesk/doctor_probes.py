@@ -183,7 +183,7 @@ def run_checks(
     if "database" in only:
         results.append(database_check(settings))
     if "spool" in only:
-        spool = Spool(settings.spool_dir, settings.crawl.max_response_bytes)
+        spool = Spool.of(settings)
         results.append(doctor.spool(len(spool), str(spool.directory), reachable))
     client = redis.Redis.from_url(
         client_url(broker_url), socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS

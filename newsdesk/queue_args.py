@@ -103,8 +103,6 @@ def add_warc_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--language", default="", help="keep only these languages, e.g. en,de")
     group.add_argument("--allow-host", action="append", default=[], help="keep only these hosts (and subdomains)")
     group.add_argument("--deny-host", action="append", default=[], help="drop these hosts (and subdomains)")
-    group.add_argument(
-        "--mime", default="application/xhtml+xml,text/html", help="MIME types to keep (default: %(default)s)"
-    )
+    group.add_argument("--mime", help="MIME types to keep (default: text/html and application/xhtml+xml)")
     group.add_argument("--since", help="keep records with a WARC-Date at or after this (ISO date or time, UTC)")
     group.add_argument("--until", help="keep records with a WARC-Date before this (ISO date or time, UTC)")

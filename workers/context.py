@@ -18,6 +18,7 @@ from pipelines.flagging import RuleSet, load_rules, warm_up
 from pipelines.process import ProcessingDeps
 from pipelines.storage import repository
 from pipelines.storage.engine import make_engine
+from workers import embedded_redis
 from workers.connections import RedisRoles, Timeouts, resolve_roles, role_client
 
 DAY = 86400
@@ -59,8 +60,12 @@ class WorkerContext:
 
     @cached_property
     def roles(self) -> RedisRoles:
-        # The worker was started on ``broker_url``; roles left unset share it (a single Redis by default).
-        return resolve_roles(self.settings, self.settings.redis_url or self.broker_url)
+        # Roles left unset share the main Redis, as in workers.runtime: redis_url, else the server the worker was
+        # started on; when the broker is a role of its own, the main Redis is the data directory's embedded one.
+        main = self.settings.redis_url or (
+            embedded_redis.url_for(self.settings.data_dir) if self.settings.redis.broker_url else self.broker_url
+        )
+        return resolve_roles(self.settings, main)
 
     @cached_property
     def redis(self) -> redis.Redis:

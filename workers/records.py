@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import zlib
 from collections.abc import Mapping, Sequence
@@ -157,19 +158,9 @@ class PageRef:
         """The reference ``page`` travels as; its body goes under the page task's own key."""
         digest = digest or body_digest(page.body)
         return cls(
-            url=page.url,
-            final_url=page.final_url,
-            status=page.status,
-            source_id=page.source_id,
-            fetched_at=page.fetched_at,
+            **{name: getattr(page, name) for name in _SHARED_WITH_PAGE},
             body_key=keys.page_body(page_task_id(page.final_url, digest)),
             body_sha256=digest,
-            content_type=page.content_type,
-            etag=page.etag,
-            last_modified=page.last_modified,
-            source_language=page.source_language,
-            crawl_run_id=page.crawl_run_id,
-            provenance=page.provenance,
         )
 
     @property
@@ -181,20 +172,7 @@ class PageRef:
         """The page, once its body was fetched; a body that does not match the digest is refused."""
         if body_digest(body) != self.body_sha256:
             raise InvalidPayload(f"page body for {self.url} does not match its digest")
-        return Page(
-            url=self.url,
-            final_url=self.final_url,
-            status=self.status,
-            body=body,
-            source_id=self.source_id,
-            fetched_at=self.fetched_at,
-            content_type=self.content_type,
-            etag=self.etag,
-            last_modified=self.last_modified,
-            source_language=self.source_language,
-            crawl_run_id=self.crawl_run_id,
-            provenance=self.provenance,
-        )
+        return Page(**{name: getattr(self, name) for name in _SHARED_WITH_PAGE}, body=body)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -217,6 +195,10 @@ class PageRef:
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise InvalidPayload("page field 'body_sha256' must be a hex SHA-256 digest")
         return cls(**_page_fields_from_json(fields, "page payload"), body_key=body_key, body_sha256=digest)
+
+
+# Every field of a Page but its body travels in the reference (tests/unit/test_records.py keeps the two in step).
+_SHARED_WITH_PAGE = tuple(f.name for f in dataclasses.fields(Page) if f.name != "body")
 
 
 def _page_fields_json(page: Page | PageRef) -> dict[str, Any]:

@@ -18,8 +18,6 @@ from tests.support.chaos import (
     FaultResult,
     Stopwatch,
     chaos_pages,
-    expected_ids,
-    in_flight,
     record_result,
     reruns,
 )
@@ -60,16 +58,6 @@ def queue_with_retry(rig: ChaosRig, pages: list[Page], refused: list[int], queue
                 time.sleep(0.2)
 
 
-def settle(rig: ChaosRig, pages: list[Page]) -> None:
-    wanted = expected_ids(pages)
-    wait_until(
-        lambda: rig.rows.audit(wanted).lost == 0 and in_flight(rig.redis) == 0,
-        DRAIN_LIMIT,
-        interval=0.5,
-        message="every page stored after the failover",
-    )
-
-
 def test_primary_killed_while_processing(ha_rig: ChaosRig, sentinels: SentinelGroup) -> None:
     pages = chaos_pages(PAGES)
     ha_rig.enqueue(pages)
@@ -80,10 +68,9 @@ def test_primary_killed_while_processing(ha_rig: ChaosRig, sentinels: SentinelGr
     at_kill = ha_rig.rows.stored()
     wait_until(lambda: ha_rig.rows.stored() > at_kill + 20, 60, interval=0.2, message="processing resumed")
     resumed = clock.elapsed()
-    settle(ha_rig, pages)
+    audit = ha_rig.settle(pages, DRAIN_LIMIT, "every page stored after the failover")
     drain = clock.elapsed()
-    audit = ha_rig.rows.audit(expected_ids(pages))
-    alive = worker.process is not None and worker.process.poll() is None
+    alive = worker.running()
     record_result(
         "sentinel_failover_processing",
         FaultResult(
@@ -117,10 +104,9 @@ def test_primary_killed_while_queueing(ha_rig: ChaosRig, sentinels: SentinelGrou
     clock = Stopwatch()
     producer.join(DRAIN_LIMIT)
     queued_again = clock.elapsed()
-    settle(ha_rig, pages)
+    audit = ha_rig.settle(pages, DRAIN_LIMIT, "every page stored after the failover")
     drain = clock.elapsed()
-    audit = ha_rig.rows.audit(expected_ids(pages))
-    alive = worker.process is not None and worker.process.poll() is None
+    alive = worker.running()
     record_result(
         "sentinel_failover_queueing",
         FaultResult(

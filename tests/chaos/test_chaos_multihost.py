@@ -19,8 +19,6 @@ from tests.support.chaos import (
     FaultResult,
     Stopwatch,
     chaos_pages,
-    expected_ids,
-    in_flight,
     record_result,
     reruns,
 )
@@ -73,17 +71,10 @@ def test_worker_host_cut_off_for_30_seconds(tmp_path: Path, network: HostNetwork
         time.sleep(CUT_SECONDS)
         during_cut = rig.rows.stored() - at_cut
         network.restore("w1")
-        wanted = expected_ids(pages)
-        wait_until(
-            lambda: rig.rows.audit(wanted).lost == 0 and in_flight(rig.redis) == 0,
-            300,
-            interval=0.5,
-            message="every page stored after the link came back",
-        )
+        audit = rig.settle(pages, 300, "every page stored after the link came back")
         drain = clock.elapsed()
-        audit = rig.rows.audit(wanted)
         logs = "".join((tmp_path / f"{role}.log").read_text(errors="replace") for role in workers)
-        alive = all(worker.process is not None and worker.process.poll() is None for worker in workers.values())
+        alive = all(worker.running() for worker in workers.values())
         record_result(
             "netns_worker_host_cut",
             FaultResult(

@@ -30,7 +30,7 @@ def test_spooled_pages_show_up_and_a_worker_sends_them(tmp_path: Path, own_redis
     data_dir = tmp_path / "data"
     settings = parse_settings(None, {"NEWSDESK_REDIS_URL": own_redis.url}, data_dir=data_dir)
     upgrade(settings.sqlalchemy_url)
-    spool = Spool(settings.spool_dir, settings.crawl.max_response_bytes)
+    spool = Spool.of(settings)
     for n in range(3):
         spool.put(spooled_page(n))
     env = newsdesk_env(data_dir, own_redis.url)

@@ -29,7 +29,7 @@ from pipelines.storage.migrate import upgrade
 from pipelines.storage.schema import articles, dead_letters, review_items
 from pipelines.urls import article_id, canonicalize
 from tests.support.pages import article_html, story
-from tests.support.processes import WorkerProcess, newsdesk_env
+from tests.support.processes import WorkerProcess, newsdesk_env, wait_until
 from workers.app import celery_config
 from workers.queue_depth import UNACKED_HASH
 from workers.queues import PROCESS_QUEUE
@@ -250,6 +250,17 @@ class ChaosRig:
     def sweep_seconds(self) -> float:
         options = celery_config(self.settings, self.runtime.broker_url)["broker_transport_options"]
         return restore_sweep_seconds(options)
+
+    def settle(self, pages: list[Page], timeout: float, message: str) -> Audit:
+        """Wait until every page is stored and nothing is queued or unacknowledged; the audit then."""
+        wanted = expected_ids(pages)
+        wait_until(
+            lambda: self.rows.audit(wanted).lost == 0 and in_flight(self.redis) == 0,
+            timeout,
+            interval=0.5,
+            message=message,
+        )
+        return self.rows.audit(wanted)
 
     def stored_at_least(self, count: float) -> Callable[[], bool]:
         return lambda: self.rows.stored() >= count

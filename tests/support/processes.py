@@ -75,6 +75,9 @@ class WorkerProcess:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
 
 def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.2, message: str = "") -> float:
     """Poll until ``predicate`` holds; returns the seconds it took. Raises AssertionError on timeout."""

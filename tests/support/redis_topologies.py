@@ -6,6 +6,8 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Self
 
@@ -59,11 +61,11 @@ def _server(directory: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _wait(predicate: object, what: str, timeout: float = 20.0) -> None:
+def _wait(predicate: Callable[[], object], what: str, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if callable(predicate) and predicate():
+            if predicate():
                 return
         except redis.RedisError:
             pass
@@ -71,12 +73,18 @@ def _wait(predicate: object, what: str, timeout: float = 20.0) -> None:
     raise RuntimeError(f"{what} not ready after {timeout:.0f} s")
 
 
-def _cluster_state(client: redis.Redis) -> str:
+def _cluster_state_ok(client: redis.Redis) -> bool:
     info = client.execute_command("CLUSTER INFO")  # type: ignore[no-untyped-call]
     if isinstance(info, dict):
-        return str(info.get("cluster_state", ""))
+        return info.get("cluster_state") == "ok"
     text = info.decode() if isinstance(info, bytes) else str(info)
-    return "ok" if "cluster_state:ok" in text else "fail"
+    return "cluster_state:ok" in text
+
+
+def _sentinels_agree(client: redis.Redis, master_name: str) -> bool:
+    """This sentinel sees the two others (a quorum can promote a replica)."""
+    state = client.sentinel_master(master_name)
+    return isinstance(state, dict) and int(state["num-other-sentinels"]) >= 2
 
 
 class RedisClusterGroup:
@@ -123,7 +131,7 @@ class RedisClusterGroup:
         for client in clients[1:]:
             client.execute_command("CLUSTER MEET", "127.0.0.1", self.ports[0])  # type: ignore[no-untyped-call]
         for client in clients:
-            _wait(lambda c=client: _cluster_state(c) == "ok", "cluster")
+            _wait(partial(_cluster_state_ok, client), "cluster")
         for client in clients:
             client.close()
         return self
@@ -189,7 +197,7 @@ class SentinelGroup:
             )
         for port in self.sentinel_ports:
             client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=2)
-            _wait(lambda c=client: int(c.sentinel_master(self.master_name)["num-other-sentinels"]) >= 2, "sentinels")
+            _wait(partial(_sentinels_agree, client, self.master_name), "sentinels")
         return self
 
     def primary_port_now(self) -> int:

@@ -199,3 +199,13 @@ def test_no_payload_dict_is_built_or_read_outside_the_records_module() -> None:
     offenders = [hit for path in sources if path != OWNER for hit in payload_dicts(path)]
     assert offenders == []
     assert payload_dicts(OWNER), "the scan finds the records module's own dicts"
+
+
+def test_a_page_reference_carries_every_field_of_the_page_but_its_body() -> None:
+    import dataclasses
+
+    from pipelines.models import Page
+    from workers.records import PageRef
+
+    page_fields = {f.name for f in dataclasses.fields(Page)} - {"body"}
+    assert {f.name for f in dataclasses.fields(PageRef)} - {"body_key", "body_sha256"} == page_fields
