@@ -29,7 +29,8 @@ from pipelines import keys
 from pipelines.errors import InvalidPayload
 from pipelines.models import Page, Provenance
 from pipelines.urls import article_id, canonicalize
-from workers.queues import CRAWL_SOURCE_TASK, NOOP_TASK, PROCESS_BATCH_TASK, PROCESS_PAGE_TASK
+from pipelines.warc.job import WarcJob
+from workers.queues import CRAWL_SOURCE_TASK, NOOP_TASK, PROCESS_BATCH_TASK, PROCESS_PAGE_TASK, WARC_FILE_TASK
 
 PAYLOAD_VERSION = 1
 # Bounds on what a message may carry.  A URL past 16 KiB or a header past 1 KiB is not a page we fetched.
@@ -386,7 +387,24 @@ class NoopRequest:
         return cls(_count(kwargs, "index", "noop task"))
 
 
-TaskRequest = TaskPayload | CrawlRequest | NoopRequest
+@dataclass(frozen=True)
+class WarcFileRequest:
+    """The kwargs of ``newsdesk.ingest_warc_file``: one slice of one WARC file (the job names where to resume)."""
+
+    job: WarcJob
+    task_name: ClassVar[str] = WARC_FILE_TASK
+
+    def to_json(self) -> dict[str, Any]:
+        return {"job": self.job.to_json()}
+
+    @classmethod
+    def from_json(cls, data: object) -> WarcFileRequest:
+        kwargs = _mapping(data, "the kwargs of a WARC file task")
+        _only(kwargs, ("job",), "WARC file task")
+        return cls(WarcJob.from_json(kwargs.get("job")))
+
+
+TaskRequest = TaskPayload | CrawlRequest | NoopRequest | WarcFileRequest
 
 
 def request_from_json(task_name: str, kwargs: object) -> TaskRequest:
@@ -395,6 +413,8 @@ def request_from_json(task_name: str, kwargs: object) -> TaskRequest:
         return CrawlRequest.from_json(kwargs)
     if task_name == NOOP_TASK:
         return NoopRequest.from_json(kwargs)
+    if task_name == WARC_FILE_TASK:
+        return WarcFileRequest.from_json(kwargs)
     return payload_from_json(task_name, kwargs)
 
 

@@ -25,6 +25,7 @@ from pipelines.warc.job import WarcJob
 from workers.context import WorkerContext
 from workers.dispatch import PageDispatcher
 from workers.queues import CRAWL_QUEUE, WARC_FILE_TASK
+from workers.records import TaskKey, WarcFileRequest
 from workers.warc_ingest import IngestPorts, SliceResult, read_slice, reader_name
 
 log = logging.getLogger("newsdesk.warc")
@@ -36,7 +37,7 @@ def send_warc_job(app: Celery, job: WarcJob, countdown: float | None = None) -> 
     """Queue one slice of ``job`` on the crawl queue; returns the task id."""
     result = app.send_task(
         WARC_FILE_TASK,
-        kwargs={"job": job.to_json()},
+        kwargs=WarcFileRequest(job).to_json(),
         kwargsrepr=f"{{'location': {job.location!r}, 'source_id': {job.source_id!r}}}",
         queue=CRAWL_QUEUE,
         countdown=countdown,
@@ -101,11 +102,11 @@ def register_warc_tasks(app: Celery, context: WorkerContext) -> None:
     )
     def ingest_warc_file_task(self: Task, job: dict[str, Any]) -> dict[str, Any]:
         fresh = context.fresh()
-        dispatcher = PageDispatcher(app, fresh.redis, fresh.settings.worker.body_ttl_seconds)
+        dispatcher = PageDispatcher(app, fresh.redis, fresh.settings.worker.body_ttl_seconds, bodies=fresh.bodies)
         try:
             warc_job, result = handle_warc_file(fresh, dispatcher, job)
         except InvalidPayload as exc:
-            task_key = f"{self.request.id}:{self.request.retries}"
+            task_key = TaskKey(self.request.id, self.request.retries).format()
             repository.record_dead_letter(fresh.engine, task_key, WARC_FILE_TASK, {"job": job}, str(exc), 1)
             raise
         if result.outcome == "more":

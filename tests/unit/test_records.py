@@ -209,3 +209,17 @@ def test_a_page_reference_carries_every_field_of_the_page_but_its_body() -> None
 
     page_fields = {f.name for f in dataclasses.fields(Page)} - {"body"}
     assert {f.name for f in dataclasses.fields(PageRef)} - {"body_key", "body_sha256"} == page_fields
+
+
+def test_the_warc_file_task_has_a_record_the_edge_accepts() -> None:
+    import pytest
+
+    from pipelines.errors import InvalidPayload
+    from pipelines.warc.job import WarcJob
+    from workers.queues import WARC_FILE_TASK
+    from workers.records import WarcFileRequest, request_from_json
+
+    request = WarcFileRequest(WarcJob("/data/news.warc.gz"))
+    assert request_from_json(WARC_FILE_TASK, request.to_json()) == request
+    with pytest.raises(InvalidPayload):
+        request_from_json(WARC_FILE_TASK, {"job": request.job.to_json(), "extra": 1})
