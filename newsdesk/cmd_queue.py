@@ -39,7 +39,6 @@ def run_worker(settings: Settings, args: argparse.Namespace) -> int:
     runtime = build_runtime(settings)
     register_tasks(runtime.app, context)
     register_warc_tasks(runtime.app, context)  # WARC files, a slice per task (newsdesk/cmd_warc.py)
-    register_warc_tasks(runtime.app, context)  # WARC files, a slice per task (newsdesk/cmd_warc.py)
     queues = args.queues or ",".join(ALL_QUEUES)
     argv = [
         "worker",

@@ -9,6 +9,7 @@ from celery import Celery
 
 from config.settings import Settings
 from workers.queues import CRAWL_QUEUE, CRAWL_SOURCE_TASK, PROCESS_PAGE_TASK, PROCESS_QUEUE, WARC_FILE_TASK
+from workers.consumer import CONSUMER_PATH
 
 # How long a publish may wait for Redis before the producer spools instead.
 PUBLISH_TIMEOUT_SECONDS = 2.0
@@ -71,6 +72,8 @@ def celery_config(
             "interval_step": 0.5,
             "interval_max": 1.0,
         },
+        # Reconnect to the broker every couple of seconds at most (a Sentinel failover; workers/consumer.py).
+        "worker_consumer": CONSUMER_PATH,
         "worker_hijack_root_logger": False,
         "worker_redirect_stdouts": False,
         "timezone": "UTC",

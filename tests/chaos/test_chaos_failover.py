@@ -66,7 +66,7 @@ def test_primary_killed_while_processing(ha_rig: ChaosRig, sentinels: SentinelGr
     killed = sentinels.kill_primary()
     clock = Stopwatch()
     at_kill = ha_rig.rows.stored()
-    wait_until(lambda: ha_rig.rows.stored() > at_kill + 20, 60, interval=0.2, message="processing resumed")
+    ha_rig.wait(lambda: ha_rig.rows.stored() > at_kill + 20, 90, "processing resumed")
     resumed = clock.elapsed()
     audit = ha_rig.settle(pages, DRAIN_LIMIT, "every page stored after the failover")
     drain = clock.elapsed()

@@ -262,6 +262,14 @@ class ChaosRig:
         )
         return self.rows.audit(wanted)
 
+    def wait(self, predicate: Callable[[], bool], timeout: float, message: str, interval: float = 0.2) -> float:
+        """``wait_until``, whose failure carries the end of the worker's log (what CI shows of a flaky fault)."""
+        try:
+            return wait_until(predicate, timeout, interval=interval, message=message)
+        except AssertionError as timed_out:
+            tail = "\n".join(line for line in self.log().splitlines() if "processed" not in line)[-4000:]
+            raise AssertionError(f"{timed_out}\n--- worker log, without the processed lines ---\n{tail}") from None
+
     def stored_at_least(self, count: float) -> Callable[[], bool]:
         return lambda: self.rows.stored() >= count
 

@@ -13,10 +13,13 @@ import pytest
 from celery import Celery, Task
 from hypothesis import given
 from hypothesis import strategies as st
+from kombu import Connection
+from kombu.exceptions import OperationalError
 
 from config.errors import ConfigError
 from config.settings import WorkerSettings, parse_settings
 from workers.app import celery_config, create_celery_app
+from workers.consumer import CONSUMER_PATH, bound_reconnect_interval
 from workers.context import WorkerContext
 from workers.queues import PROCESS_PAGE_TASK
 from workers.tasks import register_tasks
@@ -127,3 +130,14 @@ def test_any_accepted_timeouts_reach_celery_in_order(soft: int, hard: int, visib
     assert config["task_soft_time_limit"] < config["task_time_limit"]
     assert config["task_time_limit"] < config["broker_transport_options"]["visibility_timeout"]
     assert config["task_acks_late"] is True and config["accept_content"] == ["json"]
+
+
+def test_the_worker_reconnects_to_the_broker_on_a_short_bounded_interval() -> None:
+    assert config_for({})["worker_consumer"] == CONSUMER_PATH
+    intervals: list[float] = []
+    conn = bound_reconnect_interval(Connection(BROKER, connect_timeout=0.2))
+    with pytest.raises(OperationalError):
+        conn.ensure_connection(lambda _exc, interval: intervals.append(interval), max_retries=4)
+    conn.release()
+    # kombu's own defaults would have been 2, 4, 6, 8 seconds.
+    assert intervals == [0.5, 1.0, 1.5, 2.0]
