@@ -149,6 +149,6 @@ def cmd_beat(settings: Settings, args: argparse.Namespace) -> int:
     runtime = build_runtime(settings)
     drainer = SpoolDrainer(Spool.of(settings), runtime.dispatcher.enqueue_page).start()
     try:
-        return run_beat(runtime, sources, config_file=args.config_path)
+        return run_beat(runtime, sources)
     finally:
         drainer.stop()

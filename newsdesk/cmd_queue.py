@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import socket
 import uuid
+from pathlib import Path
 
 from celery import signals
 
@@ -34,7 +35,8 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_worker(settings: Settings, args: argparse.Namespace) -> int:
     broker_url = resolve_broker_url(settings)
-    context = WorkerContext(settings, broker_url)
+    # The worker's own config file, for the crawls it runs (NEWSDESK_CONFIG reaches them through the environment).
+    context = WorkerContext(settings, broker_url, Path(args.config_path) if args.config_path else None)
     context.check()  # refuse to start without valid rules
     runtime = build_runtime(settings)
     register_tasks(runtime.app, context)

@@ -8,8 +8,8 @@ from typing import Any
 from celery import Celery
 
 from config.settings import Settings
-from workers.queues import CRAWL_QUEUE, CRAWL_SOURCE_TASK, PROCESS_PAGE_TASK, PROCESS_QUEUE, WARC_FILE_TASK
 from workers.consumer import CONSUMER_PATH
+from workers.queues import CRAWL_QUEUE, CRAWL_SOURCE_TASK, PROCESS_PAGE_TASK, PROCESS_QUEUE, WARC_FILE_TASK
 
 # How long a publish may wait for Redis before the producer spools instead.
 PUBLISH_TIMEOUT_SECONDS = 2.0

@@ -88,11 +88,11 @@ class Scheduler:
             self.leading = False
 
 
-def run_beat(runtime: Runtime, sources: Sequence[Source], config_file: str | None = None) -> int:
+def run_beat(runtime: Runtime, sources: Sequence[Source]) -> int:
     def send(source: Source, period: str) -> None:
         runtime.app.send_task(
             CRAWL_SOURCE_TASK,
-            kwargs=CrawlRequest(source.id, config_file).to_json(),
+            kwargs=CrawlRequest(source.id).to_json(),  # each worker crawls with its own config file
             queue=CRAWL_QUEUE,
             task_id=f"crawl-{source.id}-{period}",
         )

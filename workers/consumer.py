@@ -13,7 +13,7 @@ import functools
 from typing import Any
 
 from celery.worker.consumer import Consumer
-from kombu import Connection
+from kombu.connection import Connection
 
 RECONNECT_FIRST_SECONDS = 0.5
 RECONNECT_STEP_SECONDS = 0.5

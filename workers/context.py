@@ -32,9 +32,10 @@ class WorkerContext:
     broken rules file refuses to start instead of failing every task.
     """
 
-    def __init__(self, settings: Settings, broker_url: str) -> None:
+    def __init__(self, settings: Settings, broker_url: str, config_file: Path | None = None) -> None:
         self.settings = settings
         self.broker_url = broker_url
+        self.config_file = config_file  # the file the worker was started with; its crawls read it too
         self._pid = os.getpid()
 
     def check(self) -> None:

@@ -353,7 +353,7 @@ def payload_from_json(task_name: str, kwargs: object) -> TaskPayload:
 
 @dataclass(frozen=True)
 class CrawlRequest:
-    """The kwargs of ``newsdesk.crawl_source``: which source, and the config file the crawl reads."""
+    """The kwargs of ``newsdesk.crawl_source``: which source (``config_file`` is read from older beats, never used)."""
 
     source_id: str
     config_file: str | None = None

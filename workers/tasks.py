@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -219,26 +220,29 @@ def handle_process_batch(
     return TaskResult(pages=tuple(results), dead_lettered=dead)
 
 
-def handle_crawl_source(context: WorkerContext, source_id: str, config_file: str | None) -> CrawlResult:
-    """Crawl one source in a child process (a Twisted reactor cannot restart), under a per-source lease."""
+def crawl_command(context: WorkerContext, source_id: str, lease: Lease) -> list[str]:
+    """The child process that crawls ``source_id``: this worker's own data directory and config file."""
+    args = [sys.executable, "-m", "crawler.run", "--data-dir", str(context.settings.data_dir), "--source", source_id]
+    if context.config_file is not None:
+        args += ["--config", str(context.config_file)]
+    return [*args, "--lease-key", lease.key, "--lease-token", lease.token]
+
+
+def handle_crawl_source(context: WorkerContext, source_id: str, named_config: str | None) -> CrawlResult:
+    """Crawl one source in a child process (a Twisted reactor cannot restart), under a per-source lease.
+
+    A queue message never chooses a file the worker reads: the crawl uses the worker's own configuration, and a
+    message naming another config file (older beats sent theirs) is logged and otherwise ignored.
+    """
+    if named_config and (context.config_file is None or Path(named_config).resolve() != context.config_file.resolve()):
+        log.warning("crawl task for %s names config file %r; crawling with this worker's own", source_id, named_config)
     lease = Lease(context.redis, keys.source_lock(source_id), CRAWL_LEASE_SECONDS)
     if not lease.acquire():
         log.info("source %s is being crawled elsewhere; skipping", source_id)
         return CrawlResult(source_id, skipped="already running")
     try:
-        args = [
-            sys.executable,
-            "-m",
-            "crawler.run",
-            "--data-dir",
-            str(context.settings.data_dir),
-            "--source",
-            source_id,
-        ]
-        if config_file:
-            args += ["--config", config_file]
-        args += ["--lease-key", lease.key, "--lease-token", lease.token]
-        completed = subprocess.run(args, check=False, timeout=context.settings.worker.time_limit * 10)
+        command = crawl_command(context, source_id, lease)
+        completed = subprocess.run(command, check=False, timeout=context.settings.worker.time_limit * 10)
     finally:
         lease.release()
     if completed.returncode != 0:
