@@ -151,17 +151,17 @@ def drain_directly(rig: ChaosRig, context: WorkerContext) -> int:
 
 
 def test_crawl_task_twice_leaves_identical_state(rig: ChaosRig) -> None:
-    context = WorkerContext(rig.settings, rig.runtime.broker_url)
     count = 6
     with RouteServer() as server:
         server.routes.update(site_routes(server.base_url, count))
-        config = str(write_crawl_config(rig, server.base_url, count))
-        first_crawl = handle_crawl_source(context, "chaos", config)
+        config = write_crawl_config(rig, server.base_url, count)
+        context = WorkerContext(rig.settings, rig.runtime.broker_url, config)  # a worker started with --config
+        first_crawl = handle_crawl_source(context, "chaos", None)
         assert first_crawl.exit_code == 0
         assert drain_directly(rig, context) == count
         first = snapshot(rig.engine)
         assert len(first["articles"]) == count
-        second_crawl = handle_crawl_source(context, "chaos", config)
+        second_crawl = handle_crawl_source(context, "chaos", None)
         assert second_crawl.exit_code == 0
         drain_directly(rig, context)
     assert snapshot(rig.engine) == first

@@ -13,13 +13,15 @@ from pipelines.errors import UndecodableContent
 from pipelines.extract import extract_article
 
 PARAGRAPH = "<p>The orchestra announced its new season on Thursday, with six premieres and a summer tour.</p>"
-TIME_LIMIT_S = 1.0
+# CPU seconds, not wall time: on a shared CI machine wall time measures the neighbours.  The quadratic
+# clean-up this guards against took 113 s on 400 KB; linear extraction of 10 MB takes about half a second.
+TIME_LIMIT_S = 3.0
 
 
 def timed(html: str | bytes) -> tuple[float, str]:
-    start = time.perf_counter()
+    start = time.process_time()
     article = extract_article(html)
-    return time.perf_counter() - start, article.text
+    return time.process_time() - start, article.text
 
 
 @pytest.mark.parametrize("html", ["", "   ", "<html></html>", "<", "<!-- only a comment -->", "\x00"])
