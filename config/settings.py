@@ -132,6 +132,25 @@ class RedisRoleSettings:
 
 
 @dataclass(frozen=True)
+class RetentionSettings:
+    """How long the database keeps the bulky parts of an article (``newsdesk retention``); 0 keeps them forever.
+
+    Ages count from the article's last store (``updated_at``) or, for bodies, from when the page was kept.
+    Only the bulk goes: the article row (id, URLs, title, content hash, verdicts), review items, decisions and
+    the audit log stay, so identity, duplicate evidence and review history outlive the text.
+    """
+
+    # Article text and stripped blocks (the search entry keeps the title); must be 0 or >= dedupe.retention_days.
+    text_days: int = 0
+    # The page as fetched (page_html): what the desk shows and what re-extraction reads.
+    bodies_days: int = 0
+    # Flag rows (rule, evidence); never while the article's review item is open, and decisions keep their copy.
+    flags_days: int = 0
+    # Rows changed per transaction: short transactions beside the workers' writes.
+    batch_size: int = 1000
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every knob of newsdesk, validated."""
 
@@ -156,6 +175,7 @@ class Settings:
     review: ReviewSettings = field(default_factory=ReviewSettings)
     flower: FlowerSettings = field(default_factory=FlowerSettings)
     redis: RedisRoleSettings = field(default_factory=RedisRoleSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
 
     @property
     def uses_embedded_redis(self) -> bool:
@@ -262,6 +282,7 @@ def _validate(settings: Settings) -> Settings:
     if auth and (":" not in auth or not auth.split(":", 1)[1]):
         raise ConfigError("flower.basic_auth", "expected USER:PASSWORD")
     _validate_access(settings)
+    _validate_retention(settings)
     for url_key in ("redis_url",):
         url = getattr(settings, url_key)
         if url.startswith("sentinel://") and not settings.redis.sentinel_master:
@@ -269,6 +290,25 @@ def _validate(settings: Settings) -> Settings:
         if url and not url.startswith(("redis://", "rediss://", "unix://", "redis+socket://", "sentinel://")):
             raise ConfigError(url_key, f"expected a redis://, rediss:// or sentinel:// URL, got {url!r}")
     return settings
+
+
+MAX_RETENTION_DAYS = 100 * 366
+MAX_RETENTION_BATCH = 50_000
+
+
+def _validate_retention(settings: Settings) -> None:
+    retention = settings.retention
+    for name in ("text_days", "bodies_days", "flags_days"):
+        if getattr(retention, name) > MAX_RETENTION_DAYS:
+            raise ConfigError(f"retention.{name}", f"expected 0 (keep forever) or days up to {MAX_RETENTION_DAYS}")
+    if not 1 <= retention.batch_size <= MAX_RETENTION_BATCH:
+        raise ConfigError("retention.batch_size", f"expected a whole number from 1 to {MAX_RETENTION_BATCH}")
+    dedupe_days = settings.dedupe.retention_days
+    if retention.text_days and retention.text_days < dedupe_days:
+        # The duplicate index is rebuilt from stored text; text gone sooner would leave holes in a rebuild.
+        raise ConfigError(
+            "retention.text_days", f"expected 0 (keep forever) or at least dedupe.retention_days ({dedupe_days})"
+        )
 
 
 def _validate_access(settings: Settings) -> None:

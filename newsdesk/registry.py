@@ -68,6 +68,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("flag", "flag JSONL articles from stdin: {id, title, text, url?, source_language?}",
                 "newsdesk.tools_args"),
     CommandSpec("db", "database maintenance (db upgrade)", "newsdesk.tools_args"),
+    CommandSpec("retention", "drop article text, page bodies and flags older than the retention.* ages (audited)",
+                "newsdesk.retention_args"),
     CommandSpec("config", "show the settings in effect (config show)", "newsdesk.tools_args"),
     CommandSpec("review", "the human review desk: serve it, or review from the terminal", "newsdesk.review_commands"),
     CommandSpec("users", "manage review desk users, passwords and API tokens", "newsdesk.review_commands"),

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 
 metadata = MetaData(
@@ -59,6 +60,10 @@ crawl_runs = Table(
     Column("stats", JSON, nullable=False),
 )
 
+# Text removed by retention carries this at the start of empty_reason; the partial index below covers the rest.
+RETENTION_MARK = "retention:"
+ARTICLE_TEXT_KEPT = f"empty_reason IS NULL OR empty_reason NOT LIKE '{RETENTION_MARK}%'"
+
 articles = Table(
     "articles",
     metadata,
@@ -93,6 +98,13 @@ articles = Table(
     # (pipelines.storage.metadata_row); NULL on rows stored before it.
     Column("modified", String(64)),
     Column("article_metadata", JSON),
+    # Migration 0020: articles whose text retention has not removed yet, by age (pipelines.storage.retention).
+    Index(
+        "ix_articles_retention",
+        "updated_at",
+        postgresql_where=text(ARTICLE_TEXT_KEPT),
+        sqlite_where=text(ARTICLE_TEXT_KEPT),
+    ),
 )
 
 flags = Table(
@@ -163,7 +175,7 @@ page_html = Table(
     Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("body", LargeBinary, nullable=False),
     Column("content_type", String(200)),
-    Column("stored_at", DateTime(timezone=True), nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False, index=True),  # migration 0020
 )
 
 # The full-text index over titles and text lives beside these tables but outside this metadata: an FTS5
