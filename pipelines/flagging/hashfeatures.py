@@ -14,6 +14,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
@@ -76,7 +77,7 @@ def buckets(words: Sequence[str], spec: FeatureSpec) -> list[int]:
     for word in words:
         out.extend(word_buckets(word, spec))
     hashes = [word_hash(w) for w in words]
-    out.extend(bigram_bucket(a, b, mask) for a, b in zip(hashes, hashes[1:], strict=False))
+    out.extend(bigram_bucket(a, b, mask) for a, b in pairwise(hashes))
     return out
 
 

@@ -79,14 +79,14 @@ class LinearTextModel:
     coef: npt.NDArray[np.float32]
     intercept: float
     card: Mapping[str, object] = field(default_factory=dict)
-    _weights: memoryview = field(init=False, repr=False)
+    _weights: memoryview[float] = field(init=False, repr=False)
     _words: dict[str, tuple[float, int, int]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.coef.shape != (self.spec.dims,):
             raise ModelFileError(f"coef has shape {self.coef.shape}, the feature spec says {self.spec.dims}")
         # Indexing a memoryview yields Python floats at C speed, without an 8 MB list of float objects.
-        self._weights = memoryview(np.ascontiguousarray(self.coef, dtype=np.float32)).cast("B").cast("f")
+        self._weights = np.ascontiguousarray(self.coef, dtype=np.float32).data.cast("B").cast("f")
 
     def _word(self, word: str) -> tuple[float, int, int]:
         known = self._words.get(word)

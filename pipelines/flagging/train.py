@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -34,7 +34,7 @@ class Example:
 
 @dataclass(frozen=True)
 class TrainSettings:
-    spec: FeatureSpec = FeatureSpec()
+    spec: FeatureSpec = field(default_factory=FeatureSpec)
     c: float = 4.0
     folds: int = 5
     seed: int = 20261202
@@ -127,7 +127,9 @@ def train(examples: Iterable[Example], name: str, settings: TrainSettings, extra
     threshold, dev_f1 = choose_threshold(out_of_fold, y.astype(bool), groups)
     model = _fit(x, y, w, settings)
     npz = npz_bytes(model.coef_[0].astype(np.float32), float(model.intercept_[0]), settings.spec)
-    counts = {g: {"examples": groups.count(g), "positive": sum(e.label for e in rows if e.group == g)} for g in set(groups)}
+    counts = {
+        g: {"examples": groups.count(g), "positive": sum(e.label for e in rows if e.group == g)} for g in set(groups)
+    }
     info = card(
         name,
         npz,

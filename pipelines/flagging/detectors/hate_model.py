@@ -61,9 +61,7 @@ class HateModelDetector:
             evidence_at(item.title if field == "title" else item.text, s.start, s.end, f"p={p:.2f}", field)
             for p, _, field, s in found[: self.top]
         )
-        detail = (
-            f"model {self.model.version}: {len(found)} sentence(s) at p>={self.threshold:.2f}, max p={best:.2f}"
-        )
+        detail = f"model {self.model.version}: {len(found)} sentence(s) at p>={self.threshold:.2f}, max p={best:.2f}"
         return [Finding(evidence=evidence, weight=best, detail=detail)]
 
 
