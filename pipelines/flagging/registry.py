@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable
 from functools import partial
 
-from pipelines.flagging.detectors import duplicate, language, profanity, quality, signatures
+from pipelines.flagging.detectors import duplicate, hate_model, language, profanity, promotion, quality, signatures
 from pipelines.flagging.findings import Detector
 from pipelines.flagging.params import Params
 
@@ -24,6 +24,8 @@ BUILTIN: dict[str, Factory] = {
     "near_duplicate": duplicate.make,
     "language_mismatch": language.make,
     "profanity": profanity.make,
+    "hate_model": hate_model.make,
+    "extremist_promotion": promotion.make,
 }
 
 

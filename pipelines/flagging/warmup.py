@@ -6,10 +6,11 @@ the loaded models copy-on-write (about a second of CPU and 150 MiB each saved).
 
 from __future__ import annotations
 
-from pipelines.flagging.detectors import language, profanity
+from pipelines.flagging.detectors import hate_model, language, profanity
 
 
 def warm_up() -> None:
-    """Load the language identifier and the profanity model."""
+    """Load the language identifier, the profanity model and the bundled hate model."""
     language.identifier()
+    hate_model.model_at(hate_model.bundled_path(hate_model.BUNDLED))
     profanity.predict(["warm up"])

@@ -1,0 +1,50 @@
+"""The labelled hate sets, read from ../shared/data (NEWSDESK_BENCH_DATA overrides), and their fixed splits.
+
+* Davidson et al. tweets: a fixed hash of the tweet text puts one in five in the held-out split, which training
+  never sees (duplicate tweets land on the same side).
+* Stormfront sentences (de Gibert et al.): ``sampled_train`` for training only, ``sampled_test`` for reporting only.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import os
+from pathlib import Path
+
+from pipelines.flagging.train import text_digest
+
+HELD_OUT_SHARE = 5  # one tweet in five
+
+
+def data_dir() -> Path:
+    override = os.environ.get("NEWSDESK_BENCH_DATA")
+    return Path(override) if override else Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def davidson_held_out(text: str) -> bool:
+    return text_digest(text) % HELD_OUT_SHARE == 0
+
+
+def davidson(split: str) -> list[tuple[str, int]]:
+    """(tweet, class) with class 0 hate, 1 offensive, 2 neither; split 'train', 'held_out' or 'all'."""
+    path = data_dir() / "davidson-hate-offensive" / "labeled_data.csv"
+    with path.open(encoding="utf-8") as fh:
+        rows = [(html.unescape(r["tweet"]), int(r["class"])) for r in csv.DictReader(fh)]
+    if split == "all":
+        return rows
+    want = split == "held_out"
+    return [(t, c) for t, c in rows if davidson_held_out(t) == want]
+
+
+def stormfront(split: str) -> list[tuple[str, bool]]:
+    """(sentence, is_hate) of ``sampled_train`` or ``sampled_test`` (labels hate / noHate only)."""
+    root = data_dir() / "stormfront-hate-sentences"
+    with (root / "annotations_metadata.csv").open(encoding="utf-8") as fh:
+        labels = {r["file_id"]: r["label"] for r in csv.DictReader(fh)}
+    out = []
+    for path in sorted((root / f"sampled_{split}").glob("*.txt")):
+        label = labels.get(path.stem)
+        if label in ("hate", "noHate"):
+            out.append((path.read_text(encoding="utf-8", errors="replace").strip(), label == "hate"))
+    return out

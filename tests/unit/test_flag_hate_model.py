@@ -1,0 +1,101 @@
+"""The learned hate rule: sentence evidence, the model version on the flag, threshold and shadow from the rules file."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from config.errors import ConfigError
+from pipelines.flagging import RuleSet, evaluate, load_rules
+from pipelines.flagging.detectors.hate_model import HateModelDetector
+from pipelines.flagging.loader import bundled_rules
+from pipelines.flagging.matchers import DetectorMatcher
+from pipelines.models import Flag, FlagInput
+
+CLEAN = (Path(__file__).parents[1] / "fixtures" / "flags" / "clean_news.txt").read_text(encoding="utf-8")
+# Hate without a slur or a listed pattern: what the word lists miss.
+HATEFUL = "Those people are a disease on this country and they breed like animals."
+
+
+@pytest.fixture(scope="module")
+def bundled() -> dict[str, Any]:
+    doc = yaml.safe_load(bundled_rules().read_text(encoding="utf-8"))
+    assert isinstance(doc, dict)
+    return doc
+
+
+def _with_hate_rule(tmp_path: Path, doc: dict[str, Any], **changes: Any) -> RuleSet:
+    """The bundled rules with the hate-model rule changed (params merged)."""
+    doc = copy.deepcopy(doc)
+    rule = next(r for r in doc["rules"] if r["id"] == "hate-model")
+    params = changes.pop("params", {})
+    rule.update(changes)
+    rule["params"].update(params)
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return load_rules(path)
+
+
+def _detector(rules: RuleSet) -> HateModelDetector:
+    matcher = next(r.matcher for r in rules.rules if r.id == "hate-model")
+    assert isinstance(matcher, DetectorMatcher) and isinstance(matcher.detector, HateModelDetector)
+    return matcher.detector
+
+
+def _hate_model_flag(rules: RuleSet, text: str) -> Flag | None:
+    outcome = evaluate(rules, FlagInput("h1", "Council news", text))
+    return next((f for f in outcome.flags if f.rule_id == "hate-model"), None)
+
+
+def test_a_hateful_sentence_is_flagged_with_its_span_and_the_model_version() -> None:
+    rules = load_rules()
+    detector = _detector(rules)
+    text = f"{CLEAN.rstrip()}\n{HATEFUL} The meeting ended at noon."
+    flag = _hate_model_flag(rules, text)
+    assert flag is not None and flag.code == "hate" and flag.action == "flag" and not flag.shadow
+    (evidence,) = flag.evidence
+    assert text[evidence.start : evidence.end] == evidence.excerpt == HATEFUL
+    assert evidence.field == "text" and evidence.matched.startswith("p=")
+    assert flag.detail.startswith(f"model {detector.model.version}: 1 sentence(s)")
+    assert 0.0 < flag.score <= 0.6  # the rule's score times the best probability
+    assert flag.rule_version == rules.version
+
+
+def test_clean_news_is_not_flagged_by_the_model() -> None:
+    assert _hate_model_flag(load_rules(), CLEAN) is None
+
+
+def test_the_threshold_comes_from_the_rules_file(tmp_path: Path, bundled: dict[str, Any]) -> None:
+    text = f"{CLEAN.rstrip()}\n{HATEFUL}"
+    shipped = next(r for r in bundled["rules"] if r["id"] == "hate-model")["params"]["threshold"]
+    assert _detector(load_rules()).threshold == shipped
+    p = _detector(load_rules()).model.probability(HATEFUL)
+    strict = _with_hate_rule(tmp_path, bundled, params={"threshold": min(0.999, p + 0.01)})
+    assert _detector(strict).threshold == pytest.approx(min(0.999, p + 0.01))
+    assert _hate_model_flag(strict, text) is None
+    lenient = _with_hate_rule(tmp_path, bundled, params={"threshold": max(0.001, p - 0.01)})
+    assert _hate_model_flag(lenient, text) is not None
+
+
+def test_shadow_mode_records_the_flag_but_changes_nothing(tmp_path: Path, bundled: dict[str, Any]) -> None:
+    shadow = _with_hate_rule(tmp_path, bundled, shadow=True)
+    outcome = evaluate(shadow, FlagInput("h1", "Council news", f"{CLEAN.rstrip()}\n{HATEFUL}"))
+    flag = next(f for f in outcome.flags if f.rule_id == "hate-model")
+    assert flag.shadow and flag.evidence[0].excerpt == HATEFUL
+    assert outcome.action == "none" and outcome.score == 0.0
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"threshold": 1.5}, "params.threshold"), ({"model": "no-such-dir/x.npz"}, "params.model"), ({"thresold": 0.5}, "params.thresold")],
+)
+def test_bad_parameters_are_refused_at_load(
+    tmp_path: Path, bundled: dict[str, Any], params: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        _with_hate_rule(tmp_path, bundled, params=params)
+    assert f"rules[hate-model].{field}" in str(caught.value)
