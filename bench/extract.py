@@ -10,7 +10,8 @@ line (10 MiB of unclosed tags).
 
     .venv/bin/python -m bench.extract [--sets zyte,wcxb] [--limit N] [--fresh] [--only newsdesk,...]
 
-Peers' outputs are cached in bench/out/cache/ by page digest; ``--fresh`` reruns them.
+Data: ``../shared/data`` next to the repository root, or ``$NEWSDESK_BENCH_DATA``.
+Peers' outputs are cached in bench/out/cache/ (gitignored) by page digest; ``--fresh`` reruns them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
 from bench.extract_metric import (
     author_right,
     date_right,
@@ -31,7 +35,7 @@ from bench.extract_metric import (
     title_right,
 )
 from bench.extract_peers import SYSTEMS, Cache, Output, System, timed
-from bench.extract_sets import SETS, TEXT_LANGUAGES, BenchPage
+from bench.extract_sets import SETS, TEXT_LANGUAGES, BenchPage, data_root
 from pipelines.extract import extract_article
 
 Results = dict[str, list[tuple[BenchPage, Output]]]  # system name -> (page, output) in page order
@@ -48,28 +52,55 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def _bars() -> Progress:
+    """Progress on stderr, so the tables on stdout stay clean when piped or logged."""
+    return Progress(
+        TextColumn("{task.description:<26}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("ran {task.fields[ran]}, cached {task.fields[cached]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    )
+
+
 def run(pages: list[BenchPage], systems: list[System], fresh: bool) -> Results:
     caches = {s.name: Cache(s) for s in systems if s.dist}
     results: Results = {s.name: [] for s in systems}
     for s in systems:  # warm-up: imports, caches, lazily built regexes
         if fresh or not s.dist:
             timed(s, pages[0].text(), pages[0].url)
-    for i, page in enumerate(pages):
-        decoded = page.text()
-        for s in systems:
-            if s.sets is not None and page.set_name not in s.sets:
-                continue
-            cache = caches.get(s.name)
-            out = None if cache is None or fresh else cache.get(page.set_name, page.digest, page.url)
-            if out is None:
-                # newsdesk reads the raw bytes (its own charset detection is part of it); peers get the decoded page.
-                out = timed(s, page.raw if cache is None else decoded, page.url)
-                if cache is not None:
-                    cache.put(page.set_name, page.digest, out)
-            results[s.name].append((page, out))
-        if i % 25 == 24:
-            for cache in caches.values():
-                cache.save()
+    with _bars() as bars:
+        tasks = {
+            s.name: bars.add_task(
+                s.name, total=sum(s.sets is None or p.set_name in s.sets for p in pages), ran=0, cached=0
+            )
+            for s in systems
+        }
+        ran = dict.fromkeys(tasks, 0)
+        cached = dict.fromkeys(tasks, 0)
+        for i, page in enumerate(pages):
+            decoded = page.text()
+            for s in systems:
+                if s.sets is not None and page.set_name not in s.sets:
+                    continue
+                cache = caches.get(s.name)
+                out = None if cache is None or fresh else cache.get(page.set_name, page.digest, page.url)
+                if out is None:
+                    # newsdesk reads the raw bytes (its own charset detection is part of it); peers get the decoded
+                    # page.
+                    out = timed(s, page.raw if cache is None else decoded, page.url)
+                    ran[s.name] += 1
+                    if cache is not None:
+                        cache.put(page.set_name, page.digest, out)
+                else:
+                    cached[s.name] += 1
+                results[s.name].append((page, out))
+                bars.update(tasks[s.name], advance=1, ran=ran[s.name], cached=cached[s.name])
+            if i % 25 == 24:
+                for cache in caches.values():
+                    cache.save()
     for cache in caches.values():
         cache.save()
     return results
@@ -227,7 +258,10 @@ def main() -> None:
     print("systems: " + ", ".join(f"{s.name} {s.version}" for s in systems))
     missing = [s.name for s in SYSTEMS if not s.available]
     if missing:
-        print("not installed: " + ", ".join(missing))
+        print("not installed (left out of this run): " + ", ".join(f"{s.name} (pip install {s.dist})"
+                                                                   for s in SYSTEMS if not s.available))  # fmt: skip
+    if not data_root().is_dir():
+        parser.error(f"no benchmark data at {data_root()}; set NEWSDESK_BENCH_DATA to the folder of the sets")
     pages = [p for n in set_names for p in SETS[n]()[: args.limit]]
     results = run(pages, systems, args.fresh)
     rows: dict[str, dict[str, Row]] = {}
