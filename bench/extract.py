@@ -4,8 +4,9 @@ One run prints, per set (Zyte, WCXB dev articles, trafilatura-eval, htmldate-dev
 the tuning and held-out parts of each (split by host digest, see bench/extract_sets.py):
 text score (4-word-shingle F1 against the full gold text, or on trafilatura-eval the
 snippet score: share of "with" snippets present and "without" snippets absent), title,
-author and date accuracy, median and maximum milliseconds per page (with metadata) and
-exceptions; then trafilatura-eval per language, the issue's floors, and a worst-case
+author and date accuracy, median and maximum CPU milliseconds per page (with metadata;
+the thread's CPU time, which the load of a shared machine barely moves), median wall
+milliseconds, and exceptions; then trafilatura-eval per language, the issue's floors, and a worst-case
 line (10 MiB of unclosed tags).
 
     .venv/bin/python -m bench.extract [--sets zyte,wcxb] [--limit N] [--fresh] [--only newsdesk,...]
@@ -112,10 +113,15 @@ class Row:
     title: float | None
     author: float | None
     date: float | None
-    med_ms: float
-    max_ms: float
+    med_ms: float  # CPU
+    max_ms: float  # CPU
+    med_wall: float
     errors: int
     n: int
+
+
+def _cpu(out: Output) -> float:
+    return out.cpu_ms if out.cpu_ms is not None else out.ms
 
 
 def _share(flags: list[bool]) -> float | None:
@@ -137,7 +143,8 @@ def score(system: System, pairs: list[tuple[BenchPage, Output]]) -> Row:
             return None
         return _share([right(gold(p), o) for p, o in pairs if gold(p) != "MISSING"])
 
-    ms = [o.ms for _, o in pairs] or [0.0]
+    ms = [_cpu(o) for _, o in pairs] or [0.0]
+    wall = [o.ms for _, o in pairs] or [0.0]
     return Row(
         text,
         field("title", lambda p: p.gold.title, lambda g, o: title_right(g, o.title)),
@@ -145,6 +152,7 @@ def score(system: System, pairs: list[tuple[BenchPage, Output]]) -> Row:
         field("date", lambda p: p.gold.date, lambda g, o: date_right(g, o.date)),
         statistics.median(ms),
         max(ms),
+        statistics.median(wall),
         sum(o.error is not None for _, o in pairs),
         len(pairs),
     )
@@ -156,7 +164,7 @@ def _cell(value: float | None) -> str:
 
 HEADER = (
     f"{'system':<26} {'version':<8} {'text':>6} {'title':>6} {'author':>6} {'date':>6} "
-    f"{'med ms':>7} {'max ms':>7} {'errors':>6}"
+    f"{'cpu ms':>7} {'max cpu':>7} {'wall ms':>7} {'errors':>6}"
 )
 
 
@@ -177,7 +185,7 @@ def table(title: str, systems: list[System], results: Results, keep: Callable[[B
         if r is not None:
             print(
                 f"{s.name:<26} {s.version[:8]:<8} {_cell(r.text)} {_cell(r.title)} {_cell(r.author)} {_cell(r.date)} "
-                f"{r.med_ms:7.2f} {r.max_ms:7.1f} {r.errors:6d}"
+                f"{r.med_ms:7.2f} {r.max_ms:7.1f} {r.med_wall:7.2f} {r.errors:6d}"
             )
     return rows
 
@@ -216,13 +224,13 @@ def floors(rows: dict[str, dict[str, Row]], results: Results) -> None:
     if zyte is not None:
         print(f"  {'Zyte F1 >= 0.975':<58} {zyte:.3f}  {'PASS' if zyte >= 0.975 else 'FAIL'}")
     if nd in results and tr in results:
-        ours = statistics.median(o.ms for _, o in results[nd])
-        theirs = statistics.median(o.ms for _, o in results[tr])
-        slowest = max(results[nd], key=lambda po: po[1].ms)
+        ours = statistics.median(_cpu(o) for _, o in results[nd])
+        theirs = statistics.median(_cpu(o) for _, o in results[tr])
+        page, out = max(results[nd], key=lambda po: _cpu(po[1]))
         verdict = "PASS" if ours <= theirs / 3 else "FAIL"
-        print(f"  {'median ms, every page, <= trafilatura / 3':<58} {ours:.2f} vs {theirs:.2f}/3  {verdict}")
-        print(f"  {'slowest newsdesk page <= 200 ms':<58} {slowest[1].ms:.1f} ms ({slowest[0].set_name} "
-              f"{slowest[0].key})  {'PASS' if slowest[1].ms <= 200 else 'FAIL'}")  # fmt: skip
+        print(f"  {'median CPU ms, every page, <= trafilatura / 3':<58} {ours:.2f} vs {theirs:.2f}/3  {verdict}")
+        print(f"  {'slowest newsdesk page <= 200 ms CPU':<58} {_cpu(out):.1f} ms ({page.set_name} {page.key}, "
+              f"wall {out.ms:.1f} ms)  {'PASS' if _cpu(out) <= 200 else 'FAIL'}")  # fmt: skip
         errors = sum(o.error is not None for _, o in results[nd])
         print(f"  {'no exception on any page':<58} {errors} exceptions  {'PASS' if errors == 0 else 'FAIL'}")
 
