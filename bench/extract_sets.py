@@ -11,13 +11,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-DATA = Path("/work/shared/data")
+REPO_ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT_BUCKETS = 4  # one host bucket in four is held out
 _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
@@ -79,6 +80,12 @@ def _language(raw: bytes) -> str:
     return found.group(1).decode("ascii").lower() if found else "other"
 
 
+def data_root() -> Path:
+    """``../shared/data`` next to the repository, or ``$NEWSDESK_BENCH_DATA`` (read per call, not at import)."""
+    override = os.environ.get("NEWSDESK_BENCH_DATA")
+    return Path(override) if override else REPO_ROOT.parent / "shared" / "data"
+
+
 def _page(set_name: str, key: str, url: str, path: Path, gold: Gold) -> BenchPage:
     raw = gzip.decompress(path.read_bytes())
     return BenchPage(set_name, key, url, raw, gold, held_out(url), _language(raw))
@@ -92,7 +99,7 @@ def _field(entry: dict[str, Any], name: str) -> Any:
 
 
 def zyte() -> list[BenchPage]:
-    folder = DATA / "article-extraction-benchmark"
+    folder = data_root() / "article-extraction-benchmark"
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     return [
         _page("zyte", k, v["url"], folder / "html" / f"{k}.html.gz", Gold(body=v.get("articleBody", "")))
@@ -101,7 +108,7 @@ def zyte() -> list[BenchPage]:
 
 
 def wcxb() -> list[BenchPage]:
-    folder = DATA / "wcxb-dev-articles"
+    folder = data_root() / "wcxb-dev-articles"
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
     for k, v in sorted(truth.items()):
@@ -118,7 +125,7 @@ def wcxb() -> list[BenchPage]:
 
 
 def trafilatura_eval() -> list[BenchPage]:
-    folder = DATA / "trafilatura-eval"
+    folder = data_root() / "trafilatura-eval"
     truth = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
     pages = []
     for k, v in sorted(truth.items()):
@@ -134,7 +141,7 @@ def trafilatura_eval() -> list[BenchPage]:
 
 
 def htmldate_dev() -> list[BenchPage]:
-    folder = DATA / "htmldate-dev"
+    folder = data_root() / "htmldate-dev"
     truth = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
     return [
         _page("htmldate-dev", k, v["url"], folder / "html" / f"{k}.html.gz", Gold(date=_field(v, "date")))

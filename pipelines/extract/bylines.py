@@ -97,10 +97,10 @@ def _candidates(root: etree._Element) -> list[etree._Element]:
     return found
 
 
-def byline_authors(root: etree._Element) -> tuple[str, ...]:
+def byline_authors(root: etree._Element, headline: frozenset[etree._Element]) -> tuple[str, ...]:
     """Names in the first visible byline outside comments, footers and related-story lists."""
     for el in _candidates(root):
-        if in_chrome_zone(el):
+        if in_chrome_zone(el, headline):
             continue
         text = visible_text(el, " ")
         if not text or len(text) > MAX_BYLINE_CHARS:

@@ -35,6 +35,7 @@ from pipelines.extract.selectors import (
 from pipelines.extract.structured import Declared, meta_tags, read_json_ld, read_microdata, visible_text
 from pipelines.extract.textdates import marked_stamps, time_element_dates, written_dates
 from pipelines.extract.tree import squash
+from pipelines.extract.zones import headline_path
 from pipelines.models import ArticleMetadata, MetadataField
 from pipelines.models import MetadataSource as Src
 
@@ -135,24 +136,30 @@ def _date(
 
 
 def _published(
-    root: etree._Element, ld: Declared, micro: Declared, meta: dict[str, list[str]], url: str | None, lang: str | None
+    root: etree._Element,
+    headline: frozenset[etree._Element],
+    ld: Declared,
+    micro: Declared,
+    meta: dict[str, list[str]],
+    url: str | None,
+    lang: str | None,
 ) -> MetadataField[str]:
     declared = _date("published", ld, micro, meta, PUBLISHED_META)
     if declared.value:
         return declared
-    if stamp := time_element_dates(root):
+    if stamp := time_element_dates(root, headline):
         return MetadataField(stamp, Src.TIME)
-    if stamp := marked_stamps(root):
+    if stamp := marked_stamps(root, headline):
         return MetadataField(stamp, Src.MICRODATA)
     if day := url_date(url):
         return MetadataField(day, Src.URL)
-    if day := written_dates(root, lang):
+    if day := written_dates(root, lang, headline):
         return MetadataField(day, Src.TEXT)
     return MetadataField()
 
 
 def _authors(
-    root: etree._Element, ld: Declared, micro: Declared, meta: dict[str, list[str]]
+    root: etree._Element, headline: frozenset[etree._Element], ld: Declared, micro: Declared, meta: dict[str, list[str]]
 ) -> MetadataField[tuple[str, ...]]:
     for declared, source in ((ld, Src.JSON_LD), (micro, Src.MICRODATA)):
         names = clean_authors(declared.all("authors"))
@@ -162,7 +169,7 @@ def _authors(
         names = clean_authors(meta.get(key, []))
         if names:
             return MetadataField(names, Src.META)
-    names = byline_authors(root)
+    names = byline_authors(root, headline)
     if names:
         return MetadataField(names, Src.BYLINE)
     names = clean_authors(ld.all("organisations"))
@@ -241,10 +248,11 @@ def read_metadata(root: etree._Element, url: str | None) -> Metadata:
     site = _text_field("site_name", ld, micro, meta, SITE_NAME_META, MAX_TITLE_CHARS)
     language = _language(root, ld, meta)
     image = _text_field("image_url", ld, micro, meta, IMAGE_META, 2_000)
+    headline = headline_path(root)
     fields = ArticleMetadata(
         title=_title(root, ld, micro, meta, site.value),
-        authors=_authors(root, ld, micro, meta),
-        published=_published(root, ld, micro, meta, url, language.value),
+        authors=_authors(root, headline, ld, micro, meta),
+        published=_published(root, headline, ld, micro, meta, url, language.value),
         modified=_date("modified", ld, micro, meta, MODIFIED_META),
         language=language,
         site_name=site,

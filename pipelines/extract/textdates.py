@@ -45,13 +45,13 @@ def _is_update(el: etree._Element) -> bool:
     return bool(_UPDATED.search(names))
 
 
-def time_element_dates(root: etree._Element) -> str | None:
+def time_element_dates(root: etree._Element, headline: frozenset[etree._Element]) -> str | None:
     """The publication stamp of the first ``<time>`` outside chrome (one marked ``pubdate`` first)."""
     found: list[tuple[int, str]] = []
     for count, el in enumerate(root.iter("time")):
         if count >= MAX_TIME_ELEMENTS:
             break
-        if _is_update(el) or in_chrome_zone(el):
+        if _is_update(el) or in_chrome_zone(el, headline):
             continue
         raw = str(el.get("datetime") or "").strip() or visible_text(el)
         stamp = parse_stamp(raw) if raw else None
@@ -72,12 +72,12 @@ def _first_written(text: str, language: str | None) -> str | None:
     return None
 
 
-def marked_stamps(root: etree._Element) -> str | None:
+def marked_stamps(root: etree._Element, headline: frozenset[etree._Element]) -> str | None:
     """A stamp in the attribute of an element classed as the publication date (hAtom ``abbr.published``)."""
     for count, el in enumerate(root.iterfind(".//*[@class]")):
         if count >= 5_000:
             break
-        if _MARKED_CLASS.search(str(el.get("class"))) and not in_chrome_zone(el):
+        if _MARKED_CLASS.search(str(el.get("class"))) and not in_chrome_zone(el, headline):
             for attr in ("datetime", "title", "content", "data-date"):
                 raw = el.get(attr)
                 if raw and (stamp := parse_stamp(raw)):
@@ -127,9 +127,9 @@ def _labelled(runs: list[tuple[str, bool, bool]], language: str | None) -> str |
     return None
 
 
-def written_dates(root: etree._Element, language: str | None) -> str | None:
+def written_dates(root: etree._Element, language: str | None, headline: frozenset[etree._Element]) -> str | None:
     """A date after a "published" label, in an element named for dates, or next to the headline."""
-    runs = text_runs(root)
+    runs = text_runs(root, headline)
     if day := _labelled(runs, language):
         return day
     body = root.find("body")
@@ -144,7 +144,7 @@ def written_dates(root: etree._Element, language: str | None) -> str | None:
         areas += 1
         if areas > MAX_DATE_AREAS:
             break
-        if in_chrome_zone(el):
+        if in_chrome_zone(el, headline):
             continue
         text = visible_lines(el, MAX_AREA_CHARS)
         if text is None:

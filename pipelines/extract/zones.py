@@ -7,6 +7,7 @@ import re
 from lxml import etree
 
 MAX_DEPTH = 40  # ancestors looked at (libxml2 itself caps nesting at 256)
+MAX_HEADLINES = 3  # <h1> elements whose ancestors are never a zone
 _ZONE_TAGS = frozenset({"footer", "aside", "nav"})
 # Containers whose classes describe the page ("single-post comments-open"), never a zone.
 _CONTAINERS = frozenset({"html", "body", "main", "article"})
@@ -17,22 +18,43 @@ _ZONE_NAMES = re.compile(
 )
 
 
-def in_chrome_zone(el: etree._Element) -> bool:
-    """Whether ``el`` sits in a footer, aside, comment thread or related-story list."""
+def headline_path(root: etree._Element) -> frozenset[etree._Element]:
+    """The ancestors of the page's first ``<h1>`` elements.
+
+    A layout wrapper named for its sidebar ("layout-right-sidebar", "two-columns-sidebar")
+    holds the whole story: an element that contains the headline is never a comment
+    thread, footer or related list, whatever its class says.
+    """
+    path: set[etree._Element] = set()
+    for count, h1 in enumerate(root.iter("h1")):
+        if count >= MAX_HEADLINES:
+            break
+        path.update(h1.iterancestors())
+    return frozenset(path)
+
+
+def _starts_zone(node: etree._Element, headline: frozenset[etree._Element]) -> bool:
+    if node.tag in _ZONE_TAGS:
+        return True
+    if node.tag in _CONTAINERS or node in headline:
+        return False
+    names = f"{node.get('class') or ''} {node.get('id') or ''}"
+    return bool(names.strip() and _ZONE_NAMES.search(names))
+
+
+def in_chrome_zone(el: etree._Element, headline: frozenset[etree._Element] = frozenset()) -> bool:
+    """Whether ``el`` sits in a footer, aside, comment thread or related-story list (``headline``: see above)."""
     node: etree._Element | None = el
     for _ in range(MAX_DEPTH):
         if node is None:
             return False
-        if node.tag in _ZONE_TAGS:
-            return True
-        names = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if node.tag not in _CONTAINERS and names.strip() and _ZONE_NAMES.search(names):
+        if _starts_zone(node, headline):
             return True
         node = node.getparent()
     return False
 
 
-def text_runs(root: etree._Element) -> list[tuple[str, bool, bool]]:
+def text_runs(root: etree._Element, headline: frozenset[etree._Element] = frozenset()) -> list[tuple[str, bool, bool]]:
     """The page's visible text nodes in order: (text, in a chrome zone, inside the first ``<h1>``)."""
     runs: list[tuple[str, bool, bool]] = []
     zone_depth = 0  # open elements that start a zone
@@ -43,10 +65,7 @@ def text_runs(root: etree._Element) -> list[tuple[str, bool, bool]]:
         if not isinstance(node.tag, str):
             continue
         if event == "start":
-            names = f"{node.get('class') or ''} {node.get('id') or ''}"
-            zone = node.tag in _ZONE_TAGS or (
-                node.tag not in _CONTAINERS and bool(names.strip() and _ZONE_NAMES.search(names))
-            )
+            zone = _starts_zone(node, headline)
             starts_zone.append(zone)
             zone_depth += zone
             if node.tag == "h1" and not seen_h1:
