@@ -91,7 +91,11 @@ def test_shadow_mode_records_the_flag_but_changes_nothing(tmp_path: Path, bundle
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"threshold": 1.5}, "params.threshold"), ({"model": "no-such-dir/x.npz"}, "params.model"), ({"thresold": 0.5}, "params.thresold")],
+    [
+        ({"threshold": 1.5}, "params.threshold"),
+        ({"model": "no-such-dir/x.npz"}, "params.model"),
+        ({"thresold": 0.5}, "params.thresold"),
+    ],
 )
 def test_bad_parameters_are_refused_at_load(
     tmp_path: Path, bundled: dict[str, Any], params: dict[str, Any], field: str
