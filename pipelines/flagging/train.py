@@ -91,17 +91,25 @@ def _f1(gold: npt.NDArray[np.bool_], predicted: npt.NDArray[np.bool_]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+MAX_NEGATIVE_ONLY_RATE = 0.01  # a group of negatives only (news prose) may be flagged at most this often
+
+
 def choose_threshold(
     probabilities: npt.NDArray[np.float64], gold: npt.NDArray[np.bool_], groups: Sequence[str]
 ) -> tuple[float, dict[str, float]]:
-    """The probability threshold (a 0.01 grid) maximising the mean per-group F1, and those F1s."""
+    """The probability threshold (a 0.01 grid) maximising the mean F1 of the groups that hold positives, and those
+    F1s; a group of negatives only has no F1, so it bounds the threshold instead (``MAX_NEGATIVE_ONLY_RATE``)."""
     names = sorted(set(groups))
     member = {g: np.array([x == g for x in groups]) for g in names}
-    best = (-1.0, 0.5, {g: 0.0 for g in names})
+    scored = [g for g in names if gold[member[g]].any()] or names
+    negative_only = [g for g in names if g not in scored]
+    best = (-1.0, 0.5, {g: 0.0 for g in scored})
     for step in range(5, 96):
         threshold = step / 100
         predicted = probabilities >= threshold
-        scores = {g: _f1(gold[m], predicted[m]) for g, m in member.items()}
+        if any(float(np.mean(predicted[member[g]])) > MAX_NEGATIVE_ONLY_RATE for g in negative_only):
+            continue
+        scores = {g: _f1(gold[member[g]], predicted[member[g]]) for g in scored}
         mean = sum(scores.values()) / len(scores)
         if mean > best[0] + 1e-12:
             best = (mean, threshold, scores)

@@ -56,7 +56,7 @@ def test_a_hateful_sentence_is_flagged_with_its_span_and_the_model_version() -> 
     detector = _detector(rules)
     text = f"{CLEAN.rstrip()}\n{HATEFUL} The meeting ended at noon."
     flag = _hate_model_flag(rules, text)
-    assert flag is not None and flag.code == "hate" and flag.action == "flag" and not flag.shadow
+    assert flag is not None and flag.code == "hate" and flag.action == "flag" and flag.shadow  # shipped in shadow
     (evidence,) = flag.evidence
     assert text[evidence.start : evidence.end] == evidence.excerpt == HATEFUL
     assert evidence.field == "text" and evidence.matched.startswith("p=")
