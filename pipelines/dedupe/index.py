@@ -57,13 +57,13 @@ class DedupeIndex:
         self._check = redis.register_script(CHECK_AND_ADD)
         self._forget = redis.register_script(FORGET)
         self._sweep = redis.register_script(SWEEP)
+        self._keys = [keys.dedupe(namespace, "m")]  # KEYS of every script: the tagged meta hash (lua_common)
         self._config = self._config_args()
 
     def _config_args(self) -> list[Any]:
-        """ARGV[1..12] of every script (see lua_common.COMMON)."""
+        """ARGV[1..11] of every script (see lua_common.COMMON)."""
         p = self.params
         return [
-            keys.dedupe(self.namespace, ""),
             self.retention_seconds,
             p.threshold,
             p.segment_quorum,
@@ -92,7 +92,9 @@ class DedupeIndex:
         exact_key = bytes.fromhex(fp.content_hash)[:8]
         anchor = anchor_sample(text, self.params) if fp.sample else b""
         with _redis_errors():
-            reply = self._check(args=[*self._config, doc_id, exact_key, fp.sample, "1" if peek else "0", anchor])
+            reply = self._check(
+                keys=self._keys, args=[*self._config, doc_id, exact_key, fp.sample, "1" if peek else "0", anchor]
+            )
         kind, canonical, similarity = int(reply[0]), reply[1], int(reply[2])
         if kind == 0 or not canonical:
             return NO_DUPLICATE
@@ -101,12 +103,12 @@ class DedupeIndex:
     def forget(self, doc_id: str) -> bool:
         """Remove ``doc_id`` from the index; True when it was there."""
         with _redis_errors():
-            return bool(self._forget(args=[*self._config, doc_id]))
+            return bool(self._forget(keys=self._keys, args=[*self._config, doc_id]))
 
     def sweep(self, limit: int = 1000) -> int:
         """Evict up to ``limit`` expired documents now (calls to check_and_add do a few each)."""
         with _redis_errors():
-            return int(self._sweep(args=[*self._config, limit]))
+            return int(self._sweep(keys=self._keys, args=[*self._config, limit]))
 
     def clear(self) -> int:
         """Delete every key of this namespace; returns how many."""

@@ -11,26 +11,36 @@ Records: ``r:<num // 64>`` field ``num % 64`` ->
 canonical, 1 an exact, 2 a near duplicate and 3 a rewritten copy.  Samples of canonicals:
 ``s:<num>`` (see features.Fingerprint) and ``a:<num>`` (anchors.anchor_sample).  Document numbers grow by one per
 insert, in time order, so eviction walks them from the oldest (``tail``).
-Keys are built from ARGV[1] = pipelines.keys.dedupe(namespace, "") and are not
-declared: the index needs one Redis, not a cluster.
+Keys, and why one slot: KEYS[1] is the index's meta hash ``newsdesk:{<namespace>}:m``
+(pipelines.keys.dedupe); it is declared, so a cluster client routes the call to the
+slot's primary, and every other key of the index carries the same ``{<namespace>}``
+hash tag, so the whole call stays in that one slot (Redis refuses a script that
+reaches into another slot).  The bucket, record and sample keys a call touches
+depend on what it reads (the table's split level, the postings' documents), so the
+script derives them from KEYS[1]'s prefix: declaring them would take a read round
+trip and a version check per call.  The index is not spread over slots by shard or
+band because the check-and-insert must see every canonical a text could match in
+one atomic step: split over slots, two copies racing on two shards could both
+become canonical.  An index grows on one primary; separate namespaces (one per
+desk or language) land on different slots.  ARGV[1..11] are the parameters below.
 """
 
 COMMON = r"""
-local P = ARGV[1]
-local RETENTION = tonumber(ARGV[2])
-local THRESHOLD = tonumber(ARGV[3])
-local QUORUM = tonumber(ARGV[4])
-local MIN_COMPARED = tonumber(ARGV[5])
-local CANDIDATES = tonumber(ARGV[6])
-local EVICT = tonumber(ARGV[7])
-local POSTING_CAP = tonumber(ARGV[8])
-local MIN_SHARED = tonumber(ARGV[9])
-local REWRITE = tonumber(ARGV[10])
-local MIN_ANCHOR_SHARED = tonumber(ARGV[11])
-local REWRITE_CANDIDATES = tonumber(ARGV[12])
+local META = KEYS[1]
+local P = string.sub(META, 1, #META - 1)  -- the tagged prefix 'newsdesk:{<namespace>}:'
+local RETENTION = tonumber(ARGV[1])
+local THRESHOLD = tonumber(ARGV[2])
+local QUORUM = tonumber(ARGV[3])
+local MIN_COMPARED = tonumber(ARGV[4])
+local CANDIDATES = tonumber(ARGV[5])
+local EVICT = tonumber(ARGV[6])
+local POSTING_CAP = tonumber(ARGV[7])
+local MIN_SHARED = tonumber(ARGV[8])
+local REWRITE = tonumber(ARGV[9])
+local MIN_ANCHOR_SHARED = tonumber(ARGV[10])
+local REWRITE_CANDIDATES = tonumber(ARGV[11])
 local ANCHOR_POST = 16384  -- anchor pairs below this (1 in 4) are posted to the 'q' table
 local N0, LOAD = 16, 32
-local META = P .. 'm'
 local NOW = tonumber(redis.call('TIME')[1])
 
 local M, dirty = {}, {}

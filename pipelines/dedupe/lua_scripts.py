@@ -1,7 +1,7 @@
 """The index's Lua entry points; each runs atomically, reads first and writes last.
 
-``CHECK_AND_ADD`` ARGV[13..17] = doc_id, exact key (8 bytes), sample (may be empty), peek
-("1": return the verdict and write nothing), anchor sample (may be empty).
+``CHECK_AND_ADD`` KEYS[1] = the meta hash (see lua_common); ARGV[12..16] = doc_id, exact key (8 bytes),
+sample (may be empty), peek ("1": return the verdict and write nothing), anchor sample (may be empty).
 Returns ``{kind, canonical doc_id, similarity x 10000, inserted}`` with kind 0
 (new canonical), 1 (exact), 2 (near) or 3 (rewritten).
 """
@@ -9,7 +9,7 @@ Returns ``{kind, canonical doc_id, similarity x 10000, inserted}`` with kind 0
 from pipelines.dedupe.lua_common import COMMON
 
 _CHECK = r"""
-local DOCID, EX, BLOB, ABLOB = ARGV[13], ARGV[14], ARGV[15], ARGV[17]
+local DOCID, EX, BLOB, ABLOB = ARGV[12], ARGV[13], ARGV[14], ARGV[16]
 local IDH = lh_addr('i', DOCID)
 
 local function verdict_of(rec)
@@ -121,8 +121,8 @@ if kind == 0 and A and #order > 0 then
   if best_share >= REWRITE then kind, canon, sim = 3, best_num, math.floor(best_share * 10000 + 0.5) end
 end
 
--- peek (ARGV[16] == '1'): the verdict only, nothing written (newsdesk preview)
-if ARGV[16] == '1' then
+-- peek (ARGV[15] == '1'): the verdict only, nothing written (newsdesk preview)
+if ARGV[15] == '1' then
   if kind == 0 then return {0, '', 0, 0} end
   return {kind, rec_docid(rec_get(canon)), sim, 0}
 end
@@ -160,7 +160,7 @@ return {kind, rec_docid(rec_get(canon)), sim, 1}
 """
 
 _FORGET = r"""
-local DOCID = ARGV[13]
+local DOCID = ARGV[12]
 local IDH = lh_addr('i', DOCID)
 local known = lh_get('i', IDH, DOCID)
 local gone = 0
@@ -174,7 +174,7 @@ return gone
 """
 
 _SWEEP = r"""
-local n = evict(tonumber(ARGV[13]))
+local n = evict(tonumber(ARGV[12]))
 meta_save()
 return n
 """
