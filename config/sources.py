@@ -23,6 +23,9 @@ from config.patterns import UnsafePattern, UserPattern, compile_pattern
 
 SourceKind = Literal["feed", "sitemap", "site"]
 SOURCE_KINDS: tuple[str, ...] = ("feed", "sitemap", "site")
+# original_reporting: the source reports its own stories; aggregator: it republishes other sources' stories.
+SourceRole = Literal["original_reporting", "aggregator"]
+SOURCE_ROLES: tuple[str, ...] = ("original_reporting", "aggregator")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _CRON_FIELD = re.compile(r"^[\d*/,\-a-zA-Z]+$")
 _STEP = re.compile(r"/(\d+)")
@@ -66,6 +69,8 @@ class Source:
     allow_private_hosts: bool = False
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
+    # What the source does with stories: evidence for which of a story's copies is the original (unset: none).
+    role: SourceRole | None = None
 
     def wants(self, url: str) -> bool:
         """Whether ``url`` passes the source's allow patterns (any, if there are some) and none of its deny ones."""
@@ -186,6 +191,7 @@ _KNOWN = {
     "allow_private_hosts",
     "allow",
     "deny",
+    "role",
 }
 
 
@@ -205,6 +211,9 @@ def parse_source(raw: Any, index: int) -> Source:
     language = raw.get("language")
     if language is not None and (not isinstance(language, str) or not 2 <= len(language) <= 3):
         raise ConfigError(_field(source_id, "language"), "expected an ISO 639-1 code such as 'en'")
+    role = raw.get("role")
+    if role is not None and role not in SOURCE_ROLES:
+        raise ConfigError(_field(source_id, "role"), f"expected one of {', '.join(SOURCE_ROLES)} (or leave it unset)")
     for flag in ("enabled", "allow_private_hosts"):
         if not isinstance(raw.get(flag, False), bool):
             raise ConfigError(_field(source_id, flag), "expected true or false")
@@ -229,6 +238,7 @@ def parse_source(raw: Any, index: int) -> Source:
         allow_private_hosts=bool(raw.get("allow_private_hosts", False)),
         allow=_patterns(source_id, "allow", raw.get("allow")),
         deny=_patterns(source_id, "deny", raw.get("deny")),
+        role=role,
     )
 
 

@@ -21,7 +21,7 @@ from crawler.settings import DOWNLOADER_MIDDLEWARES, scrapy_settings
 from crawler.spiders import spider_class
 from pipelines.dedupe import DedupeIndex
 from pipelines.errors import NewsdeskError
-from pipelines.models import DedupeVerdict, Page, ProcessedArticle
+from pipelines.models import DedupeVerdict, OriginEvidence, Page, ProcessedArticle
 from pipelines.process import process_page
 from workers.context import WorkerContext
 from workers.runtime import Runtime
@@ -44,7 +44,7 @@ class PeekingIndex:
     def __init__(self, index: DedupeIndex) -> None:
         self.index = index
 
-    def check_and_add(self, doc_id: str, text: str) -> DedupeVerdict:
+    def check_and_add(self, doc_id: str, text: str, evidence: OriginEvidence | None = None) -> DedupeVerdict:
         return self.index.peek(doc_id, text)
 
 

@@ -14,8 +14,12 @@ def page_body(task_id: str) -> str:
 
 
 def dedupe(namespace: str, *parts: str) -> str:
-    """Keys of the near-duplicate index ``namespace`` (see pipelines.dedupe)."""
-    return ":".join((PREFIX, namespace, *parts))
+    """Keys of the near-duplicate index ``namespace`` (see pipelines.dedupe).
+
+    The ``{namespace}`` hash tag puts every key of one index in one Redis Cluster slot: a check-and-insert is one
+    atomic script over the whole index (see pipelines.dedupe.lua_common for why it is not spread over slots).
+    """
+    return ":".join((PREFIX, "{" + namespace + "}", *parts))
 
 
 def task_attempts(task_key: str) -> str:

@@ -11,6 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Generic, Literal, TypeVar
 
+from config.sources import SourceRole
+
 StripCategory = Literal[
     "navigation",
     "share_bar",
@@ -133,13 +135,49 @@ class ExtractedArticle:
     metadata: ArticleMetadata = ArticleMetadata()
 
 
+# Why a cluster's original is its original (pipelines.dedupe.lua_scripts), strongest evidence first.
+OriginReason = Literal["named", "role", "published", "fetched", "first"]
+
+
+@dataclass(frozen=True)
+class OriginEvidence:
+    """What speaks for an article being the original of its cluster (see pipelines.provenance).
+
+    ``names`` are the ids of articles the page itself names as its source (a "Source link", a canonical URL or
+    og:url on another site); ``published`` is the page's own publication date (ISO 8601) and ``fetched_at`` the
+    first time we fetched it; ``role`` is its source's configured role.
+    """
+
+    fetched_at: datetime
+    published: str | None = None
+    role: SourceRole | None = None
+    names: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.fetched_at.tzinfo is None:
+            raise ValueError("fetched_at must be timezone-aware")
+        if any(len(n) != 32 or any(c not in "0123456789abcdef" for c in n) for n in self.names):
+            raise ValueError("names must be article ids (32 lower-case hex digits)")
+
+
 @dataclass(frozen=True)
 class DedupeVerdict:
-    """Whether a document repeats an earlier one, and which (its cluster's canonical)."""
+    """Whether a document repeats an earlier one, and which (its cluster's original).
+
+    ``duplicate_of`` names the cluster's original when this document is not it.  ``kind`` and ``similarity``
+    compare the document with the cluster's anchor (its first member, whose fingerprint later copies match);
+    ``cluster_id`` is that anchor's id, ``original_id`` the member with the best evidence so far, ``epoch`` how
+    many times the original changed (it orders the SQL writes of racing workers) and ``reason`` why it is the
+    original.  A verdict without a cluster (empty text) has ``cluster_id`` None.
+    """
 
     duplicate_of: str | None
     similarity: float
     kind: DuplicateKind | None
+    cluster_id: str | None = None
+    original_id: str | None = None
+    epoch: int = 0
+    reason: OriginReason = "first"
 
 
 @dataclass(frozen=True)
@@ -207,3 +245,5 @@ class ProcessedArticle:
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
     # A canonical URL the page declared outside its own site: not its identity, but evidence it is a copy.
     foreign_canonical: str | None = None
+    # The evidence dedupe weighed for this article (None when the text was empty and dedupe was skipped).
+    evidence: OriginEvidence | None = None

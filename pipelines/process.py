@@ -13,11 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from config.sources import SourceRole
 from pipelines.decode import decode_html
 from pipelines.dedupe import content_hash
 from pipelines.extract import extract_raw
 from pipelines.flagging import RuleSet, evaluate
-from pipelines.models import DedupeVerdict, FlagInput, Page, ProcessedArticle
+from pipelines.models import DedupeVerdict, FlagInput, OriginEvidence, Page, ProcessedArticle
+from pipelines.provenance import origin_evidence
 from pipelines.strip import strip_residue
 from pipelines.urls import article_id, article_identity
 
@@ -27,7 +29,7 @@ NO_DUPLICATE = DedupeVerdict(duplicate_of=None, similarity=0.0, kind=None)
 class DuplicateIndex(Protocol):
     """What processing needs of the shared duplicate index."""
 
-    def check_and_add(self, doc_id: str, text: str) -> DedupeVerdict: ...
+    def check_and_add(self, doc_id: str, text: str, evidence: OriginEvidence | None = None) -> DedupeVerdict: ...
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class ProcessingDeps:
     source_of: Callable[[str], str | None]
     # A source's allowed domains: a canonical URL there may name an article (see pipelines.urls.article_identity).
     domains_of: Callable[[str], Sequence[str]] = lambda _source_id: ()
+    # A source's role (config/sources.yaml): evidence for which copy of a story is the original.
+    role_of: Callable[[str], SourceRole | None] = lambda _source_id: None
 
 
 class _StageClock:
@@ -70,7 +74,14 @@ def process_page(
     canonical = identity.canonical_url
     doc_id = article_id(canonical)
     body = article.text
-    verdict = deps.duplicates.check_and_add(doc_id, body) if body.strip() else NO_DUPLICATE
+    evidence = None
+    verdict = NO_DUPLICATE
+    if body.strip():
+        published = article.metadata.published
+        evidence = origin_evidence(
+            page, html, published.value, published.source, deps.role_of(page.source_id), identity.foreign_canonical
+        )
+        verdict = deps.duplicates.check_and_add(doc_id, body, evidence)
     duplicate_source = deps.source_of(verdict.duplicate_of) if verdict.duplicate_of else None
     digest = content_hash(body or article.title)  # the exact-duplicate key: dedupe work, timed with it
     laps.lap("dedupe")
@@ -99,4 +110,5 @@ def process_page(
         outcome=outcome,
         timings_ms=laps.timings,
         foreign_canonical=identity.foreign_canonical,
+        evidence=evidence,
     )

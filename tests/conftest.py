@@ -18,6 +18,7 @@ import pytest
 import redis
 
 from tests.support.redis_server import PrivateRedis
+from tests.support.redis_topologies import RedisClusterGroup
 
 
 @pytest.fixture(scope="session")
@@ -41,12 +42,21 @@ def namespace() -> str:
 
 @pytest.fixture()
 def redis_client(shared_redis_url: str, namespace: str) -> Iterator[redis.Redis]:
-    """A client on the shared Redis; keys under ``newsdesk:<namespace>`` are deleted afterwards."""
+    """A client on the shared Redis; keys under ``newsdesk:<namespace>`` (or its hash tag) are deleted afterwards."""
     client = redis.Redis.from_url(shared_redis_url)
     yield client
-    for key in client.scan_iter(match=f"newsdesk:{namespace}:*", count=1000):
-        client.delete(key)
+    for pattern in (f"newsdesk:{namespace}:*", f"newsdesk:{{{namespace}}}:*"):
+        for key in client.scan_iter(match=pattern, count=1000):
+            client.delete(key)
     client.close()
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisClusterGroup]:
+    """A real three-primary Redis Cluster on loopback, started once for the tests that ask for it."""
+    group = RedisClusterGroup(tmp_path_factory.mktemp("cluster")).start()
+    yield group
+    group.stop()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,8 @@ from redis import Redis
 from sqlalchemy import Engine
 
 from config.settings import Settings
-from config.sources import load_sources
+from config.sources import Source, load_sources
+from pipelines.copy_flags import CopyFlags
 from pipelines.dedupe import DedupeIndex
 from pipelines.flagging import RuleSet, load_rules, warm_up
 from pipelines.process import ProcessingDeps
@@ -60,6 +61,11 @@ class WorkerContext:
         return load_rules(Path(path) if path else None)
 
     @cached_property
+    def copy_flags(self) -> CopyFlags:
+        """The copy rules, re-run on a cluster's members when its original changes."""
+        return CopyFlags(self.rules)
+
+    @cached_property
     def roles(self) -> RedisRoles:
         # Roles left unset share the main Redis, as in workers.runtime: redis_url, else the server the worker was
         # started on; when the broker is a role of its own, the main Redis is the data directory's embedded one.
@@ -94,18 +100,24 @@ class WorkerContext:
     def deps(self) -> ProcessingDeps:
         engine = self.engine
         domains = self.source_domains
+        roles = {source.id: source.role for source in self.sources}
         return ProcessingDeps(
             duplicates=self.dedupe_index,
             rules=self.rules,
             source_of=lambda doc_id: repository.source_of(engine, doc_id),
             domains_of=lambda source_id: domains.get(source_id, ()),
+            role_of=lambda source_id: roles.get(source_id),
         )
+
+    @cached_property
+    def sources(self) -> tuple[Source, ...]:
+        path = self.settings.sources_file
+        return load_sources(Path(path) if path else None)
 
     @cached_property
     def source_domains(self) -> dict[str, tuple[str, ...]]:
         """Each configured source's allowed domains (where its pages' canonical URLs may point)."""
-        path = self.settings.sources_file
-        return {source.id: source.allowed_domains for source in load_sources(Path(path) if path else None)}
+        return {source.id: source.allowed_domains for source in self.sources}
 
     def fresh(self) -> WorkerContext:
         self._after_fork()

@@ -117,7 +117,7 @@ def process_ref(context: WorkerContext, ref: PageRef, blob: bytes | None) -> Pag
     page = ref.page(decompress_body(blob, context.settings.crawl.max_response_bytes))
     cpu_started = time.process_time()
     processed = process_page(page, context.deps)
-    in_review = repository.save_processed(context.engine, processed)
+    in_review = repository.save_processed(context.engine, processed, context.copy_flags)
     # CPU of the stages (decode to store) in this process: what is left of a worker's CPU is the queue's cost.
     stages_cpu_ms = (time.process_time() - cpu_started) * 1000.0
     log.info(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Any
 
 import redis
@@ -14,10 +16,40 @@ from pipelines.dedupe.features import fingerprint
 from pipelines.dedupe.lua_scripts import CHECK_AND_ADD, FORGET, SWEEP
 from pipelines.dedupe.params import DedupeParams
 from pipelines.errors import RedisUnavailable
-from pipelines.models import DedupeVerdict, DuplicateKind
+from pipelines.models import DedupeVerdict, DuplicateKind, OriginEvidence, OriginReason
 
 _KINDS: dict[int, DuplicateKind | None] = {0: None, 1: "exact", 2: "near", 3: "rewritten"}
+_REASONS: dict[int, OriginReason] = {0: "first", 1: "named", 2: "role", 3: "published", 4: "fetched"}
+_ROLE_RANK = {"original_reporting": 0, None: 1, "aggregator": 2}
+MAX_NAMES = 2  # named sources kept per document: keeps its evidence under Redis's compact-hash value size
 NO_DUPLICATE = DedupeVerdict(duplicate_of=None, similarity=0.0, kind=None)
+
+
+def _epoch_seconds(published: str | None) -> tuple[float, bool]:
+    """A metadata date (ISO 8601, see ArticleMetadata) as epoch seconds (0: none or unreadable), and whether it
+    gives only a day; a time without an offset is read as UTC."""
+    if not published:
+        return 0.0, False
+    try:
+        if len(published) == 10:
+            return datetime.combine(date.fromisoformat(published), datetime.min.time(), UTC).timestamp(), True
+        moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        return 0.0, False
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp(), False
+
+
+def evidence_blob(evidence: OriginEvidence | None) -> bytes:
+    """The Lua scripts' form of ``evidence`` (lua_common's layout); empty when there is none."""
+    if evidence is None:
+        return b""
+    published, day_only = _epoch_seconds(evidence.published)
+    names = [bytes.fromhex(name) for name in dict.fromkeys(evidence.names)][:MAX_NAMES]
+    head = struct.pack(
+        ">BBBddB", 2 if day_only else 0, 0, _ROLE_RANK[evidence.role], max(published, 0.0),
+        evidence.fetched_at.timestamp(), len(names),
+    )  # fmt: skip
+    return head + b"".join(names)
 
 
 @contextmanager
@@ -31,6 +63,22 @@ def _redis_errors() -> Iterator[None]:
         if "OOM" in str(exc):
             raise RedisUnavailable(f"dedupe index full: {exc}") from exc
         raise
+
+
+def _verdict_of(doc_id: str, reply: list[Any]) -> DedupeVerdict:
+    kind, similarity, epoch, reason = int(reply[0]), int(reply[2]), int(reply[5]), _REASONS.get(int(reply[6]), "first")
+    anchor, original = reply[1].decode("utf-8"), reply[4].decode("utf-8")
+    if not anchor or (anchor == doc_id and original == doc_id and epoch == 0 and reason == "first"):
+        return NO_DUPLICATE  # a cluster of its own so far
+    return DedupeVerdict(
+        duplicate_of=None if original == doc_id else original,
+        similarity=similarity / 10000.0,
+        kind=_KINDS[kind],
+        cluster_id=anchor,
+        original_id=original,
+        epoch=epoch,
+        reason=reason,
+    )
 
 
 class DedupeIndex:
@@ -57,13 +105,13 @@ class DedupeIndex:
         self._check = redis.register_script(CHECK_AND_ADD)
         self._forget = redis.register_script(FORGET)
         self._sweep = redis.register_script(SWEEP)
+        self._keys = [keys.dedupe(namespace, "m")]  # KEYS of every script: the tagged meta hash (lua_common)
         self._config = self._config_args()
 
     def _config_args(self) -> list[Any]:
-        """ARGV[1..12] of every script (see lua_common.COMMON)."""
+        """ARGV[1..11] of every script (see lua_common.COMMON)."""
         p = self.params
         return [
-            keys.dedupe(self.namespace, ""),
             self.retention_seconds,
             p.threshold,
             p.segment_quorum,
@@ -77,36 +125,35 @@ class DedupeIndex:
             p.rewrite_candidates,
         ]
 
-    def check_and_add(self, doc_id: str, text: str) -> DedupeVerdict:
-        """The verdict for ``doc_id``; indexes it unless it was indexed before (idempotent)."""
-        return self._verdict(doc_id, text, peek=False)
+    def check_and_add(self, doc_id: str, text: str, evidence: OriginEvidence | None = None) -> DedupeVerdict:
+        """The verdict for ``doc_id``; indexes it unless it was indexed before (idempotent: a second call gives the
+        cluster as it stands then).  With ``evidence`` the document may become its cluster's original."""
+        return self._verdict(doc_id, text, evidence, peek=False)
 
     def peek(self, doc_id: str, text: str) -> DedupeVerdict:
         """The verdict ``check_and_add`` would give, without indexing anything (for previews)."""
-        return self._verdict(doc_id, text, peek=True)
+        return self._verdict(doc_id, text, None, peek=True)
 
-    def _verdict(self, doc_id: str, text: str, *, peek: bool) -> DedupeVerdict:
+    def _verdict(self, doc_id: str, text: str, evidence: OriginEvidence | None, *, peek: bool) -> DedupeVerdict:
         fp = fingerprint(text, self.params)
         if fp.token_count == 0:
             return NO_DUPLICATE  # nothing to compare: empty or punctuation-only text
         exact_key = bytes.fromhex(fp.content_hash)[:8]
         anchor = anchor_sample(text, self.params) if fp.sample else b""
+        args = [*self._config, doc_id, exact_key, fp.sample, "1" if peek else "0", anchor, evidence_blob(evidence)]
         with _redis_errors():
-            reply = self._check(args=[*self._config, doc_id, exact_key, fp.sample, "1" if peek else "0", anchor])
-        kind, canonical, similarity = int(reply[0]), reply[1], int(reply[2])
-        if kind == 0 or not canonical:
-            return NO_DUPLICATE
-        return DedupeVerdict(duplicate_of=canonical.decode("utf-8"), similarity=similarity / 10000.0, kind=_KINDS[kind])
+            reply = self._check(keys=self._keys, args=args)
+        return _verdict_of(doc_id, reply)
 
     def forget(self, doc_id: str) -> bool:
         """Remove ``doc_id`` from the index; True when it was there."""
         with _redis_errors():
-            return bool(self._forget(args=[*self._config, doc_id]))
+            return bool(self._forget(keys=self._keys, args=[*self._config, doc_id]))
 
     def sweep(self, limit: int = 1000) -> int:
         """Evict up to ``limit`` expired documents now (calls to check_and_add do a few each)."""
         with _redis_errors():
-            return int(self._sweep(args=[*self._config, limit]))
+            return int(self._sweep(keys=self._keys, args=[*self._config, limit]))
 
     def clear(self) -> int:
         """Delete every key of this namespace; returns how many."""

@@ -11,26 +11,40 @@ Records: ``r:<num // 64>`` field ``num % 64`` ->
 canonical, 1 an exact, 2 a near duplicate and 3 a rewritten copy.  Samples of canonicals:
 ``s:<num>`` (see features.Fingerprint) and ``a:<num>`` (anchors.anchor_sample).  Document numbers grow by one per
 insert, in time order, so eviction walks them from the oldest (``tail``).
-Keys are built from ARGV[1] = pipelines.keys.dedupe(namespace, "") and are not
-declared: the index needs one Redis, not a cluster.
+A canonical's record doubles as its cluster's state: its canonical field holds the
+cluster's current original (0: itself) and its similarity field the cluster's epoch
+(how often the original changed).  Origin evidence (index.evidence_blob) of each
+document: ``e:<num // 64>`` field ``num % 64``.
+Keys, and why one slot: KEYS[1] is the index's meta hash ``newsdesk:{<namespace>}:m``
+(pipelines.keys.dedupe); it is declared, so a cluster client routes the call to the
+slot's primary, and every other key of the index carries the same ``{<namespace>}``
+hash tag, so the whole call stays in that one slot (Redis refuses a script that
+reaches into another slot).  The bucket, record and sample keys a call touches
+depend on what it reads (the table's split level, the postings' documents), so the
+script derives them from KEYS[1]'s prefix: declaring them would take a read round
+trip and a version check per call.  The index is not spread over slots by shard or
+band because the check-and-insert must see every canonical a text could match in
+one atomic step: split over slots, two copies racing on two shards could both
+become canonical.  An index grows on one primary; separate namespaces (one per
+desk or language) land on different slots.  ARGV[1..11] are the parameters below.
 """
 
 COMMON = r"""
-local P = ARGV[1]
-local RETENTION = tonumber(ARGV[2])
-local THRESHOLD = tonumber(ARGV[3])
-local QUORUM = tonumber(ARGV[4])
-local MIN_COMPARED = tonumber(ARGV[5])
-local CANDIDATES = tonumber(ARGV[6])
-local EVICT = tonumber(ARGV[7])
-local POSTING_CAP = tonumber(ARGV[8])
-local MIN_SHARED = tonumber(ARGV[9])
-local REWRITE = tonumber(ARGV[10])
-local MIN_ANCHOR_SHARED = tonumber(ARGV[11])
-local REWRITE_CANDIDATES = tonumber(ARGV[12])
+local META = KEYS[1]
+local P = string.sub(META, 1, #META - 1)  -- the tagged prefix 'newsdesk:{<namespace>}:'
+local RETENTION = tonumber(ARGV[1])
+local THRESHOLD = tonumber(ARGV[2])
+local QUORUM = tonumber(ARGV[3])
+local MIN_COMPARED = tonumber(ARGV[4])
+local CANDIDATES = tonumber(ARGV[5])
+local EVICT = tonumber(ARGV[6])
+local POSTING_CAP = tonumber(ARGV[7])
+local MIN_SHARED = tonumber(ARGV[8])
+local REWRITE = tonumber(ARGV[9])
+local MIN_ANCHOR_SHARED = tonumber(ARGV[10])
+local REWRITE_CANDIDATES = tonumber(ARGV[11])
 local ANCHOR_POST = 16384  -- anchor pairs below this (1 in 4) are posted to the 'q' table
 local N0, LOAD = 16, 32
-local META = P .. 'm'
 local NOW = tonumber(redis.call('TIME')[1])
 
 local M, dirty = {}, {}
@@ -99,6 +113,64 @@ local function rec_field(num) return num_str(num % 64) end
 local function rec_get(num) return redis.call('HGET', rec_key(num), rec_field(num)) end
 local function rec_alive(rec) return u32(rec, 2) > NOW - RETENTION end
 local function rec_docid(rec) return string.sub(rec, 20) end
+
+-- origin evidence ------------------------------------------------------------
+-- >BBBddB flags (1: named as its source by another member, 2: published is a day only), reason of being the
+-- original (0 first, 1 named, 2 role, 3 published, 4 fetched), role rank (0 original reporting,
+-- 1 unset, 2 aggregator), published and fetched (epoch seconds, 0: unknown), n; then n named article ids (16 bytes)
+local function ev_key(num) return P .. 'e:' .. num_str(math.floor(num / 64)) end
+local function ev_parse(raw)
+  local flags, reason, role, pub, fetched, n = struct.unpack('>BBBddB', raw)
+  local e = {flags = flags, reason = reason, role = role, pub = pub, fetched = fetched, names = {}, raw = raw}
+  for i = 1, n do e.names[string.sub(raw, 5 + 16 * i, 20 + 16 * i)] = true end
+  return e
+end
+local function ev_get(num)
+  local raw = redis.call('HGET', ev_key(num), rec_field(num))
+  return raw and ev_parse(raw) or nil
+end
+local function ev_put(num, e)
+  e.raw = struct.pack('>BB', e.flags, e.reason) .. string.sub(e.raw, 3)
+  redis.call('HSET', ev_key(num), rec_field(num), e.raw)
+end
+local function id_bytes(docid)  -- an article id (32 hex digits) as 16 bytes; nil for any other doc id
+  if #docid ~= 32 or string.find(docid, '[^0-9a-f]') then return nil end
+  return (string.gsub(docid, '..', function(h) return string.char(tonumber(h, 16)) end))
+end
+local function id_hex(b) return (string.gsub(b, '.', function(c) return string.format('%02x', string.byte(c)) end)) end
+local function named(e) return e.flags % 2 == 1 end
+local function day_only(e) return math.floor(e.flags / 2) % 2 == 1 end
+
+-- whether a is the better original than b, and the evidence that decided (0: none, keep b): a page naming the
+-- other as its source, then being named by a member, the sources' roles, the publication dates, the first fetch
+local function prefer(aid, ea, bid, eb)
+  if not ea or not eb then return false, 0 end
+  local ab, bb = id_bytes(aid), id_bytes(bid)
+  if ab and eb.names[ab] then return true, 1 end
+  if bb and ea.names[bb] then return false, 1 end
+  if named(ea) ~= named(eb) then return named(ea), 1 end
+  if ea.role ~= eb.role then return ea.role < eb.role, 2 end
+  if ea.pub > 0 and eb.pub > 0 then
+    local ap, bp = ea.pub, eb.pub
+    if day_only(ea) or day_only(eb) then ap, bp = math.floor(ap / 86400), math.floor(bp / 86400) end
+    if ap ~= bp then return ap < bp, 3 end
+  end
+  if ea.fetched ~= eb.fetched then return ea.fetched < eb.fetched, 4 end
+  return false, 0  -- a tie keeps the first arrival: no evidence is no reason to switch
+end
+
+-- a cluster (its anchor, the canonical whose fingerprint copies match): its original's num and its epoch
+local function cluster_state(anchor)
+  local arec = rec_get(anchor)
+  if not arec then return anchor, 0, nil end
+  local o, epoch = struct.unpack('>I4I2', arec, 6)
+  if o == 0 or not rec_get(o) then o = anchor end
+  return o, epoch, arec
+end
+local function set_original(anchor, arec, o, epoch)
+  local field = struct.pack('>I4I2', o == anchor and 0 or o, epoch % 65536)
+  redis.call('HSET', rec_key(anchor), rec_field(anchor), string.sub(arec, 1, 5) .. field .. string.sub(arec, 12))
+end
 
 local function parse_sample(blob)
   local nseg = string.byte(blob, 7)
@@ -191,6 +263,7 @@ end
 
 local function drop(num, rec)
   redis.call('HDEL', rec_key(num), rec_field(num))
+  redis.call('HDEL', ev_key(num), rec_field(num))
   local docid = rec_docid(rec)
   local idh = lh_addr('i', docid)
   local cur = lh_get('i', idh, docid)

@@ -1,33 +1,43 @@
 """The index's Lua entry points; each runs atomically, reads first and writes last.
 
-``CHECK_AND_ADD`` ARGV[13..17] = doc_id, exact key (8 bytes), sample (may be empty), peek
-("1": return the verdict and write nothing), anchor sample (may be empty).
-Returns ``{kind, canonical doc_id, similarity x 10000, inserted}`` with kind 0
-(new canonical), 1 (exact), 2 (near) or 3 (rewritten).
+``CHECK_AND_ADD`` KEYS[1] = the meta hash (see lua_common); ARGV[12..17] = doc_id, exact key (8 bytes),
+sample (may be empty), peek ("1": return the verdict and write nothing), anchor sample (may be empty),
+origin evidence (index.evidence_blob; may be empty: such a document never takes over a cluster).
+Returns ``{kind, anchor doc_id, similarity x 10000, inserted, original doc_id, epoch, reason}``: kind 0
+(a new canonical: its own anchor), 1 (exact), 2 (near) or 3 (rewritten copy of the anchor); the cluster's
+original and epoch as they are after this call, and why it is the original (lua_common's reason codes).
+
+The original is chosen by evidence, not arrival: each new member is weighed against the cluster's current
+original (lua_common.prefer), and a member the new page names as its source is weighed too; the winner is
+written into the anchor's record in this same call, so racing workers see one order of switches.
 """
 
 from pipelines.dedupe.lua_common import COMMON
 
 _CHECK = r"""
-local DOCID, EX, BLOB, ABLOB = ARGV[13], ARGV[14], ARGV[15], ARGV[17]
+local DOCID, EX, BLOB, ABLOB, EVBLOB = ARGV[12], ARGV[13], ARGV[14], ARGV[16], ARGV[17]
 local IDH = lh_addr('i', DOCID)
 
-local function verdict_of(rec)
+-- a member's verdict as the cluster stands now: its kind and similarity against the anchor (an anchor that lost
+-- the original to a copy takes that copy's), the anchor, the original, the epoch and the original's reason
+local function verdict_of(num, rec, inserted)
   local kind = string.byte(rec, 1)
-  if kind == 0 then return {0, '', 0} end
-  local crec = rec_get(u32(rec, 6))
-  return {kind, crec and rec_docid(crec) or '', (struct.unpack('>I2', rec, 10))}
+  local anchor = kind == 0 and num or u32(rec, 6)
+  local arec = kind == 0 and rec or rec_get(anchor)
+  if not arec then return {0, '', 0, inserted, '', 0, 0} end
+  local o, epoch = cluster_state(anchor)
+  local orec = rec_get(o)
+  local oe = ev_get(o)
+  local sim = kind == 0 and 0 or (struct.unpack('>I2', rec, 10))
+  if kind == 0 and o ~= num then kind, sim = string.byte(orec, 1), (struct.unpack('>I2', orec, 10)) end
+  return {kind, rec_docid(arec), sim, inserted, rec_docid(orec), epoch, oe and oe.reason or 0}
 end
 
--- 1. the same doc_id again: same verdict, nothing written
+-- 1. the same doc_id again: the verdict as the cluster stands now, nothing written
 local known = lh_get('i', IDH, DOCID)
 if known then
   local rec = rec_get(u32(known))
-  if rec and rec_alive(rec) then
-    local v = verdict_of(rec)
-    v[4] = 0
-    return v
-  end
+  if rec and rec_alive(rec) then return verdict_of(u32(known), rec, 0) end
 end
 
 -- 2. exact: same normalised text as a live canonical
@@ -121,18 +131,60 @@ if kind == 0 and A and #order > 0 then
   if best_share >= REWRITE then kind, canon, sim = 3, best_num, math.floor(best_share * 10000 + 0.5) end
 end
 
--- peek (ARGV[16] == '1'): the verdict only, nothing written (newsdesk preview)
-if ARGV[16] == '1' then
-  if kind == 0 then return {0, '', 0, 0} end
-  return {kind, rec_docid(rec_get(canon)), sim, 0}
+-- peek (ARGV[15] == '1'): the verdict only, nothing written (newsdesk preview)
+if ARGV[15] == '1' then
+  if kind == 0 then return {0, '', 0, 0, '', 0, 0} end
+  local o, epoch = cluster_state(canon)
+  local oe = ev_get(o)
+  return {kind, rec_docid(rec_get(canon)), sim, 0, rec_docid(rec_get(o)), epoch, oe and oe.reason or 0}
 end
 
--- 4. write: record, id, and for a canonical its exact key, sample and postings
+-- 4. write: record, id, evidence; for a copy the cluster's original; for a canonical its exact key, sample
+-- and postings
 local num = mget('seq') + 1
 mset('seq', num)
 local me = p32(num)
 redis.call('HSET', rec_key(num), rec_field(num), struct.pack('>BI4I4I2', kind, NOW, canon, sim) .. EX .. DOCID)
 lh_set('i', IDH, DOCID, me)
+local E = #EVBLOB > 0 and ev_parse(EVBLOB) or nil
+if kind > 0 then
+  local o, epoch, arec = cluster_state(canon)
+  local oid, oe = rec_docid(rec_get(o)), ev_get(o)
+  local was, why = o, 0
+  -- a member the new page names as its source is named, and weighed against the original
+  if E then
+    for b, _ in pairs(E.names) do
+      local hex = id_hex(b)
+      local m = lh_get('i', lh_addr('i', hex), hex)
+      local mnum = m and u32(m)
+      local mrec = mnum and rec_get(mnum)
+      if mrec and (mnum == canon or (string.byte(mrec, 1) ~= 0 and u32(mrec, 6) == canon)) then
+        local ev = ev_get(mnum)
+        if ev and (not named(ev) or (mnum == o and ev.reason == 0)) then
+          if not named(ev) then ev.flags = ev.flags + 1 end
+          if mnum == o and ev.reason == 0 then ev.reason = 1 end  -- the original, now named as a source too
+          ev_put(mnum, ev)
+        end
+        if mnum ~= o then
+          local wins, reason = prefer(rec_docid(mrec), ev, oid, oe)
+          if wins then o, oid, oe, why = mnum, rec_docid(mrec), ev, reason end
+        end
+      end
+    end
+  end
+  -- the original names the new page as its source
+  local mine = id_bytes(DOCID)
+  if E and oe and mine and oe.names[mine] and not named(E) then E.flags = E.flags + 1 end
+  local wins, reason = prefer(DOCID, E, oid, oe)
+  if wins then o, oe, why = num, E, reason end
+  if o ~= was then
+    epoch = epoch + 1
+    set_original(canon, arec, o, epoch)
+    oe.reason = why
+    if o ~= num then ev_put(o, oe) end
+  end
+end
+if E then ev_put(num, E) end
 if kind == 0 then
   lh_set('x', EXH, EX, me)
   if X then
@@ -155,12 +207,11 @@ if kind == 0 then
 end
 evict(EVICT)
 meta_save()
-if kind == 0 then return {0, '', 0, 1} end
-return {kind, rec_docid(rec_get(canon)), sim, 1}
+return verdict_of(num, rec_get(num), 1)
 """
 
 _FORGET = r"""
-local DOCID = ARGV[13]
+local DOCID = ARGV[12]
 local IDH = lh_addr('i', DOCID)
 local known = lh_get('i', IDH, DOCID)
 local gone = 0
@@ -174,7 +225,7 @@ return gone
 """
 
 _SWEEP = r"""
-local n = evict(tonumber(ARGV[13]))
+local n = evict(tonumber(ARGV[12]))
 meta_save()
 return n
 """

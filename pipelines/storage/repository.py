@@ -19,13 +19,14 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, inser
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
+from pipelines.copy_flags import CopyFlags
 from pipelines.errors import StorageUnavailable
 from pipelines.models import ACTION_RANK, SEVERITY_RANK, ExtractedArticle, ProcessedArticle
 from pipelines.storage import search
+from pipelines.storage.clusters import REVIEW_ACTIONS, cluster_of, settle
 from pipelines.storage.metadata_row import metadata_row
 from pipelines.storage.schema import articles, audit_log, dead_letters, flags, page_html, review_items
 
-REVIEW_ACTIONS = frozenset({"flag", "hold"})
 PAGE_COMPRESSION = 3  # zlib level: most of level 9's saving on HTML at a fraction of its CPU
 
 
@@ -91,6 +92,7 @@ def _article_row(processed: ProcessedArticle, now: datetime) -> dict[str, Any]:
         "warc_record_id": page.provenance.record_id if page.provenance else None,
         "modified": article.metadata.modified.value,
         "article_metadata": metadata_row(article.metadata),
+        "cluster_id": cluster_of(processed).id,
     }
 
 
@@ -180,8 +182,11 @@ def update_extraction(connection: Connection, article_id: str, article: Extracte
     search.index_article(connection, article_id, article.title, article.text)
 
 
-def save_processed(engine: Engine, processed: ProcessedArticle) -> bool:
-    """Store one processed article in a single transaction; returns whether a review item exists for it."""
+def save_processed(engine: Engine, processed: ProcessedArticle, copies: CopyFlags | None = None) -> bool:
+    """Store one processed article in a single transaction; returns whether a review item exists for it.
+
+    The same transaction settles the article's cluster (pipelines.storage.clusters); with ``copies`` the copy
+    flags move with the cluster's original."""
     now = datetime.now(UTC)
     row = _article_row(processed, now)
     try:
@@ -212,27 +217,29 @@ def save_processed(engine: Engine, processed: ProcessedArticle) -> bool:
             if flag_rows:
                 unique = {(r["rule_id"], r["code"]): r for r in flag_rows}
                 connection.execute(_INSERT_FLAGS, list(unique.values()))
-            if processed.outcome.action not in REVIEW_ACTIONS:
-                return reopened
-            codes = sorted({f.code for f in processed.outcome.flags if not f.shadow})
-            upsert_row(
-                connection,
-                review_items,
-                {
-                    "article_id": processed.article_id,
-                    "state": "pending",
-                    "priority": _priority(processed),
-                    "action": processed.outcome.action,
-                    "score": processed.outcome.score,
-                    "codes": " ".join(codes),
-                    "source_id": processed.page.source_id,
-                    "language": processed.article.language,
-                    "created_at": now,
-                },
-                ["article_id"],
-                [],
-            )
-            return True
+            in_review = reopened
+            if processed.outcome.action in REVIEW_ACTIONS:
+                codes = sorted({f.code for f in processed.outcome.flags if not f.shadow})
+                upsert_row(
+                    connection,
+                    review_items,
+                    {
+                        "article_id": processed.article_id,
+                        "state": "pending",
+                        "priority": _priority(processed),
+                        "action": processed.outcome.action,
+                        "score": processed.outcome.score,
+                        "codes": " ".join(codes),
+                        "source_id": processed.page.source_id,
+                        "language": processed.article.language,
+                        "created_at": now,
+                    },
+                    ["article_id"],
+                    [],
+                )
+                in_review = True
+            settle(connection, processed, copies, now)
+            return in_review
     except OperationalError as exc:
         raise StorageUnavailable(f"database unavailable: {exc.orig}") from exc
 

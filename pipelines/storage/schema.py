@@ -98,6 +98,9 @@ articles = Table(
     # (pipelines.storage.metadata_row); NULL on rows stored before it.
     Column("modified", String(64)),
     Column("article_metadata", JSON),
+    # Migration 0010: the story cluster (pipelines.dedupe: the id of its anchor, the first member); a lone
+    # article is a cluster of its own.  Backfilled by the migration; every save sets it.
+    Column("cluster_id", String(32), index=True),
     # Migration 0020: articles whose text retention has not removed yet, by age (pipelines.storage.retention).
     Index(
         "ix_articles_retention",
@@ -105,6 +108,18 @@ articles = Table(
         postgresql_where=text(ARTICLE_TEXT_KEPT),
         sqlite_where=text(ARTICLE_TEXT_KEPT),
     ),
+)
+
+# One row per cluster with more than one member seen (migration 0010): which member is the original, why, and the
+# epoch of that choice in the duplicate index (a write with a lower epoch than the row's is stale and changes it not).
+clusters = Table(
+    "clusters",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("original_id", String(32), nullable=False),
+    Column("epoch", Integer, nullable=False),
+    Column("reason", String(16), nullable=False),  # named | role | published | fetched | first
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 flags = Table(

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select, update
 
 from pipelines.flagging import load_rules
-from pipelines.models import DedupeVerdict, Page
+from pipelines.models import DedupeVerdict, OriginEvidence, Page
 from pipelines.process import NO_DUPLICATE, ProcessingDeps, process_page
 from pipelines.storage import repository
 from pipelines.storage.engine import make_engine
@@ -22,7 +22,7 @@ LEGIT = "http://legit.test/story-1"
 class NoDuplicates:
     """The duplicate index answers "new" for everything (this test is about identity, not dedupe)."""
 
-    def check_and_add(self, doc_id: str, text: str) -> DedupeVerdict:
+    def check_and_add(self, doc_id: str, text: str, evidence: OriginEvidence | None = None) -> DedupeVerdict:
         return NO_DUPLICATE
 
 

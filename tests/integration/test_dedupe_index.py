@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
+from redis.crc import key_slot as keyslot
 
 from pipelines import keys
 from pipelines.dedupe import NO_DUPLICATE, DedupeIndex
 from pipelines.errors import RedisUnavailable
+from tests.support.redis_topologies import RedisClusterGroup
+from workers.connections import Timeouts, connect, parse_endpoint
 
 
 def _story(seed: int, paragraphs: int = 8, words: int = 45) -> list[str]:
@@ -28,9 +32,23 @@ def _keys(client: redis.Redis, namespace: str) -> set[bytes]:
     return set(client.scan_iter(match=keys.dedupe(namespace, "*"), count=1000))
 
 
+@pytest.fixture(params=["single", "cluster"])
+def dedupe_redis(request: pytest.FixtureRequest, redis_client: redis.Redis, namespace: str) -> Iterator[redis.Redis]:
+    """The same tests on one Redis and on a real three-primary Redis Cluster (every script call in one slot)."""
+    if request.param == "single":
+        yield redis_client
+        return
+    cluster: RedisClusterGroup = request.getfixturevalue("redis_cluster")
+    client = connect(parse_endpoint("state", cluster.url, setting="redis.state_url"), Timeouts(connect=2, read=10))
+    yield client
+    for key in list(client.scan_iter(match=keys.dedupe(namespace, "*"), count=1000)):
+        client.delete(key)
+    client.close()
+
+
 @pytest.fixture()
-def index(redis_client: redis.Redis, namespace: str) -> DedupeIndex:
-    return DedupeIndex(redis_client, namespace=namespace)
+def index(dedupe_redis: redis.Redis, namespace: str) -> DedupeIndex:
+    return DedupeIndex(dedupe_redis, namespace=namespace)
 
 
 def test_first_copy_is_canonical_and_exact_copies_point_at_it(index: DedupeIndex) -> None:
@@ -70,8 +88,9 @@ def test_distinct_stories_and_mixes_are_not_duplicates(index: DedupeIndex) -> No
 
 
 def test_same_doc_id_twice_gives_the_same_verdict_and_writes_nothing(
-    index: DedupeIndex, redis_client: redis.Redis, namespace: str
+    index: DedupeIndex, dedupe_redis: redis.Redis, namespace: str
 ) -> None:
+    redis_client = dedupe_redis
     story = "\n".join(_story(5))
     index.check_and_add("a", story)
     first = index.check_and_add("b", story + "\nRead more at the Courier.")
@@ -101,7 +120,7 @@ def test_duplicates_name_the_canonical_not_a_chain_and_drift_does_not_merge(inde
     assert len(canonicals) >= 2
 
 
-def test_empty_single_word_non_latin_and_huge_inputs(index: DedupeIndex, redis_client: redis.Redis) -> None:
+def test_empty_single_word_non_latin_and_huge_inputs(index: DedupeIndex) -> None:
     assert index.check_and_add("empty", "") == NO_DUPLICATE
     assert index.check_and_add("punct", " ... !!") == NO_DUPLICATE
     assert index.check_and_add("w1", "Hello") == NO_DUPLICATE
@@ -121,7 +140,8 @@ def test_empty_single_word_non_latin_and_huge_inputs(index: DedupeIndex, redis_c
     assert index.check_and_add("huge-head", "\n".join(huge_story[:150])).duplicate_of == "huge"
 
 
-def test_forget_removes_a_document(index: DedupeIndex, redis_client: redis.Redis, namespace: str) -> None:
+def test_forget_removes_a_document(index: DedupeIndex, dedupe_redis: redis.Redis, namespace: str) -> None:
+    redis_client = dedupe_redis
     text = "\n".join(_story(9))
     index.check_and_add("a", text)
     assert index.forget("a") is True
@@ -137,6 +157,16 @@ def test_rebuild_reindexes_rows_in_order(index: DedupeIndex) -> None:
     assert index.rebuild([("a", a), ("a2", a + "\nShare this"), ("b", b)]) == 3
     assert index.check_and_add("a3", a).duplicate_of == "a"
     assert index.check_and_add("stale-copy", "\n".join(_story(12))).duplicate_of is None
+
+
+def test_every_key_of_an_index_lives_in_one_cluster_slot(index: DedupeIndex, namespace: str) -> None:
+    for n in range(30):
+        index.check_and_add(f"d{n}", "\n".join(_story(200 + n % 10)))
+    assert index.sweep() == 0 and index.forget("d0")
+    names = _keys(index.redis, namespace)
+    assert len(names) > 10
+    assert len({keyslot(name) for name in names}) == 1
+    assert index.clear() == len(names)
 
 
 def test_unreachable_redis_raises_transient_error(namespace: str) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import redis
 
+from pipelines import keys
 from pipelines.dedupe import DedupeIndex
 from tests.support.pages import story
 
 
 def key_count(client: redis.Redis, namespace: str) -> int:
-    return sum(1 for _ in client.scan_iter(match=f"newsdesk:{namespace}:*", count=1000))
+    return sum(1 for _ in client.scan_iter(match=keys.dedupe(namespace, "*"), count=1000))
 
 
 def test_peek_writes_nothing_and_matches_check_and_add(redis_client: redis.Redis, namespace: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from pipelines.flagging.loader import load_rules
-from pipelines.models import DedupeVerdict, Page
+from pipelines.models import DedupeVerdict, OriginEvidence, Page
 from pipelines.process import ProcessingDeps, process_page
 from pipelines.storage import search
 from pipelines.storage.repository import save_processed, stored_page
@@ -29,7 +29,7 @@ PAGE = (
 class NoDuplicates:
     """The in-memory twin of the duplicate index: nothing is ever a copy."""
 
-    def check_and_add(self, doc_id: str, text: str) -> DedupeVerdict:
+    def check_and_add(self, doc_id: str, text: str, evidence: OriginEvidence | None = None) -> DedupeVerdict:
         return DedupeVerdict(duplicate_of=None, similarity=0.0, kind=None)
 
 

@@ -1,0 +1,144 @@
+"""A cluster's original in SQL, kept in step with the duplicate index in the article's own transaction.
+
+The index decides (one Lua call per article, pipelines.dedupe) and numbers each change of a cluster's original
+(its epoch).  Every save of a member brings the cluster row up to the highest epoch seen and then settles all
+members on that row's original: the original names no article as its source, every other member names the
+original, copy flags move with the original, and a review item the new original had only for being taken for a
+copy is withdrawn (kept, decided as ``withdrawn``, audited).  Settling is idempotent, so redelivered and racing
+saves, in any order, end in the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, select, update
+
+from pipelines.copy_flags import CopyFlags
+from pipelines.models import Flag, ProcessedArticle
+from pipelines.storage.schema import articles, audit_log, clusters, flags, review_items
+
+REVIEW_ACTIONS = frozenset({"flag", "hold"})
+OPEN_STATES = ("pending", "claimed")
+
+
+@dataclass(frozen=True)
+class ClusterState:
+    id: str
+    original_id: str
+    epoch: int
+    reason: str
+
+
+def cluster_of(processed: ProcessedArticle) -> ClusterState:
+    """The cluster the index put ``processed`` in (a lone article is its own)."""
+    verdict = processed.verdict
+    return ClusterState(
+        id=verdict.cluster_id or processed.article_id,
+        original_id=verdict.original_id or processed.article_id,
+        epoch=verdict.epoch,
+        reason=verdict.reason,
+    )
+
+
+def _flag_of(row: Any) -> Flag:
+    return Flag(code=row.code, severity=row.severity, action=row.action, score=row.score, rule_id=row.rule_id,
+                rule_version=row.rule_version, shadow=row.shadow, detail=row.detail)  # fmt: skip
+
+
+def _flag_row(article_id: str, flag: Flag) -> dict[str, Any]:
+    return {"article_id": article_id, "rule_id": flag.rule_id or flag.code, "code": flag.code,
+            "severity": flag.severity, "action": flag.action, "score": flag.score, "shadow": flag.shadow,
+            "detail": flag.detail, "evidence": [], "rule_version": flag.rule_version}  # fmt: skip
+
+
+def _advance(connection: Connection, state: ClusterState, now: datetime) -> ClusterState:
+    """The cluster row after this save: created, or moved to ``state`` when its epoch is newer; locked."""
+    exists = connection.execute(select(clusters.c.id).where(clusters.c.id == state.id).with_for_update()).first()
+    if exists is None:
+        connection.execute(insert(clusters).values(id=state.id, original_id=state.original_id, epoch=state.epoch,
+                                                   reason=state.reason, updated_at=now))  # fmt: skip
+        return state
+    connection.execute(
+        update(clusters)
+        .where(clusters.c.id == state.id, clusters.c.epoch < state.epoch)
+        .values(original_id=state.original_id, epoch=state.epoch, reason=state.reason, updated_at=now)
+    )
+    row = connection.execute(select(clusters).where(clusters.c.id == state.id)).one()
+    return ClusterState(row.id, row.original_id, row.epoch, row.reason)
+
+
+def _withdraw(connection: Connection, article_id: str, cluster: ClusterState, now: datetime) -> None:
+    item = connection.execute(
+        select(review_items.c.id, review_items.c.codes).where(
+            review_items.c.article_id == article_id, review_items.c.state.in_(OPEN_STATES)
+        )
+    ).first()
+    if item is None:
+        return
+    connection.execute(
+        update(review_items)
+        .where(review_items.c.id == item.id)
+        .values(state="decided", decision="withdrawn", decided_by="newsdesk", decided_at=now, lease_owner=None,
+                lease_expires_at=None)
+    )  # fmt: skip
+    detail = {"reason": "the article is its cluster's original, not a copy", "article_id": article_id,
+              "cluster_id": cluster.id, "evidence": cluster.reason, "codes": item.codes}  # fmt: skip
+    connection.execute(
+        insert(audit_log).values(at=now, actor="newsdesk", action="withdraw", target=f"item:{item.id}", detail=detail)
+    )
+
+
+def _refresh_copy_flags(
+    connection: Connection, member: Any, wanted: tuple[Flag, ...], copies: CopyFlags, cluster: ClusterState,
+    now: datetime,
+) -> None:  # fmt: skip
+    """Replace ``member``'s copy flags by ``wanted`` and re-combine its action; withdraw a review item that only
+    copy flags had raised."""
+    codes = copies.codes
+    current = [_flag_of(r) for r in connection.execute(select(flags).where(flags.c.article_id == member.id))]
+    had = sorted((f.code, f.detail) for f in current if f.code in codes)
+    if had == sorted((f.code, f.detail) for f in wanted):
+        return
+    connection.execute(delete(flags).where(and_(flags.c.article_id == member.id, flags.c.code.in_(codes))))
+    if wanted:
+        unique = {(f.rule_id or f.code, f.code): _flag_row(member.id, f) for f in wanted}
+        connection.execute(insert(flags), list(unique.values()))
+    outcome = copies.combine([*(f for f in current if f.code not in codes), *wanted])
+    connection.execute(update(articles).where(articles.c.id == member.id).values(action=outcome.action,
+                                                                                 score=outcome.score))  # fmt: skip
+    if had and not wanted and outcome.action not in REVIEW_ACTIONS:
+        _withdraw(connection, member.id, cluster, now)
+
+
+def settle(connection: Connection, processed: ProcessedArticle, copies: CopyFlags | None, now: datetime) -> None:
+    """Bring ``processed``'s cluster row and every member in step with the index (see the module docstring)."""
+    state = cluster_of(processed)
+    if state.id == processed.article_id and state.original_id == processed.article_id and state.epoch == 0:
+        known = connection.execute(select(clusters.c.id).where(clusters.c.id == state.id)).first()
+        if known is None:
+            return  # a lone article so far: nothing to settle
+    cluster = _advance(connection, state, now)
+    members = connection.execute(
+        select(articles.c.id, articles.c.source_id, articles.c.duplicate_of, articles.c.duplicate_kind,
+               articles.c.similarity).where(articles.c.cluster_id == cluster.id)
+    ).all()  # fmt: skip
+    original = next((m for m in members if m.id == cluster.original_id), None)
+    for member in members:
+        is_original = member.id == cluster.original_id
+        want = None if is_original else cluster.original_id
+        kind, similarity = member.duplicate_kind, member.similarity
+        if not is_original and kind is None and original is not None:  # the anchor, displaced: the original's kind
+            kind, similarity = original.duplicate_kind, original.similarity
+        if member.duplicate_of != want or kind != member.duplicate_kind:
+            connection.execute(update(articles).where(articles.c.id == member.id).values(
+                duplicate_of=want, duplicate_kind=kind, similarity=similarity))  # fmt: skip
+        if copies is None:
+            continue
+        wanted: tuple[Flag, ...] = ()
+        if not is_original and original is not None:
+            wanted = copies.for_copy(member.id, member.source_id, original.id, original.source_id, kind,
+                                     similarity or 0.0)  # fmt: skip
+        _refresh_copy_flags(connection, member, wanted, copies, cluster, now)
