@@ -1,10 +1,14 @@
-"""Near-duplicate benchmark: newsdesk's Redis index against datasketch MinHashLSH on one labelled stream.
+"""Near-duplicate benchmark: newsdesk's Redis index against datasketch MinHashLSH and a TF-IDF baseline.
 
-    .venv/bin/python bench/dedupe.py                      # ~20k docs: precision, recall, ms/doc, bytes/doc
-    .venv/bin/python bench/dedupe.py --scale 1000000      # latency per 100k window + memory, PNG in bench/out
+    .venv/bin/python -m bench.dedupe                  # synthetic stream, rewritten-copy stream, budgets
+    .venv/bin/python -m bench.dedupe --quick          # the same on small streams (a minute or two)
+    .venv/bin/python -m bench.dedupe --scale 1000000  # latency per 100k window + memory, PNG in bench/out
 
-One private redis-server is started and flushed before each system, so
-``used_memory`` deltas are its own.
+One run prints (a) the synthetic stream (bench/dedupe_stream.py: exact, near and spun variants), (b) the
+rewritten-copy stream over real article bodies (bench/dedupe_rewritten.py; tuning and held-out domains
+apart, per rewording profile) and (c) the dedupe stage's CPU and Redis bytes per article on the Zyte pages.
+Real bodies are read from ../shared/data next to the repository root (NEWSDESK_BENCH_DATA overrides).
+One private redis-server is started and flushed before each system, so ``used_memory`` deltas are its own.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 
 import redis
 
+from bench import dedupe_budget, dedupe_rewritten, dedupe_rewritten_eval, dedupe_semantic
 from bench.dedupe_eval import Judge, Score, table
 from bench.dedupe_peers import DatasketchLSH, Newsdesk, System
 from bench.dedupe_redis import BenchRedis
@@ -34,7 +39,9 @@ def run(system: System, docs: list[Doc], client: redis.Redis) -> Score:
     base = int(client.info("memory")["used_memory"])
     cpu0 = time.process_time() + server_cpu(client)
     judge, score = Judge(), Score(system.name)
-    for doc in docs:
+    for done, doc in enumerate(docs, start=1):
+        if done % 5000 == 0:
+            print(f"    {system.name}: {done}/{len(docs)}", flush=True)
         positive = judge.observe(doc.doc_id, doc.story)
         start = time.perf_counter()
         named = system.check(doc.doc_id, doc.text)
@@ -49,14 +56,12 @@ def run(system: System, docs: list[Doc], client: redis.Redis) -> Score:
 def compare(args: argparse.Namespace, server: BenchRedis, client: redis.Redis) -> None:
     t0 = time.perf_counter()
     docs = list(generate(args.docs, args.seed))
-    print(f"stream: {len(docs)} docs, seed {args.seed}, generated in {time.perf_counter() - t0:.1f}s")
+    print(f"(a) synthetic stream: {len(docs)} docs, seed {args.seed}, generated in {time.perf_counter() - t0:.1f}s")
     systems: list[System] = [Newsdesk(client)]
     if not args.only_newsdesk:
-        systems += [
-            DatasketchLSH(0.5),
-            DatasketchLSH(0.3),
-            DatasketchLSH(0.5, redis_port=server.port),
-        ]
+        systems += [DatasketchLSH(0.5), DatasketchLSH(0.3)]
+        if not args.quick:
+            systems.append(DatasketchLSH(0.5, redis_port=server.port))
     scores = []
     for system in systems:
         score = run(system, docs, client)
@@ -65,7 +70,49 @@ def compare(args: argparse.Namespace, server: BenchRedis, client: redis.Redis) -
         scores.append(score)
         print(f"  done {system.name}: {score.ms_per_doc:.3f} ms/doc", flush=True)
     print()
-    print(table(scores))
+    print(table(scores), flush=True)
+
+
+def _named(system: System, stream: list[dedupe_rewritten.StreamDoc], client: redis.Redis) -> tuple[list[str | None], float]:
+    """What ``system`` names for each document, and Redis bytes per document (newsdesk's index)."""
+    client.flushall()
+    base = int(client.info("memory")["used_memory"])
+    named: list[str | None] = []
+    for done, item in enumerate(stream, start=1):
+        named.append(system.check(item.doc.doc_id, item.doc.text))
+        if done % 1000 == 0:
+            print(f"    {system.name}: {done}/{len(stream)}", flush=True)
+    return named, (int(client.info("memory")["used_memory"]) - base) / max(1, len(stream))
+
+
+def rewritten(args: argparse.Namespace, client: redis.Redis) -> None:
+    t0 = time.perf_counter()
+    originals = dedupe_rewritten.load()
+    if args.quick:
+        originals = originals[:: max(1, len(originals) // 240)]
+    stream = list(dedupe_rewritten.generate(originals, seed=args.seed, copies_per=(1, 3)))
+    print(
+        f"(b) rewritten-copy stream: {len(originals)} real bodies, {len(stream)} docs, seed {args.seed},"
+        f" generated in {time.perf_counter() - t0:.1f}s",
+        flush=True,
+    )
+    scores = []
+    systems: list[System] = [Newsdesk(client, namespace="rewritten")]
+    if not args.only_newsdesk:
+        systems += [DatasketchLSH(t) for t in (0.5, 0.3, 0.2)]
+    for system in systems:
+        named, per_doc = _named(system, stream, client)
+        note = f"Redis {per_doc:.0f} bytes/doc on this stream" if isinstance(system, Newsdesk) else ""
+        scores.append(dedupe_rewritten_eval.score(system.name, stream, named, note=note))
+    if not args.only_newsdesk:
+        print("    TF-IDF cosine against every earlier document ...", flush=True)
+        matches, cpu = dedupe_semantic.best_earlier([s.doc.text for s in stream])
+        scores.append(dedupe_rewritten_eval.semantic(stream, matches, 1000 * cpu))
+    print()
+    print(dedupe_rewritten_eval.table(scores, stream), flush=True)
+    print()
+    texts = ["\n".join(o.paragraphs) for o in dedupe_rewritten.load() if o.from_zyte]
+    print("(c) " + dedupe_budget.measure(texts, client).describe(), flush=True)
 
 
 def scale(args: argparse.Namespace, client: redis.Redis) -> None:
@@ -132,14 +179,21 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=0, help="latency/memory curve over this many documents")
     parser.add_argument("--window", type=int, default=100_000)
     parser.add_argument("--only-newsdesk", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="small streams, no datasketch-on-Redis run")
+    parser.add_argument("--skip-synthetic", action="store_true", help="only the rewritten stream and budgets")
     args = parser.parse_args()
+    if args.quick and args.docs == parser.get_default("docs"):
+        args.docs = 3000
     with tempfile.TemporaryDirectory() as tmp:
         server = BenchRedis(Path(tmp))
         try:
             if args.scale:
                 scale(args, server.client)
             else:
-                compare(args, server, server.client)
+                if not args.skip_synthetic:
+                    compare(args, server, server.client)
+                    print()
+                rewritten(args, server.client)
         finally:
             server.stop()
 
