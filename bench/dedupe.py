@@ -73,7 +73,9 @@ def compare(args: argparse.Namespace, server: BenchRedis, client: redis.Redis) -
     print(table(scores), flush=True)
 
 
-def _named(system: System, stream: list[dedupe_rewritten.StreamDoc], client: redis.Redis) -> tuple[list[str | None], float]:
+def _named(
+    system: System, stream: list[dedupe_rewritten.StreamDoc], client: redis.Redis
+) -> tuple[list[str | None], float]:
     """What ``system`` names for each document, and Redis bytes per document (newsdesk's index)."""
     client.flushall()
     base = int(client.info("memory")["used_memory"])

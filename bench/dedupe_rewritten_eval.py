@@ -141,7 +141,7 @@ def table(scores: Sequence[StreamScore], stream: Sequence[StreamDoc]) -> str:
     notes = [f"  {s.name}: {s.note}" for s in scores if s.note]
     rows += notes
     changes = change_by_profile(stream)
-    rows += ["", "recall by rewording profile, tuning / held-out (n positives); words changed = word diff to the original"]
+    rows += ["", "recall by rewording profile, tuning / held-out (n positives); words changed = word diff to original"]
     head = f"{'profile':<13}{'n':>9}{'changed':>8}{'3-gram J':>9}" + "".join(f"{s.name[:22]:>24}" for s in scores)
     rows += [head]
     for profile in PROFILES:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import redis
 
+from config.sources import SourceRole
 from pipelines.dedupe import DedupeIndex
-from pipelines.models import OriginEvidence, SourceRole
+from pipelines.models import OriginEvidence
 from pipelines.urls import article_id
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "dedupe"
