@@ -20,12 +20,10 @@ from celery.schedules import crontab_parser
 
 from config.errors import ConfigError
 from config.patterns import UnsafePattern, UserPattern, compile_pattern
+from config.source_roles import SOURCE_ROLES, SourceRole
 
 SourceKind = Literal["feed", "sitemap", "site"]
 SOURCE_KINDS: tuple[str, ...] = ("feed", "sitemap", "site")
-# original_reporting: the source reports its own stories; aggregator: it republishes other sources' stories.
-SourceRole = Literal["original_reporting", "aggregator"]
-SOURCE_ROLES: tuple[str, ...] = ("original_reporting", "aggregator")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _CRON_FIELD = re.compile(r"^[\d*/,\-a-zA-Z]+$")
 _STEP = re.compile(r"/(\d+)")

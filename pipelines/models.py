@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Generic, Literal, TypeVar
 
-from config.sources import SourceRole
+from config.source_roles import SourceRole
 
 StripCategory = Literal[
     "navigation",

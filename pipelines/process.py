@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from config.sources import SourceRole
+from config.source_roles import SourceRole
 from pipelines.decode import decode_html
 from pipelines.dedupe import content_hash
 from pipelines.extract import extract_raw

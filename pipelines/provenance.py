@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
-from config.sources import SourceRole
+from config.source_roles import SourceRole
 from pipelines.extract.tree import parse
 from pipelines.models import MetadataSource, OriginEvidence, Page
 from pipelines.urls import article_id, canonicalize, registrable_domain

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import redis
 
-from config.sources import SourceRole
+from config.source_roles import SourceRole
 from pipelines.dedupe import DedupeIndex
 from pipelines.models import OriginEvidence
 from pipelines.urls import article_id
