@@ -174,11 +174,11 @@ def synthetic_pages(
     return pages
 
 
-def zyte_pages(count: int, bases: list[str]) -> list[BenchPage]:
+def zyte_pages(count: int, bases: list[str], html_dir: Path = ZYTE_HTML) -> list[BenchPage]:
     """The Zyte article-extraction benchmark pages, cycled (a second round is exact copies) up to ``count``."""
-    files = sorted(ZYTE_HTML.glob("*.html.gz"))
+    files = sorted(html_dir.glob("*.html.gz"))
     if not files:
-        raise SystemExit(f"no Zyte pages under {ZYTE_HTML}")
+        raise SystemExit(f"no Zyte pages under {html_dir}")
     bodies = [gzip.decompress(f.read_bytes()) for f in files]
     pages = []
     for n in range(count):

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import httpx
-from fastwarc.warc import ArchiveIterator
+from fastwarc.warc import ArchiveIterator, WarcHeader, WarcRecordType
 
 from pipelines.errors import PermanentError, TransientError
 from pipelines.models import Page
@@ -34,6 +34,7 @@ from pipelines.warc.records import HttpResponse, RecordHead, head_skip, to_page
 READ_BLOCK = 1 << 16
 _GZIP_MAGIC = b"\x1f\x8b"
 _HTTP_TIMEOUT = 30.0
+_LANGUAGE = "WARC-Identified-Content-Language"
 
 
 class WarcUnreadable(PermanentError):
@@ -137,14 +138,6 @@ def _http_headers(record: Any) -> tuple[tuple[str, str], ...]:
     return tuple(record.http_headers.astuples())
 
 
-_HEAD_FIELDS = {
-    "warc-record-id": "record_id",
-    "warc-target-uri": "target_uri",
-    "warc-date": "date",
-    "warc-identified-content-language": "identified_language",
-}
-
-
 def _warc_date(value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
@@ -153,21 +146,23 @@ def _warc_date(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _head(record: Any, offset: int) -> RecordHead:
-    # One pass over the headers: each FastWARC header lookup (and record_date) costs as much as this whole loop.
-    found = {"record_id": "", "target_uri": "", "date": "", "identified_language": ""}
-    for name, value in record.headers.astuples():
-        field = _HEAD_FIELDS.get(name.lower())
-        if field is not None and not found[field]:
-            found[field] = value
+def _head(record: Any, offset: int, with_language: bool) -> RecordHead:
+    """The record's WARC headers, looked up lazily: a record skipped on its type costs no header lookup at all,
+    and the archive's language tag is looked up only when a language filter will ask for it."""
+    warc_type = record.record_type
+    if warc_type != WarcRecordType.response:
+        return RecordHead(offset, "", str(warc_type), "", None, int(record.content_length))
+    headers = record.headers
+    # Lookups by WarcHeader constant are native and a fifth of the cost of a lookup by name.
+    language = headers.get(_LANGUAGE, "") if with_language else ""
     return RecordHead(
         offset=offset,
-        record_id=found["record_id"].strip().strip("<>"),
-        warc_type=str(record.record_type),
-        target_uri=found["target_uri"].strip().strip("<>"),
-        date=_warc_date(found["date"].strip()),
+        record_id=(record.record_id or "").strip().strip("<>"),
+        warc_type="response",
+        target_uri=(headers.get(WarcHeader.WARC_TARGET_URI) or "").strip().strip("<>"),
+        date=_warc_date((headers.get(WarcHeader.WARC_DATE) or "").strip()),
         content_length=int(record.content_length),
-        identified_language=found["identified_language"],
+        identified_language=language or "",
     )
 
 
@@ -283,6 +278,7 @@ class WarcReader:
         skip_first = 0 if seek or after_offset is None else after_records
         pending: tuple[Item, int] | None = None
         previous = -1
+        with_language = bool(self.job.filters.languages)
         with open_at(self.job.location, start) as stream:
             try:
                 for number, record in enumerate(ArchiveIterator(stream, parse_http=False)):
@@ -294,7 +290,7 @@ class WarcReader:
                         continue  # handed off before the checkpoint
                     if pending is not None:
                         yield pending[0]
-                    head = _head(record, offset)
+                    head = _head(record, offset, with_language)
                     pending = (_item(record, head, self.job, self.max_bytes), head.content_length)
             except OSError as exc:
                 # FastWARC could not go on past the pending record, which it had read whole.
