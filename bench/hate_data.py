@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from pipelines.flagging.detectors.sentences import sentences
-from pipelines.flagging.train import text_digest
+from pipelines.flagging.hashfeatures import text_digest
 
 HELD_OUT_SHARE = 5  # one tweet in five
 

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -234,7 +233,8 @@ def handle_crawl_source(context: WorkerContext, source_id: str, named_config: st
     A queue message never chooses a file the worker reads: the crawl uses the worker's own configuration, and a
     message naming another config file (older beats sent theirs) is logged and otherwise ignored.
     """
-    if named_config and (context.config_file is None or Path(named_config).resolve() != context.config_file.resolve()):
+    # Compared as text: a message's path is never looked up on this machine's disk.
+    if named_config and named_config != str(context.config_file):
         log.warning("crawl task for %s names config file %r; crawling with this worker's own", source_id, named_config)
     lease = Lease(context.redis, keys.source_lock(source_id), CRAWL_LEASE_SECONDS)
     if not lease.acquire():

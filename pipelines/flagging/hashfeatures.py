@@ -9,6 +9,7 @@ sum of its unigram and character-gram weights; only bigrams are hashed per sente
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import zlib
@@ -84,3 +85,8 @@ def buckets(words: Sequence[str], spec: FeatureSpec) -> list[int]:
 def scale(count: int) -> float:
     """The factor every count of a sentence with ``count`` n-grams is multiplied by."""
     return 1.0 / math.sqrt(count) if count else 0.0
+
+
+def text_digest(text: str) -> int:
+    """A fixed hash of a text (held-out splits, fold assignment, sorting): the same on every machine and run."""
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")

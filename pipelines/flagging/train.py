@@ -9,7 +9,6 @@ over the training data (never on a test split): the one that maximises the mean 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,7 +17,7 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from pipelines.flagging.hashfeatures import FeatureSpec, buckets, scale, tokens
+from pipelines.flagging.hashfeatures import FeatureSpec, buckets, scale, text_digest, tokens
 from pipelines.flagging.linearmodel import card, npz_bytes
 
 
@@ -46,11 +45,6 @@ class Trained:
     npz: bytes
     card: dict[str, object]
     threshold: float
-
-
-def text_digest(text: str) -> int:
-    """A fixed hash of a text (split and fold assignment; sorting)."""
-    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
 
 
 def ordered(examples: Iterable[Example]) -> list[Example]:

@@ -19,6 +19,7 @@ A dry run counts what would go (rows and bytes) and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -123,6 +124,28 @@ def _count(conn: Connection, table: Any, condition: ColumnElement[bool], size: A
     return int(count), int(total)
 
 
+@dataclass(frozen=True)
+class BatchDone:
+    """What one batch saw and changed: rows looked at, rows changed, and their size (characters or bytes)."""
+
+    seen: int
+    changed: int
+    size: int = 0
+
+
+def _in_batches(engine: Engine, batch_size: int, step: Callable[[Connection], BatchDone]) -> tuple[int, int, int]:
+    """Run ``step`` in one transaction per batch until a batch comes back short; (changed, size, batches)."""
+    changed = size = batches = 0
+    while True:
+        with engine.begin() as conn:
+            batch = step(conn)
+        if not batch.seen:
+            return changed, size, batches
+        changed, size, batches = changed + batch.changed, size + batch.size, batches + 1
+        if batch.seen < batch_size:
+            return changed, size, batches
+
+
 def _drop_texts(engine: Engine, cutoff: datetime, days: int, batch_size: int) -> tuple[int, int, int]:
     """Empty text and stripped blocks of aged articles; the search entry keeps the title."""
     due = _text_due(cutoff)
@@ -131,83 +154,75 @@ def _drop_texts(engine: Engine, cutoff: datetime, days: int, batch_size: int) ->
         1,
         EMPTY_REASON_CHARS,
     )
-    done = chars = batches = 0
-    while True:
-        with engine.begin() as conn:
-            rows = conn.execute(
-                select(articles.c.id, articles.c.title, func.length(articles.c.text).label("chars"))
-                .where(due)
-                .order_by(articles.c.updated_at, articles.c.id)
-                .limit(batch_size)
-            ).all()
-            if not rows:
-                return done, chars, batches
-            ids = [row.id for row in rows]
-            conn.execute(
-                sql_update(articles)
-                .where(articles.c.id.in_(ids), due)
-                .values(text="", stripped=[], empty_reason=reason)
-            )
-            # Only the rows this batch changed lose their search text (a concurrent re-store kept its own).
-            changed = {
-                row.id: row.title
-                for row in conn.execute(
-                    select(articles.c.id, articles.c.title).where(
-                        articles.c.id.in_(ids), articles.c.empty_reason.startswith(RETENTION_MARK)
-                    )
+
+    def step(conn: Connection) -> BatchDone:
+        rows = conn.execute(
+            select(articles.c.id, func.length(articles.c.text).label("chars"))
+            .where(due)
+            .order_by(articles.c.updated_at, articles.c.id)
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            return BatchDone(0, 0)
+        ids = [row.id for row in rows]
+        conn.execute(
+            sql_update(articles).where(articles.c.id.in_(ids), due).values(text="", stripped=[], empty_reason=reason)
+        )
+        # Only the rows this batch changed lose their search text (a concurrent re-store kept its own).
+        changed = {
+            row.id: row.title
+            for row in conn.execute(
+                select(articles.c.id, articles.c.title).where(
+                    articles.c.id.in_(ids), articles.c.empty_reason.startswith(RETENTION_MARK)
                 )
-            }
-            for article_id, title in changed.items():
-                search.index_article(conn, article_id, title, "")
-        done += len(changed)
-        chars += sum(int(row.chars or 0) for row in rows if row.id in changed)
-        batches += 1
-        if len(rows) < batch_size:
-            return done, chars, batches
+            )
+        }
+        for article_id, title in changed.items():
+            search.index_article(conn, article_id, title, "")
+        chars = sum(int(row.chars or 0) for row in rows if row.id in changed)
+        return BatchDone(len(rows), len(changed), chars)
+
+    return _in_batches(engine, batch_size, step)
 
 
 def _drop_bodies(engine: Engine, cutoff: datetime, batch_size: int) -> tuple[int, int, int]:
     due = _body_due(cutoff)
-    done = size = batches = 0
-    while True:
-        with engine.begin() as conn:
-            rows = conn.execute(
-                select(page_html.c.article_id, func.length(page_html.c.body).label("bytes"))
-                .where(due)
-                .order_by(page_html.c.stored_at, page_html.c.article_id)
-                .limit(batch_size)
-            ).all()
-            if not rows:
-                return done, size, batches
-            removed = conn.execute(
-                delete(page_html).where(page_html.c.article_id.in_([row.article_id for row in rows]), due)
-            ).rowcount
-        done += int(removed or 0)
-        size += sum(int(row.bytes or 0) for row in rows)
-        batches += 1
-        if len(rows) < batch_size:
-            return done, size, batches
+
+    def step(conn: Connection) -> BatchDone:
+        rows = conn.execute(
+            select(page_html.c.article_id, func.length(page_html.c.body).label("bytes"))
+            .where(due)
+            .order_by(page_html.c.stored_at, page_html.c.article_id)
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            return BatchDone(0, 0)
+        removed = conn.execute(
+            delete(page_html).where(page_html.c.article_id.in_([row.article_id for row in rows]), due)
+        ).rowcount
+        return BatchDone(len(rows), int(removed or 0), sum(int(row.bytes or 0) for row in rows))
+
+    return _in_batches(engine, batch_size, step)
 
 
 def _drop_flags(engine: Engine, cutoff: datetime, batch_size: int) -> tuple[int, int]:
     due = _flag_due(cutoff)
-    done = batches = 0
-    last = 0
-    while True:
-        with engine.begin() as conn:
-            ids = list(
-                conn.execute(
-                    select(flags.c.id).where(flags.c.id > last, due).order_by(flags.c.id).limit(batch_size)
-                ).scalars()
-            )
-            if not ids:
-                return done, batches
-            removed = conn.execute(delete(flags).where(flags.c.id.in_(ids), due)).rowcount
-        done += int(removed or 0)
-        batches += 1
-        last = ids[-1]
-        if len(ids) < batch_size:
-            return done, batches
+    after = [0]  # the last flag id looked at: the next batch starts past it
+
+    def step(conn: Connection) -> BatchDone:
+        ids = list(
+            conn.execute(
+                select(flags.c.id).where(flags.c.id > after[0], due).order_by(flags.c.id).limit(batch_size)
+            ).scalars()
+        )
+        if not ids:
+            return BatchDone(0, 0)
+        after[0] = ids[-1]
+        removed = conn.execute(delete(flags).where(flags.c.id.in_(ids), due)).rowcount
+        return BatchDone(len(ids), int(removed or 0))
+
+    done, _size, batches = _in_batches(engine, batch_size, step)
+    return done, batches
 
 
 def _dry(engine: Engine, at: datetime, limits: Cutoffs) -> RetentionReport:

@@ -20,7 +20,7 @@ from newsdesk.demo_server import RouteServer
 from pipelines.models import Page
 from pipelines.storage.schema import articles, dead_letters, flags, review_items
 from tests.support.chaos import ChaosRig, chaos_pages
-from tests.support.pages import article_html, story
+from tests.support.pages import article_html, sitemap_site, story
 from workers.context import WorkerContext
 from workers.dispatch import page_task_id
 from workers.queues import PROCESS_BATCH_TASK, PROCESS_QUEUE
@@ -121,18 +121,6 @@ def write_crawl_config(rig: ChaosRig, base: str, pages: int) -> Path:
     return config
 
 
-def site_routes(base: str, count: int) -> dict[str, tuple[int, str, bytes]]:
-    locs = "".join(f"<url><loc>{base}/a/{n}</loc></url>" for n in range(count))
-    routes = {
-        "/sitemap.xml": (200, "application/xml", f"<?xml version='1.0'?><urlset>{locs}</urlset>".encode()),
-        "/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
-    }
-    for n in range(count):
-        title, paragraphs = story(n)
-        routes[f"/a/{n}"] = (200, "text/html; charset=utf-8", article_html(title, paragraphs).encode())
-    return routes
-
-
 def drain_directly(rig: ChaosRig, context: WorkerContext) -> int:
     """Process every queued page or batch message by calling the task body, as a worker would; returns pages."""
     handled = 0
@@ -153,7 +141,7 @@ def drain_directly(rig: ChaosRig, context: WorkerContext) -> int:
 def test_crawl_task_twice_leaves_identical_state(rig: ChaosRig) -> None:
     count = 6
     with RouteServer() as server:
-        server.routes.update(site_routes(server.base_url, count))
+        server.routes.update(sitemap_site(server.base_url, count))
         config = write_crawl_config(rig, server.base_url, count)
         context = WorkerContext(rig.settings, rig.runtime.broker_url, config)  # a worker started with --config
         first_crawl = handle_crawl_source(context, "chaos", None)

@@ -25,7 +25,7 @@ from tests.support.chaos import (
     reruns,
     unacked_tags,
 )
-from tests.support.pages import article_html, story
+from tests.support.pages import sitemap_site
 from tests.support.processes import run_cli, wait_until
 from tests.support.queue_messages import queued_page_urls, queued_tasks
 from tests.support.redis_server import PrivateRedis
@@ -127,18 +127,6 @@ def test_control_redis_without_persistence_loses_the_queue(tmp_path: Path) -> No
     assert left < queued, "without persistence a kill loses the queue (if not, this control proves nothing)"
 
 
-def crawl_site(base: str) -> dict[str, tuple[int, str, bytes]]:
-    locs = "".join(f"<url><loc>{base}/a/{n}</loc></url>" for n in range(CRAWL_PAGES))
-    routes = {
-        "/sitemap.xml": (200, "application/xml", f"<?xml version='1.0'?><urlset>{locs}</urlset>".encode()),
-        "/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
-    }
-    for n in range(CRAWL_PAGES):
-        title, paragraphs = story(n)
-        routes[f"/a/{n}"] = (200, "text/html; charset=utf-8", article_html(title, paragraphs).encode())
-    return routes
-
-
 def write_sources(path: Path, base: str, interval: float = 0.5) -> Path:
     # 0.5 s between requests to the one host stretches 40 pages over about 20 s, around the 10 s outage.
     source = {
@@ -157,7 +145,7 @@ def queued_task_ids(rig: ChaosRig) -> Counter[str]:
 def test_redis_down_ten_seconds_during_crawl(rig: ChaosRig, own_redis: PrivateRedis) -> None:
     spool = rig.data_dir / "spool"
     with RouteServer() as server:
-        server.routes.update(crawl_site(server.base_url))
+        server.routes.update(sitemap_site(server.base_url, CRAWL_PAGES))
         sources = write_sources(rig.tmp_path / "sources.yaml", server.base_url)
         env = {**rig.env, "NEWSDESK_SOURCES_FILE": str(sources)}
         crawl = subprocess.Popen(
@@ -219,7 +207,7 @@ def test_a_page_whose_queue_message_was_lost_is_queued_again(rig: ChaosRig) -> N
     page again; and the outbox entry, written before the publish, lets the reconciler re-send it at once.
     """
     with RouteServer() as server:
-        server.routes.update(crawl_site(server.base_url))
+        server.routes.update(sitemap_site(server.base_url, CRAWL_PAGES))
         sources = write_sources(rig.tmp_path / "sources.yaml", server.base_url, interval=0.05)
         env = {**rig.env, "NEWSDESK_SOURCES_FILE": str(sources)}
         first = run_cli(["crawl", "chaos", "--json"], env)

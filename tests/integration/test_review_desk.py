@@ -27,7 +27,6 @@ from tests.support.review_seed import (
     SeedArticle,
     SeedFlag,
     make_user,
-    migrated_engine,
     seed_article,
     sqlite_settings,
 )
@@ -38,17 +37,6 @@ PASSWORD = "reviewer password"
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{data_dir / 'review.db'}"
-    else:
-        url = request.getfixturevalue("fresh_postgres_url")
-    engine = migrated_engine(url)
-    yield engine
-    engine.dispose()
 
 
 @contextmanager

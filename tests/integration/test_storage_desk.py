@@ -3,11 +3,8 @@ full-text index (SQLite FTS5 and PostgreSQL tsvector behind one interface), on r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, select
 
 from pipelines.flagging.loader import load_rules
@@ -16,7 +13,6 @@ from pipelines.process import ProcessingDeps, process_page
 from pipelines.storage import search
 from pipelines.storage.repository import save_processed, stored_page
 from pipelines.storage.schema import articles
-from tests.support.review_seed import migrated_engine
 
 PAGE = (
     "<html><head><title>Bridge reopens after repairs</title></head><body><article><h1>Bridge reopens after "
@@ -31,18 +27,6 @@ class NoDuplicates:
 
     def check_and_add(self, doc_id: str, text: str, evidence: OriginEvidence | None = None) -> DedupeVerdict:
         return DedupeVerdict(duplicate_of=None, similarity=0.0, kind=None)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Engine]:
-    url = (
-        f"sqlite:///{data_dir / 'store.db'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("fresh_postgres_url")
-    )
-    engine = migrated_engine(url)
-    yield engine
-    engine.dispose()
 
 
 def found(engine: Engine, query: str) -> list[str]:

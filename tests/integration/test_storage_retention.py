@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, func, select, text, update
 
 from config.settings import RetentionSettings
@@ -24,18 +22,6 @@ from tests.support.review_seed import SeedArticle, SeedFlag, migrated_engine, se
 
 DAY_MINUTES = 24 * 60
 POLICY = RetentionSettings(text_days=30, bodies_days=30, flags_days=30, batch_size=2)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Engine]:
-    url = (
-        f"sqlite:///{data_dir / 'retention.db'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("fresh_postgres_url")
-    )
-    engine = migrated_engine(url)
-    yield engine
-    engine.dispose()
 
 
 def seed(engine: Engine, article_id: str, days_old: int, *, open_review: bool) -> None:

@@ -61,3 +61,16 @@ def story(n: int) -> tuple[str, tuple[str, ...]]:
     paragraphs = tuple(" ".join(sentence() for _ in range(3)) for _ in range(4))
     topic = rng.sample(VOCABULARY, 2)
     return f"Story {n}: {topic[0]} and {topic[1]}", paragraphs
+
+
+def sitemap_site(base: str, pages: int) -> dict[str, tuple[int, str, bytes]]:
+    """A sitemap listing ``/a/0`` .. ``/a/<pages-1>``, the articles, and a robots.txt that allows all."""
+    locs = "".join(f"<url><loc>{base}/a/{n}</loc></url>" for n in range(pages))
+    routes = {
+        "/sitemap.xml": (200, "application/xml", f"<?xml version='1.0'?><urlset>{locs}</urlset>".encode()),
+        "/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
+    }
+    for n in range(pages):
+        title, paragraphs = story(n)
+        routes[f"/a/{n}"] = (200, "text/html; charset=utf-8", article_html(title, paragraphs).encode())
+    return routes

@@ -15,22 +15,8 @@ import os
 import threading
 from pathlib import Path
 
-from newsdesk.demo_pages import Route
 from newsdesk.demo_server import RouteServer
-from tests.support.pages import article_html, story
-
-
-def site_routes(base: str, pages: int) -> dict[str, Route]:
-    """A sitemap listing ``/a/0`` .. ``/a/<pages-1>``, the articles, and a robots.txt that allows all."""
-    locs = "".join(f"<url><loc>{base}/a/{n}</loc></url>" for n in range(pages))
-    routes: dict[str, Route] = {
-        "/sitemap.xml": (200, "application/xml", f"<?xml version='1.0'?><urlset>{locs}</urlset>".encode()),
-        "/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
-    }
-    for n in range(pages):
-        title, paragraphs = story(n)
-        routes[f"/a/{n}"] = (200, "text/html; charset=utf-8", article_html(title, paragraphs).encode())
-    return routes
+from tests.support.pages import sitemap_site
 
 
 def main() -> None:
@@ -40,7 +26,7 @@ def main() -> None:
     parser.add_argument("--port-file", type=Path, required=True)
     args = parser.parse_args()
     server = RouteServer(host=args.host)
-    server.routes.update(site_routes(server.base_url, args.pages))
+    server.routes.update(sitemap_site(server.base_url, args.pages))
     with server:
         temporary = args.port_file.with_suffix(".tmp")
         temporary.write_text(str(server.httpd.server_address[1]), encoding="utf-8")

@@ -9,8 +9,8 @@ import pytest
 
 from pipelines.flagging import RuleSet, evaluate, load_rules
 from pipelines.flagging.detectors.promotion import PromotionDetector
+from pipelines.flagging.hashfeatures import text_digest
 from pipelines.flagging.matchers import DetectorMatcher
-from pipelines.flagging.train import text_digest
 from pipelines.models import FlagInput
 
 SET = Path(__file__).parents[2] / "bench" / "promotion_set.jsonl"
