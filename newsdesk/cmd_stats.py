@@ -19,7 +19,10 @@ from crawler.spool import Spool
 from newsdesk.registry import deferred
 from workers import embedded_redis
 
-EMPTY_COUNTS = ("articles", "duplicates", "flagged", "pending_review", "boilerplate_stripped", "dead_letters")
+EMPTY_COUNTS = (
+    "articles", "duplicates", "clusters", "originals", "copies_exact", "copies_near", "copies_rewritten", "flagged",
+    "pending_review", "boilerplate_stripped", "dead_letters",
+)  # fmt: skip
 NOT_RUNNING = "not running (started by worker, crawl, ingest, beat, demo)"
 
 

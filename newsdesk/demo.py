@@ -13,6 +13,7 @@ re-crawls the same URLs (and finds them unchanged).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -40,7 +41,8 @@ from newsdesk.registry import Handler
 from pipelines.errors import TransientError
 from pipelines.storage.engine import make_engine
 from pipelines.storage.migrate import upgrade
-from pipelines.storage.schema import articles, review_items
+from pipelines.storage.schema import articles, clusters, review_items
+from review.clusters import cluster_view
 from review.errors import ReviewError
 from review.users import add_user, issue_token
 from workers import embedded_redis
@@ -57,6 +59,9 @@ class DemoFailed(TransientError):
 WORKER_LAUNCHER = ["-m", "newsdesk"]
 
 
+# The auto-blog is served on a second loopback address: another site, so its "Source link" names another
+# site's article (a link within one site is no evidence of copying).
+AUTOBLOG_HOST = "127.0.0.2"
 DEMO_REVIEWER = "demo-reviewer"
 PORT_FILE = "demo-port"
 REVIEWER_FILE = "reviewer.json"  # the reviewer the demo created: name, password and API token (mode 0600)
@@ -156,15 +161,36 @@ def _flagged(settings: Settings) -> list[dict[str, Any]]:
     return [{"article_id": r[0], "codes": r[1].split(), "action": r[2], "title": r[3]} for r in rows]
 
 
+def copies_found(settings: Settings) -> list[dict[str, Any]]:
+    """Every stored copy with its kind and similarity, the original it is linked to and the evidence that chose it."""
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with engine.connect() as connection:
+            ids = connection.execute(select(clusters.c.id).order_by(clusters.c.id)).scalars().all()
+            views = [cluster_view(connection, cluster_id) for cluster_id in ids]
+    finally:
+        engine.dispose()
+    return [
+        {"source": copy.source_id, "title": copy.title, "kind": copy.kind, "similarity": copy.similarity,
+         "cluster_id": view.id, "original_source": original.source_id, "original_title": original.title,
+         "original_because": [reason.evidence for reason in view.why]}
+        for view in views if (original := view.original) is not None
+        for copy in view.copies
+    ]  # fmt: skip
+
+
 def run_demo(
     settings: Settings, config_path: str | None = None, *, fresh: bool = False, bars: Bars | None = None
 ) -> dict[str, Any]:
     settings = demo_settings(settings, fresh)
     bars = bars or Bars(False)
-    with RouteServer(port=_previous_port(settings)) as server:
-        (settings.data_dir / PORT_FILE).write_text(str(server.httpd.server_address[1]), encoding="utf-8")
-        server.routes.update(build_routes(server.base_url))
-        sources_doc = demo_sources(server.base_url)
+    with contextlib.ExitStack() as serving:
+        server = serving.enter_context(RouteServer(port=_previous_port(settings)))
+        autoblog = server.also_on(AUTOBLOG_HOST)
+        autoblog_base = serving.enter_context(autoblog).base_url if autoblog is not None else None
+        (settings.data_dir / PORT_FILE).write_text(str(server.port), encoding="utf-8")
+        server.routes.update(build_routes(server.base_url, autoblog_base))
+        sources_doc = demo_sources(server.base_url, autoblog_base)
         Path(settings.sources_file).write_text(yaml.safe_dump(sources_doc), encoding="utf-8")
         sources = list(parse_sources(sources_doc))
         upgrade(settings.sqlalchemy_url)
@@ -180,11 +206,14 @@ def run_demo(
             worker.wait(timeout=60)
     stats = collect_stats(settings)
     embedded_redis.stop(settings.data_dir)
+    copies = copies_found(settings)
     return {
         "pages_fetched": sum(s.pages for s in summaries),
         "articles_stored": stats["articles"],
         "boilerplate_stripped": stats["boilerplate_stripped"],
         "duplicates": stats["duplicates"],
+        "clusters": stats["clusters"],
+        "copies": copies,
         "flagged": stats["flagged"],
         "pending_review": stats["pending_review"],
         "dead_letters": stats["dead_letters"],
@@ -211,6 +240,12 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         print(f"  {source['source_id']:<10} {source['pages']} pages fetched, {source['queued']} queued")
     for key in ("pages_fetched", "articles_stored", "boilerplate_stripped", "duplicates", "flagged", "pending_review"):
         print(f"  {key.replace('_', ' '):<22} {result[key]}")
+    print("\n  copies and their originals:")
+    for copy in result["copies"]:
+        similarity = f"{copy['similarity']:.2f}" if copy["similarity"] is not None else "?"
+        print(f"    {copy['kind']:<9} copy ({similarity}) {copy['source']}: {copy['title'][:50]!r}")
+        print(f"              original {copy['original_source']}: {copy['original_title'][:50]!r}"
+              f" ({', '.join(copy['original_because'])})")  # fmt: skip
     print("\n  waiting for review:")
     for item in result["flagged_items"]:
         print(f"    [{item['action']}] {item['title'][:60]:<60} {', '.join(item['codes'])}")

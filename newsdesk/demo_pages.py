@@ -1,14 +1,18 @@
 """Renders the bundled demo news sites (stories in ``demo_site/stories.yaml``) to bytes.
 
-Three sites share one local server under path prefixes: ``/planet/`` (an RSS
+Three sites share one set of routes under path prefixes: ``/planet/`` (an RSS
 feed; clean pages with heavy chrome), ``/autoblog/`` (a sitemap; WordPress
-auto-blog residue and copies of planet stories) and ``/metro/`` (a site crawl;
-an index page, a PDF, a page robots.txt disallows, and a too-short notice).
+auto-blog residue and copies of planet stories, one reworded, each with a
+"Source link" to its original) and ``/metro/`` (a site crawl; an index page, a
+PDF, a page robots.txt disallows, and a too-short notice).  The auto-blog may
+be served on another host than the others (``bases``), so that its Source links
+name another site's articles, as a real auto-blog's do.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -28,6 +32,11 @@ class Story:
     author: str | None = None
     published: str | None = None
     category: str = "News"
+    copy_of: tuple[str, str] | None = None  # the original's site and slug
+
+
+# Where an auto-blog post that copies no demo story says it took it from (never fetched).
+OUTSIDE_SOURCE = "https://example.org/original"
 
 
 def load_stories() -> list[Story]:
@@ -36,20 +45,19 @@ def load_stories() -> list[Story]:
     by_slug = {entry["slug"]: entry for entry in raw}
     stories = []
     for entry in raw:
-        base = by_slug[entry["copy_of"]] if "copy_of" in entry else entry
-        paragraphs = list(base["paragraphs"])
-        for old, new in entry.get("reword", []):
-            paragraphs = [p.replace(old, new) for p in paragraphs]
+        original = by_slug[entry["copy_of"]] if "copy_of" in entry else None
+        text = entry if "paragraphs" in entry or original is None else original
         stories.append(
             Story(
                 slug=entry["slug"],
                 site=entry["site"],
-                title=base["title"],
-                paragraphs=tuple(paragraphs),
+                title=text["title"],
+                paragraphs=tuple(text["paragraphs"]),
                 template=entry.get("template", "clean"),
-                author=base.get("author"),
-                published=base.get("published"),
+                author=(original or entry).get("author"),
+                published=entry.get("published"),
                 category=entry.get("category", "News"),
+                copy_of=None if original is None else (original["site"], original["slug"]),
             )
         )
     return stories
@@ -83,22 +91,28 @@ def _clean_body(story: Story) -> str:
 <div class="story-body">{paragraphs}</div></article>"""
 
 
-def _autoblog_body(story: Story) -> str:
+def _autoblog_body(story: Story, source_url: str) -> str:
     # The default post template of a WordPress auto-blogging plugin, residue and all.
     paragraphs = "\n".join(f"<p>{html.escape(p)}</p>" for p in story.paragraphs)
+    posted = f'<time class="entry-date published" datetime="{story.published}">{story.published}</time>'
     return f"""<div class="post"><span class="cat-links">{html.escape(story.category)}</span>
-<h1 class="entry-title">{html.escape(story.title)}</h1>
+<h1 class="entry-title">{html.escape(story.title)}</h1>{posted if story.published else ""}
 <div class="entry-content"><p>{html.escape(story.title)}</p>
 <p>Facebook</p><p>Twitter</p><p>LinkedIn</p>
 <p>[ad_1]</p>
 {paragraphs}
 <p>[ad_2]</p>
-<p><a href="https://example.org/original">Source link</a></p></div></div>"""
+<p><a href="{html.escape(source_url)}">Source link</a></p></div></div>"""
 
 
-def render_story(story: Story) -> bytes:
+def render_story(story: Story, bases: Mapping[str, str] | None = None) -> bytes:
+    """The page of ``story``; ``bases`` (site -> base URL) gives a copy's Source link its original's address."""
     site_name = SITE_NAMES[story.site]
-    body = _autoblog_body(story) if story.template == "autoblog" else _clean_body(story)
+    source_url = OUTSIDE_SOURCE
+    if story.copy_of is not None and bases is not None:
+        site, slug = story.copy_of
+        source_url = f"{bases[site]}/{site}/{slug}"
+    body = _autoblog_body(story, source_url) if story.template == "autoblog" else _clean_body(story)
     meta = f'<meta name="author" content="{html.escape(story.author)}">' if story.author else ""
     page = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>{html.escape(story.title)} | {site_name}</title>{meta}
@@ -132,15 +146,21 @@ def _index(stories: list[Story]) -> bytes:
 HTML = "text/html; charset=utf-8"
 
 
-def build_routes(base: str) -> dict[str, Route]:
+def site_bases(base: str, autoblog_base: str | None = None) -> dict[str, str]:
+    """Each demo site's base URL: all on ``base`` but the auto-blog, on ``autoblog_base`` when given."""
+    return {"planet": base, "metro": base, "autoblog": autoblog_base or base}
+
+
+def build_routes(base: str, autoblog_base: str | None = None) -> dict[str, Route]:
     """Every path of the demo site -> (status, content type, body)."""
+    bases = site_bases(base, autoblog_base)
     stories = load_stories()
-    routes: dict[str, Route] = {f"/{s.site}/{s.slug}": (200, HTML, render_story(s)) for s in stories}
+    routes: dict[str, Route] = {f"/{s.site}/{s.slug}": (200, HTML, render_story(s, bases)) for s in stories}
     routes["/planet/feed.xml"] = (200, "application/rss+xml", _feed(base, [s for s in stories if s.site == "planet"]))
     routes["/autoblog/sitemap.xml"] = (
         200,
         "application/xml",
-        _sitemap(base, [s for s in stories if s.site == "autoblog"]),
+        _sitemap(bases["autoblog"], [s for s in stories if s.site == "autoblog"]),
     )
     routes["/metro/"] = (200, HTML, _index([s for s in stories if s.site == "metro"]))
     routes["/metro/report.pdf"] = (200, "application/pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF")
@@ -149,19 +169,25 @@ def build_routes(base: str) -> dict[str, Route]:
     return routes
 
 
-def demo_sources(base: str) -> dict[str, Any]:
-    """The sources file for the demo site at ``base``."""
-    common = {"allowed_domains": ["127.0.0.1"], "language": "en", "allow_private_hosts": True}
+def _host(base: str) -> str:
+    return base.split("://", 1)[1].split(":", 1)[0]
+
+
+def demo_sources(base: str, autoblog_base: str | None = None) -> dict[str, Any]:
+    """The sources file for the demo site at ``base`` (the auto-blog at ``autoblog_base`` when given)."""
+    autoblog = autoblog_base or base
+    common = {"language": "en", "allow_private_hosts": True}
     polite = {"host_min_interval": 0.05}
+    main_host = {"allowed_domains": [_host(base)], **common}
     return {
         "sources": [
             {"id": "planet", "name": "The Daily Planet", "kind": "feed", "start_urls": [f"{base}/planet/feed.xml"],
-             "schedule": {"every": 900}, "politeness": polite, **common},
+             "schedule": {"every": 900}, "politeness": polite, **main_host},
             {"id": "autoblog", "name": "World News Now 24", "kind": "sitemap",
-             "start_urls": [f"{base}/autoblog/sitemap.xml"], "schedule": {"every": 900}, "politeness": polite,
-             **common},
+             "start_urls": [f"{autoblog}/autoblog/sitemap.xml"], "schedule": {"every": 900}, "politeness": polite,
+             "allowed_domains": [_host(autoblog)], **common},
             {"id": "metro", "name": "Metro Wire", "kind": "site", "start_urls": [f"{base}/metro/"],
              "schedule": {"cron": "*/30 * * * *"}, "politeness": {**polite, "max_depth": 1}, "allow": ["/metro/"],
-             **common},
+             **main_host},
         ]
     }  # fmt: skip

@@ -60,6 +60,18 @@ class RouteServer:
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
+    def also_on(self, host: str) -> RouteServer | None:
+        """A server of the same routes (and hits) on another loopback address, on this one's port when that is free
+        there; None where the address is not this machine's (only 127.0.0.1 is, on some systems)."""
+        try:
+            return RouteServer(self.routes, self.delay_seconds, host=host, hits=self.hits, port=self.port)
+        except OSError:
+            return None
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
     @property
     def requests(self) -> list[str]:
         """The paths requested so far, in order."""
@@ -67,7 +79,7 @@ class RouteServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.httpd.server_address[1]}"
+        return f"http://{self.host}:{self.port}"
 
     def __enter__(self) -> RouteServer:
         self.thread.start()

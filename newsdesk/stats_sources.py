@@ -10,6 +10,7 @@ from config.settings import Settings
 from newsdesk.datadir_db import open_existing_database
 from pipelines.errors import RedisUnavailable
 from pipelines.storage import repository
+from pipelines.storage.clusters import cluster_counts
 from pipelines.storage.engine import make_engine
 from workers import embedded_redis
 from workers.queue_depth import queue_depths
@@ -22,7 +23,9 @@ def database_counts(settings: Settings) -> dict[str, int]:
         return {}
     engine = make_engine(settings.sqlalchemy_url)
     try:
-        return repository.counts(engine)
+        with engine.connect() as connection:
+            clusters = cluster_counts(connection)
+        return {**repository.counts(engine), **clusters}
     finally:
         engine.dispose()
 

@@ -137,6 +137,16 @@ class ExtractedArticle:
 
 # Why a cluster's original is its original (pipelines.dedupe.lua_scripts), strongest evidence first.
 OriginReason = Literal["named", "role", "published", "fetched", "first"]
+# How a page names the article it reproduces: a "Source link", its canonical URL or its og:url on another site.
+NamingMarkup = Literal["source link", "canonical", "og:url"]
+
+
+@dataclass(frozen=True)
+class NamedSource:
+    """One URL on another site that a page names as its source, and the markup that names it."""
+
+    url: str
+    via: NamingMarkup
 
 
 @dataclass(frozen=True)
@@ -145,13 +155,15 @@ class OriginEvidence:
 
     ``names`` are the ids of articles the page itself names as its source (a "Source link", a canonical URL or
     og:url on another site); ``published`` is the page's own publication date (ISO 8601) and ``fetched_at`` the
-    first time we fetched it; ``role`` is its source's configured role.
+    first time we fetched it; ``role`` is its source's configured role.  ``sources`` says, for the desk, which
+    URL and markup each name came from (dedupe weighs only ``names``).
     """
 
     fetched_at: datetime
     published: str | None = None
     role: SourceRole | None = None
     names: tuple[str, ...] = ()
+    sources: tuple[NamedSource, ...] = ()
 
     def __post_init__(self) -> None:
         if self.fetched_at.tzinfo is None:

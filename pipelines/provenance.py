@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from config.source_roles import SourceRole
 from pipelines.extract.tree import parse
-from pipelines.models import MetadataSource, OriginEvidence, Page
+from pipelines.models import MetadataSource, NamedSource, NamingMarkup, OriginEvidence, Page
 from pipelines.urls import article_id, canonicalize, registrable_domain
 
 # Link texts by which a page names the article it reproduces (compared lower-cased, spaces folded, ':' dropped).
@@ -52,24 +52,33 @@ def _foreign(url: str, page_url: str) -> str | None:
     return canonicalize(url)
 
 
-def _declared(html: str, page_url: str) -> Iterator[str]:
+def _declared(html: str, page_url: str) -> Iterator[tuple[str, NamingMarkup]]:
     root = parse(html) if _MAYBE_NAMES.search(html) else None
     if root is None:
         return
     for meta in root.iter("meta"):
         if str(meta.get("property") or meta.get("name") or "").strip().lower() == "og:url":
-            yield str(meta.get("content") or "").strip()
+            yield str(meta.get("content") or "").strip(), "og:url"
     for link in root.iter("a"):
         text = _SPACES.sub(" ", "".join(link.itertext())).strip().lower().rstrip(":").strip()
         if text in SOURCE_LINK_TEXTS and link.get("href"):
-            yield urljoin(page_url, str(link.get("href")).strip())
+            yield urljoin(page_url, str(link.get("href")).strip()), "source link"
+
+
+def declared_sources(html: str, page_url: str, foreign_canonical: str | None = None) -> tuple[NamedSource, ...]:
+    """URLs on other sites this page names as its source, in page order, each once with the first markup
+    naming it."""
+    found = [NamedSource(foreign_canonical, "canonical")] if foreign_canonical else []
+    found += [NamedSource(url, via) for raw, via in _declared(html, page_url) if (url := _foreign(raw, page_url))]
+    first: dict[str, NamedSource] = {}
+    for source in found:
+        first.setdefault(source.url, source)
+    return tuple(first.values())
 
 
 def named_sources(html: str, page_url: str, foreign_canonical: str | None = None) -> tuple[str, ...]:
     """URLs on other sites this page names as its source, in page order, each once."""
-    found = [foreign_canonical] if foreign_canonical else []
-    found += [url for raw in _declared(html, page_url) if (url := _foreign(raw, page_url))]
-    return tuple(dict.fromkeys(found))
+    return tuple(source.url for source in declared_sources(html, page_url, foreign_canonical))
 
 
 def origin_evidence(
@@ -81,10 +90,11 @@ def origin_evidence(
     foreign_canonical: str | None = None,
 ) -> OriginEvidence:
     """The evidence for ``page`` being its cluster's original (see pipelines.dedupe.lua_common ``prefer``)."""
-    urls = named_sources(html, page.final_url, foreign_canonical)
+    sources = declared_sources(html, page.final_url, foreign_canonical)
     return OriginEvidence(
         fetched_at=page.fetched_at,
         published=published if published_source in MARKUP_DATE_SOURCES else None,
         role=role,
-        names=tuple(article_id(url) for url in urls),
+        names=tuple(article_id(source.url) for source in sources),
+        sources=sources,
     )

@@ -14,6 +14,7 @@ from pipelines.storage.migrate import is_up_to_date
 from review import audit, decisions, learning, leases, pageview
 from review.auth import ApiAdmin, ApiUser, DeskDep
 from review.clock import iso, utcnow
+from review.clusters import CLUSTER_ID_PATTERN, ClusterOut, cluster_view
 from review.compare import compare
 from review.detail import load_detail
 from review.numbers import stats
@@ -29,6 +30,7 @@ Word = Annotated[str | None, Query(max_length=100)]
 SearchText = Annotated[str | None, Query(max_length=500, description="full-text search over titles and text")]
 ArticleId = Annotated[str | None, Query(max_length=32, pattern=r"^[0-9A-Za-z_-]+$")]
 RuleId = Annotated[str, Path(max_length=100, pattern=r"^[0-9A-Za-z_.-]+$")]
+ClusterId = Annotated[str, Path(pattern=CLUSTER_ID_PATTERN, description="a cluster id (an article's cluster_id)")]
 UNDO_DEFAULT_REASON = "undone by an admin (no reason given)"
 
 
@@ -133,6 +135,13 @@ def compare_item(
         "comparison": None if comparison is None else comparison.to_json(),
         "members": [copy.to_json() for copy in detail.copies],
     }
+
+
+@router.get("/api/clusters/{cluster_id}", tags=["clusters"], response_model=ClusterOut)
+def cluster(cluster_id: ClusterId, desk: DeskDep, _principal: ApiUser) -> ClusterOut:
+    """A story cluster: every member with its kind and similarity, the original, and the evidence that chose it."""
+    with desk.engine.connect() as conn:
+        return cluster_view(conn, cluster_id)
 
 
 @router.post("/api/items/{item_id}/reextract", tags=["admin"])

@@ -107,6 +107,7 @@ def _article(conn: Connection, article_id: str) -> dict[str, Any]:
         "fetched_at": iso(row.fetched_at),
         "duplicate_of": row.duplicate_of,
         "duplicate_kind": row.duplicate_kind,
+        "cluster_id": row.cluster_id,
         "stripped": stripped,
         "empty_reason": row.empty_reason,
         "metadata": metadata_view(row.article_metadata),

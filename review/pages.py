@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from review import audit, decisions, learning, leases, pageview
 from review.auth import DeskDep, PageAdmin, PageUser, Principal
 from review.clock import utcnow
+from review.clusters import CLUSTER_ID_PATTERN, cluster_view
 from review.compare import compare
 from review.decisions import VERDICTS
 from review.desk import Desk
@@ -280,6 +281,16 @@ def compare_page(
     return render(
         desk, request, "compare.html", principal, d=detail, c=comparison, verdicts=VERDICTS, chosen=with_article
     )
+
+
+@router.get("/clusters/{cluster_id}")
+def cluster_page(
+    cluster_id: Annotated[str, Path(pattern=CLUSTER_ID_PATTERN)], request: Request, desk: DeskDep, principal: PageUser
+) -> Response:
+    """Every member of a story cluster, which one is the original and why."""
+    with desk.engine.connect() as conn:
+        view = cluster_view(conn, cluster_id)
+    return render(desk, request, "cluster.html", principal, c=view)
 
 
 @router.get("/items/{item_id}/page")

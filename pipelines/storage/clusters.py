@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from pipelines.copy_flags import CopyFlags
-from pipelines.models import Flag, ProcessedArticle
+from pipelines.models import Flag, OriginEvidence, ProcessedArticle
 from pipelines.storage.schema import articles, audit_log, clusters, flags, review_items
+from pipelines.urls import article_id
 
 REVIEW_ACTIONS = frozenset({"flag", "hold"})
 OPEN_STATES = ("pending", "claimed")
@@ -41,6 +42,18 @@ def cluster_of(processed: ProcessedArticle) -> ClusterState:
         epoch=verdict.epoch,
         reason=verdict.reason,
     )
+
+
+def evidence_row(evidence: OriginEvidence | None) -> dict[str, Any] | None:
+    """``articles.origin_evidence``: the evidence dedupe weighed, each named source with the markup naming it."""
+    if evidence is None:
+        return None
+    return {
+        "role": evidence.role,
+        "published": evidence.published,
+        "fetched_at": evidence.fetched_at.isoformat(),
+        "names": [{"article_id": article_id(s.url), "url": s.url, "via": s.via} for s in evidence.sources],
+    }
 
 
 def _flag_of(row: Any) -> Flag:
@@ -142,3 +155,58 @@ def settle(connection: Connection, processed: ProcessedArticle, copies: CopyFlag
             wanted = copies.for_copy(member.id, member.source_id, original.id, original.source_id, kind,
                                      similarity or 0.0)  # fmt: skip
         _refresh_copy_flags(connection, member, wanted, copies, cluster, now)
+
+
+# Read side: what the desk and ``newsdesk stats`` show of the clusters settled above.
+
+
+@dataclass(frozen=True)
+class StoredCluster:
+    """A cluster as stored: its row (None for a lone article, which has none) and its members' article rows."""
+
+    id: str
+    original_id: str
+    epoch: int
+    reason: str
+    updated_at: datetime | None
+    members: tuple[Any, ...]
+
+
+def load_cluster(connection: Connection, cluster_id: str) -> StoredCluster | None:
+    """The cluster ``cluster_id`` with every stored member, earliest fetch first; None when no article has it."""
+    members = tuple(
+        connection.execute(
+            select(articles.c.id, articles.c.source_id, articles.c.url, articles.c.title, articles.c.published,
+                   articles.c.fetched_at, articles.c.duplicate_of, articles.c.duplicate_kind, articles.c.similarity,
+                   articles.c.origin_evidence)
+            .where(articles.c.cluster_id == cluster_id)
+            .order_by(articles.c.fetched_at, articles.c.id)
+        ).all()
+    )  # fmt: skip
+    if not members:
+        return None
+    row = connection.execute(select(clusters).where(clusters.c.id == cluster_id)).first()
+    if row is None:  # a lone article, or members whose row is not written yet: the one naming no original
+        original = next((m.id for m in members if m.duplicate_of is None), members[0].id)
+        return StoredCluster(cluster_id, original, 0, "first", None, members)
+    return StoredCluster(row.id, row.original_id, row.epoch, row.reason, row.updated_at, members)
+
+
+def cluster_counts(connection: Connection) -> dict[str, int]:
+    """Clusters of more than one member, their originals, and the copies of each kind."""
+    total = int(connection.execute(select(func.count()).select_from(clusters)).scalar() or 0)
+    stored_originals = (
+        select(func.count()).select_from(clusters).join(articles, articles.c.id == clusters.c.original_id)
+    )
+    by_kind: dict[str | None, int] = dict(
+        connection.execute(
+            select(articles.c.duplicate_kind, func.count())
+            .where(articles.c.duplicate_of.is_not(None))
+            .group_by(articles.c.duplicate_kind)
+        ).tuples()
+    )
+    return {
+        "clusters": total,
+        "originals": int(connection.execute(stored_originals).scalar() or 0),
+        **{f"copies_{kind}": int(by_kind.get(kind, 0)) for kind in ("exact", "near", "rewritten")},
+    }

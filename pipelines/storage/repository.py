@@ -23,7 +23,7 @@ from pipelines.copy_flags import CopyFlags
 from pipelines.errors import StorageUnavailable
 from pipelines.models import ACTION_RANK, SEVERITY_RANK, ExtractedArticle, ProcessedArticle
 from pipelines.storage import search
-from pipelines.storage.clusters import REVIEW_ACTIONS, cluster_of, settle
+from pipelines.storage.clusters import REVIEW_ACTIONS, cluster_of, evidence_row, settle
 from pipelines.storage.metadata_row import metadata_row
 from pipelines.storage.schema import articles, audit_log, dead_letters, flags, page_html, review_items
 
@@ -93,6 +93,7 @@ def _article_row(processed: ProcessedArticle, now: datetime) -> dict[str, Any]:
         "modified": article.metadata.modified.value,
         "article_metadata": metadata_row(article.metadata),
         "cluster_id": cluster_of(processed).id,
+        "origin_evidence": evidence_row(processed.evidence),
     }
 
 

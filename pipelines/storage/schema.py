@@ -101,6 +101,9 @@ articles = Table(
     # Migration 0010: the story cluster (pipelines.dedupe: the id of its anchor, the first member); a lone
     # article is a cluster of its own.  Backfilled by the migration; every save sets it.
     Column("cluster_id", String(32), index=True),
+    # Migration 0030: the evidence dedupe weighed for this article (pipelines.storage.clusters.evidence_row), shown
+    # as the reason a cluster's original is the original; NULL before it and for empty texts.
+    Column("origin_evidence", JSON),
     # Migration 0020: articles whose text retention has not removed yet, by age (pipelines.storage.retention).
     Index(
         "ix_articles_retention",
