@@ -153,11 +153,12 @@ def cluster_view(conn: Connection, cluster_id: str) -> ClusterOut:
     if cluster is None:
         raise NotFound(f"no cluster {cluster_id}")
     ids = [m.id for m in cluster.members]
-    items = dict(
-        conn.execute(select(review_items.c.article_id, review_items.c.id).where(review_items.c.article_id.in_(ids)))
-        .tuples()
-        .all()
-    )
+    items: dict[str, int] = {
+        row.article_id: row.id
+        for row in conn.execute(
+            select(review_items.c.article_id, review_items.c.id).where(review_items.c.article_id.in_(ids))
+        )
+    }
     members = tuple(_member(row, cluster.original_id, items.get(row.id)) for row in cluster.members)
     members = tuple(sorted(members, key=lambda m: not m.original))  # the original first, then by first fetch
     return ClusterOut(

@@ -198,13 +198,14 @@ def cluster_counts(connection: Connection) -> dict[str, int]:
     stored_originals = (
         select(func.count()).select_from(clusters).join(articles, articles.c.id == clusters.c.original_id)
     )
-    by_kind: dict[str | None, int] = dict(
-        connection.execute(
-            select(articles.c.duplicate_kind, func.count())
+    by_kind: dict[str | None, int] = {
+        row.duplicate_kind: row.copies
+        for row in connection.execute(
+            select(articles.c.duplicate_kind, func.count().label("copies"))
             .where(articles.c.duplicate_of.is_not(None))
             .group_by(articles.c.duplicate_kind)
-        ).tuples()
-    )
+        )
+    }
     return {
         "clusters": total,
         "originals": int(connection.execute(stored_originals).scalar() or 0),
