@@ -29,6 +29,7 @@ from tests.support.review_seed import make_user, migrated_engine, sqlite_setting
 from tests.support.review_server import client_for, live_server
 from tests.support.review_signin import PASSWORD, sign_in
 
+
 @pytest.fixture()
 def engine(data_dir: Path) -> Iterator[Engine]:
     engine = migrated_engine(f"sqlite:///{data_dir / 'newsdesk.db'}")
