@@ -29,6 +29,12 @@ def test_demo_runs_the_whole_path_on_embedded_defaults(tmp_path: Path) -> None:
     assert result["boilerplate_stripped"] >= 1
     assert result["pending_review"] == result["flagged"]
     assert result["dead_letters"] == 0
+    # The auto-blog's hand-spun copy of the planet's story: a rewritten copy, the planet's article its original
+    # because the copy's "Source link" names it.
+    spun = next(c for c in result["copies"] if c["title"].startswith("Prime minister says soldiers"))
+    assert (spun["kind"], spun["source"], spun["original_source"]) == ("rewritten", "autoblog", "planet")
+    assert spun["original_title"] == "Prime minister says troops will leave Iraq as ISIL loses ground"
+    assert spun["original_because"] == ["source link"]
     # The embedded Redis was stopped again: no daemon left behind.
     assert not (tmp_path / "demo" / "redis" / "redis.sock").exists()
 
@@ -47,6 +53,7 @@ def test_from_the_demo_to_the_desk_and_a_rerun_keeps_what_was_added(tmp_path: Pa
     serve = f"newsdesk --data-dir {demo_dir} review serve"
     review_next = f"newsdesk --data-dir {demo_dir} review next --token-file {token_file}"
     assert serve in first.stdout and review_next in first.stdout
+    assert "rewritten copy (0." in first.stdout and "original planet: 'Prime minister says troops" in first.stdout
     reviewer = json.loads((demo_dir / "reviewer.json").read_text())
     assert f"password {reviewer['password']}" in first.stdout
     assert token_file.stat().st_mode & 0o077 == 0
