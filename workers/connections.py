@@ -169,7 +169,7 @@ def connect(endpoint: RedisEndpoint, timeouts: Timeouts, *, client_url: str | No
             health_check_interval=timeouts.health_check_interval,
         )
     if endpoint.kind == "sentinel":
-        sentinel = Sentinel(  # type: ignore[no-untyped-call]
+        sentinel = Sentinel(
             list(endpoint.nodes),
             socket_connect_timeout=timeouts.connect,
             socket_timeout=timeouts.read,
@@ -177,7 +177,7 @@ def connect(endpoint: RedisEndpoint, timeouts: Timeouts, *, client_url: str | No
             password=endpoint.password,
             db=endpoint.db,
         )
-        master: redis.Redis = sentinel.master_for(endpoint.master_name)  # type: ignore[no-untyped-call]
+        master: redis.Redis = sentinel.master_for(endpoint.master_name)
         return master
     cluster = RedisCluster(
         startup_nodes=[ClusterNode(host, port) for host, port in endpoint.nodes],  # type: ignore[no-untyped-call]
