@@ -73,8 +73,28 @@ _STOP_WORDS = frozenset(
     "octubre noviembre diciembre janvier février mars avril juin juillet août septembre octobre novembre "
     "décembre hace vor stand follow folgen ago updated share teilen".split()
 )
+_ARTICLES = frozenset("the a an der die das le la les el los las il lo".split())
+_PARTICLES = frozenset("van von der den de del della di da du la le ten ter zu y e".split())
+_ORGANISATION = re.compile(
+    r"\b(?:official|team|staff|group|inc|llc|ltd|gmbh|ag|kg|corp|corporation|company|co|media|news|online|"
+    r"magazine?|verlag|foundation|stiftung|institute?|institut|association|verein|solutions|services|"
+    r"consulting|studio|shop|store|blog|redaktion|pc|amt|ministerium|bund|verband)\b",
+    re.IGNORECASE,
+)
 _BYLINE_NAMES = re.compile(r"(?:^|[\s_-])(?:byline|author|autor|auteur|writer|byl)(?:$|[\s_-]|name)", re.IGNORECASE)
 _BYLINE_EXCLUDE = re.compile(r"bio|about|avatar|image|img|photo|description|box|more|posts|social", re.IGNORECASE)
+
+
+def looks_like_person(name: str) -> bool:
+    """Two to four capitalised words ("Jane van der Berg", "J. R. Stone"): a person's name by its shape,
+    not a handle ("janedoe"), a brand ("GitHub", "USA TODAY") or an organisation ("Kneib Dentistry PC")."""
+    words = name.split()
+    if not words or words[0].casefold() in _ARTICLES:  # "The Economist", "Die Zeit"
+        return False
+    capitalised = [w for w in words if w.casefold() not in _PARTICLES]
+    if not 2 <= len(capitalised) <= 4 or _ORGANISATION.search(name):
+        return False
+    return all(w[0].isupper() and (len(w) <= 2 or not w.isupper()) for w in capitalised)
 
 
 def _trim(part: str) -> str:
