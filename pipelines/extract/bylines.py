@@ -30,7 +30,7 @@ _PRE_LEAD = (
 # The words that lead a byline in the development sets' languages (en, de, es, fr, pt, pl, it, nl).
 _LEAD = re.compile(
     rf"^(?:©\s*)?(?:{_PRE_LEAD}(?:by|von|vom|por|par|door|przez)|de|di|autor(?:in|en)?|authors?|autore|auteur|"
-    r"verfasser(?:in)?|text|texto|interview|more\s+about)(?:\s*[:\-–]\s*|\s+)",
+    r"verfasser(?:in)?|text|texto|interview|more\s+about)(?:\s*[:\-–]\s*|\s+|$)",
     re.IGNORECASE,
 )
 _LABEL = re.compile(r"^(?:autor(?:in)?|author|autore|auteur|verfasser(?:in)?|text|texto|by)\s*:\s*", re.IGNORECASE)
