@@ -13,7 +13,8 @@ STORY = "<p>" + "The council met on Thursday and agreed the new budget for the c
 
 
 def page(head: str = "", body: str = "") -> str:
-    return f"<html><head><title>Budget agreed</title>{head}</head><body><h1>Budget agreed</h1>{body}{STORY}</body></html>"
+    title = "Budget agreed"
+    return f"<html><head><title>{title}</title>{head}</head><body><h1>{title}</h1>{body}{STORY}</body></html>"
 
 
 def authors_of(html: str) -> tuple[tuple[str, ...] | None, Src | None]:
@@ -82,7 +83,8 @@ def test_a_personal_site_named_after_its_writer_keeps_the_name() -> None:
 def test_microdata_authors_of_comments_are_not_the_story_s() -> None:
     body = (
         '<article itemscope itemtype="https://schema.org/Article">'
-        '<span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">Ann Berg</span></span>'
+        '<span itemprop="author" itemscope itemtype="https://schema.org/Person">'
+        '<span itemprop="name">Ann Berg</span></span>'
         '<div itemprop="comment" itemscope itemtype="https://schema.org/Comment">'
         '<span itemprop="author">Bob Reader</span><p>Nice.</p></div></article>'
     )
