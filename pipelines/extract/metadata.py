@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from pipelines.extract.bylines import byline_authors, clean_authors
+from pipelines.extract.bylines import byline_authors, clean_authors, looks_like_person
 from pipelines.extract.dates import parse_stamp, url_date
 from pipelines.extract.selectors import (
     AUTHOR_META,
@@ -158,21 +158,56 @@ def _published(
     return MetadataField()
 
 
+def _site_keys(site: str | None, url: str | None) -> frozenset[str]:
+    """The site's own name and its host's main label, letters and digits only ("badischezeitung")."""
+    keys = {_letters(site or "")}
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = [label for label in host.removeprefix("www.").split(".") if label]
+    if len(labels) >= 2:
+        keys.add(_letters(labels[-2]))
+    return frozenset(k for k in keys if len(k) >= 3)
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _declared_names(values: list[str], sites: frozenset[str], own_site: bool = False) -> tuple[str, ...]:
+    """Cleaned declared names that name someone besides the site, or (``own_site``) the ones that name only it.
+
+    Metadata crediting the page's own outlet ("Badische Zeitung" on badische-zeitung.de) names
+    no writer, so the visible byline gets its turn first.
+    """
+    names = clean_authors(values)
+    return names if bool(names) and all(_letters(n) in sites for n in names) == own_site else ()
+
+
 def _authors(
-    root: etree._Element, headline: frozenset[etree._Element], ld: Declared, micro: Declared, meta: dict[str, list[str]]
+    root: etree._Element,
+    headline: frozenset[etree._Element],
+    ld: Declared,
+    micro: Declared,
+    meta: dict[str, list[str]],
+    sites: frozenset[str],
 ) -> MetadataField[tuple[str, ...]]:
     for declared, source in ((ld, Src.JSON_LD), (micro, Src.MICRODATA)):
-        names = clean_authors(declared.all("authors"))
+        names = _declared_names(declared.all("authors"), sites)
         if names:
             return MetadataField(names, source)
     for key in AUTHOR_META:
-        names = clean_authors(meta.get(key, []))
+        names = _declared_names(meta.get(key, []), sites)
         if names:
             return MetadataField(names, Src.META)
     names = byline_authors(root, headline)
     if names:
         return MetadataField(names, Src.BYLINE)
-    names = clean_authors(ld.all("organisations"))
+    # A personal site named after its writer ("Jane Doe" on janedoe.com) still credits a person.
+    for values, source in ((ld.all("authors"), Src.JSON_LD), (micro.all("authors"), Src.MICRODATA),
+                           ([v for k in AUTHOR_META for v in meta.get(k, [])], Src.META)):  # fmt: skip
+        names = _declared_names(values, sites, own_site=True)
+        if names and all(looks_like_person(n) for n in names):
+            return MetadataField(names, source)
+    names = _declared_names(ld.all("organisations"), sites)
     return MetadataField(names, Src.JSON_LD) if names else MetadataField()
 
 
@@ -251,7 +286,7 @@ def read_metadata(root: etree._Element, url: str | None) -> Metadata:
     headline = headline_path(root)
     fields = ArticleMetadata(
         title=_title(root, ld, micro, meta, site.value),
-        authors=_authors(root, headline, ld, micro, meta),
+        authors=_authors(root, headline, ld, micro, meta, _site_keys(site.value, url)),
         published=_published(root, headline, ld, micro, meta, url, language.value),
         modified=_date("modified", ld, micro, meta, MODIFIED_META),
         language=language,

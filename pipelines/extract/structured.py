@@ -21,6 +21,7 @@ MAX_LD_CHARS = 500_000  # bigger JSON-LD blobs are skipped: cost, not content
 MAX_LD_NODES = 2_000
 MAX_ITEMS = 20  # authors, tags, images per source
 MAX_MICRODATA = 200  # itemprop elements looked at
+MAX_SCOPE_DEPTH = 60  # ancestors walked to find the item an author belongs to
 _VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]", smart_strings=False)
 # Types that name the site rather than the story.
 _SITE_TYPES = frozenset({"website", "organization", "newsmediaorganization", "corporation", "localbusiness"})
@@ -174,6 +175,22 @@ def _itemprop_value(el: etree._Element) -> str:
     return visible_text(el)
 
 
+def _credits_story(el: etree._Element, scope: etree._Element) -> bool:
+    """Whether an ``itemprop="author"`` belongs to the story, not to a comment or a related story's item:
+    its nearest enclosing item is the article item, a page-wide item or none."""
+    node = el.getparent()
+    for _ in range(MAX_SCOPE_DEPTH):
+        if node is None:
+            return True
+        if node is scope:
+            return True
+        if node.get("itemscope") is not None:
+            kind = str(node.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1].lower()
+            return kind in _PAGE_TYPES
+        node = node.getparent()
+    return False
+
+
 def read_microdata(root: etree._Element) -> Declared:
     """schema.org microdata (``itemprop``) of the first article-typed item, or of the page when there is none."""
     out = Declared()
@@ -188,7 +205,7 @@ def read_microdata(root: etree._Element) -> Declared:
         elements += list(root.iterfind(".//*[@itemprop]"))[:MAX_MICRODATA]
     for el in elements:
         for prop in str(el.get("itemprop")).split():
-            if prop == "author" or prop == "creator":
+            if prop in ("author", "creator") and _credits_story(el, scope):
                 named = el.find(".//*[@itemprop='name']")
                 out.add("authors", _itemprop_value(named if named is not None else el))
             elif prop == "headline":

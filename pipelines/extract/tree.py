@@ -53,6 +53,13 @@ _REPLACEMENT = "\ufffd".encode()
 # Text-heavy markup is walked at roughly 1 MB/s; article pages rarely carry more than
 # a few hundred KB once scripts are gone.
 MAX_MARKUP_CHARS = 400_000
+# JSON-LD blocks an oversized page keeps through the clean-up: metadata, not markup to walk.
+MAX_KEPT_LD = 20
+MAX_KEPT_LD_CHARS = 500_000
+# Bounded attribute runs: an opener with no ">" for megabytes costs a few hundred steps, not a rescan.
+_LD_OPENER = re.compile(r"<script\b[^>]{0,300}?ld\+json[^>]{0,300}>", re.IGNORECASE)
+_HEAD_OPENER = re.compile(r"<head\b[^>]{0,500}>", re.IGNORECASE)
+HEAD_WINDOW = 20_000
 
 
 def _parser() -> etree.HTMLParser:
@@ -112,8 +119,34 @@ def bound(html: str) -> str:
     """
     if len(html) <= MAX_MARKUP_CHARS:
         return html
-    html = strip_non_text(html)  # as the parser would drop them: "Ev<!-- -->en" is "Even"
-    return html[:MAX_MARKUP_CHARS]
+    kept = _json_ld_scripts(html)
+    html = strip_non_text(html)[:MAX_MARKUP_CHARS]  # as the parser would drop them: "Ev<!-- -->en" is "Even"
+    if not kept:
+        return html
+    # Back into the head, where the metadata reader finds them and the text walk never goes.
+    head = _HEAD_OPENER.search(html, 0, HEAD_WINDOW)
+    at = head.end() if head else 0
+    return html[:at] + kept + html[at:]
+
+
+def _json_ld_scripts(html: str) -> str:
+    """The page's JSON-LD ``<script>`` elements, in order, within :data:`MAX_KEPT_LD` and a size bound."""
+    low = html.lower()
+    pieces: list[str] = []
+    pos = size = 0
+    while len(pieces) < MAX_KEPT_LD:
+        opener = _LD_OPENER.search(html, pos)
+        if opener is None:
+            break
+        end = low.find("</script", opener.end())
+        if end < 0:
+            break
+        size += end - opener.start()
+        if size > MAX_KEPT_LD_CHARS:
+            break
+        pieces.append(html[opener.start() : end] + "</script>")
+        pos = end
+    return "".join(pieces)
 
 
 def parse(html: str) -> etree._Element | None:
