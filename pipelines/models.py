@@ -243,6 +243,12 @@ class FlagOutcome:
     score: float
     rule_version: str
 
+    @property
+    def review_priority(self) -> int:
+        """Queue order on the desk: action first, then the worst live flag's severity, then the score."""
+        severity = max((SEVERITY_RANK[f.severity] for f in self.flags if not f.shadow), default=0)
+        return ACTION_RANK[self.action] * 10_000 + severity * 1_000 + min(int(self.score * 10), 999)
+
 
 @dataclass(frozen=True)
 class ProcessedArticle:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from pipelines.copy_flags import CopyFlags
-from pipelines.models import Flag, OriginEvidence, ProcessedArticle
+from pipelines.models import Flag, FlagOutcome, OriginEvidence, ProcessedArticle
 from pipelines.storage.schema import articles, audit_log, clusters, flags, review_items
 from pipelines.urls import article_id
 
@@ -124,6 +124,36 @@ def _refresh_copy_flags(
                                                                                  score=outcome.score))  # fmt: skip
     if had and not wanted and outcome.action not in REVIEW_ACTIONS:
         _withdraw(connection, member.id, cluster, now)
+    elif outcome.action in REVIEW_ACTIONS:
+        _open_item(connection, member.id, outcome, now)
+
+
+def _open_item(connection: Connection, article_id: str, outcome: FlagOutcome, now: datetime) -> None:
+    """Queue a copy that became one only when its original arrived (it was stored clean, so it has no item).
+
+    Settling holds the cluster row, so two saves never both insert.  An open item or a reviewer's decision
+    stays; an item withdrawn when this article was taken for the original is re-opened (audited).
+    """
+    item = connection.execute(
+        select(review_items.c.id, review_items.c.decision).where(review_items.c.article_id == article_id)
+    ).first()
+    if item is not None:
+        if item.decision == "withdrawn":
+            connection.execute(update(review_items).where(review_items.c.id == item.id).values(
+                state="pending", decision=None, decided_by=None, decided_at=None))  # fmt: skip
+            detail = {"reason": "the article is a copy of its cluster's original", "article_id": article_id}
+            connection.execute(insert(audit_log).values(
+                at=now, actor="newsdesk", action="reopen", target=f"item:{item.id}", detail=detail))  # fmt: skip
+        return
+    stored = connection.execute(
+        select(articles.c.source_id, articles.c.language).where(articles.c.id == article_id)
+    ).one()
+    codes = sorted({f.code for f in outcome.flags if not f.shadow})
+    connection.execute(
+        insert(review_items).values(article_id=article_id, state="pending", priority=outcome.review_priority,
+                                    action=outcome.action, score=outcome.score, codes=" ".join(codes),
+                                    source_id=stored.source_id, language=stored.language, created_at=now)
+    )  # fmt: skip
 
 
 def settle(connection: Connection, processed: ProcessedArticle, copies: CopyFlags | None, now: datetime) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from pipelines.copy_flags import CopyFlags
 from pipelines.errors import StorageUnavailable
-from pipelines.models import ACTION_RANK, SEVERITY_RANK, ExtractedArticle, ProcessedArticle
+from pipelines.models import ExtractedArticle, ProcessedArticle
 from pipelines.storage import search
 from pipelines.storage.clusters import REVIEW_ACTIONS, cluster_of, evidence_row, settle
 from pipelines.storage.metadata_row import metadata_row
@@ -97,14 +97,6 @@ def _article_row(processed: ProcessedArticle, now: datetime) -> dict[str, Any]:
     }
 
 
-def _priority(processed: ProcessedArticle) -> int:
-    live = [f for f in processed.outcome.flags if not f.shadow]
-    severity = max((SEVERITY_RANK[f.severity] for f in live), default=0)
-    return (
-        ACTION_RANK[processed.outcome.action] * 10_000 + severity * 1_000 + min(int(processed.outcome.score * 10), 999)
-    )
-
-
 def _reopen_if_changed(connection: Connection, processed: ProcessedArticle, before: Any, now: datetime) -> bool:
     """Re-open a decided review item whose article's content just changed (audited); True if one was."""
     if before is None or before.content_hash == processed.content_hash:
@@ -120,8 +112,9 @@ def _reopen_if_changed(connection: Connection, processed: ProcessedArticle, befo
         update(review_items)
         .where(review_items.c.id == item.id)
         .values(state="pending", decision=None, decided_by=None, decided_at=None, lease_owner=None,
-                lease_expires_at=None, priority=max(_priority(processed), 1), action=processed.outcome.action,
-                score=processed.outcome.score, codes=" ".join(sorted({f.code for f in processed.outcome.flags})))
+                lease_expires_at=None, priority=max(processed.outcome.review_priority, 1),
+                action=processed.outcome.action, score=processed.outcome.score,
+                codes=" ".join(sorted({f.code for f in processed.outcome.flags})))
     )  # fmt: skip
     detail = {
         "reason": "content changed after the decision",
@@ -227,7 +220,7 @@ def save_processed(engine: Engine, processed: ProcessedArticle, copies: CopyFlag
                     {
                         "article_id": processed.article_id,
                         "state": "pending",
-                        "priority": _priority(processed),
+                        "priority": processed.outcome.review_priority,
                         "action": processed.outcome.action,
                         "score": processed.outcome.score,
                         "codes": " ".join(codes),

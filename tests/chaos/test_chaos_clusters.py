@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 
 from pipelines.dedupe import DedupeIndex
 from pipelines.models import Page
-from pipelines.storage.schema import articles, clusters, flags
+from pipelines.storage.schema import articles, clusters, flags, review_items
 from tests.support.chaos import ChaosRig
 from tests.support.demo_corpus import page_id, refetched, story_pages
 
@@ -34,7 +34,14 @@ def cluster_rows(engine: Engine, original: Page, copy: Page) -> dict[str, Any]:
         }  # fmt: skip
         codes = {row.article_id: row.code for row in connection.execute(select(flags).where(flags.c.code == COPY_CODE))}
         cluster = connection.execute(select(clusters).where(clusters.c.id == members[ids[0]].cluster_id)).one()
-    return {"original": members[ids[0]], "copy": members[ids[1]], "cluster": cluster, "copy_flagged": codes}
+        items = {
+            row.article_id: row.state
+            for row in connection.execute(
+                select(review_items.c.article_id, review_items.c.state).where(review_items.c.article_id.in_(ids))
+            )
+        }
+    return {"original": members[ids[0]], "copy": members[ids[1]], "cluster": cluster, "copy_flagged": codes,
+            "items": items}  # fmt: skip
 
 
 def assert_original_stands(rows: dict[str, Any], original: Page, copy: Page, kind: str) -> None:
@@ -44,6 +51,9 @@ def assert_original_stands(rows: dict[str, Any], original: Page, copy: Page, kin
     assert rows["copy"].duplicate_kind == kind
     assert rows["copy"].cluster_id == rows["original"].cluster_id
     assert (rows["cluster"].original_id, rows["cluster"].reason) == (page_id(original), "named")
+    assert page_id(copy) in rows["copy_flagged"], "the copy carries the copy flag"
+    assert rows["items"].get(page_id(copy)) == "pending", "and waits for a reviewer, in either arrival order"
+    assert rows["items"].get(page_id(original), "decided") == "decided", "the original is not in the queue"
 
 
 def test_demo_pages_in_20_shuffled_orders_never_make_the_auto_blog_the_original(rig: ChaosRig) -> None:
