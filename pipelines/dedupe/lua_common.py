@@ -26,7 +26,7 @@ trip and a version check per call.  The index is not spread over slots by shard 
 band because the check-and-insert must see every canonical a text could match in
 one atomic step: split over slots, two copies racing on two shards could both
 become canonical.  An index grows on one primary; separate namespaces (one per
-desk or language) land on different slots.  ARGV[1..11] are the parameters below.
+desk or language) land on different slots.  ARGV[1..12] are the parameters below.
 """
 
 COMMON = r"""
@@ -43,7 +43,7 @@ local MIN_SHARED = tonumber(ARGV[8])
 local REWRITE = tonumber(ARGV[9])
 local MIN_ANCHOR_SHARED = tonumber(ARGV[10])
 local REWRITE_CANDIDATES = tonumber(ARGV[11])
-local ANCHOR_POST = 16384  -- anchor pairs below this (1 in 4) are posted to the 'q' table
+local ANCHOR_POST = tonumber(ARGV[12])  -- anchor pairs below this are posted to the 'q' table
 local N0, LOAD = 16, 32
 local NOW = tonumber(redis.call('TIME')[1])
 

@@ -19,7 +19,7 @@ class DedupeParams:
     sample_rate_bits: int = 2  # keep 1 shingle in 2**2 for verification
     index_rate_bits: int = 4  # post 1 shingle in 2**4 to the inverted index
     max_samples: int = 96  # long texts keep their 96 lowest hashes (tau drops accordingly)
-    max_postings: int = 40
+    max_postings: int = 12  # posted shingles per canonical (the lowest hashes of the 1-in-16 tier)
     min_segment_tokens: int = 20  # shorter paragraphs (bylines, boilerplate lines) join the next one
     max_segment_tokens: int = 150
     max_tokens: int = 20_000  # bounded work on huge inputs: only the first 20k tokens are shingled
@@ -40,4 +40,5 @@ class DedupeParams:
     max_anchor_samples: int = 48  # 2 bytes each per canonical
     rewrite_threshold: float = 0.5  # anchor pairs in common over the larger text's count
     min_anchor_shared: int = 6  # and at least this many in common: a floor against chance
+    anchor_post_rate_bits: int = 2  # 1 anchor pair in 2**2 of the sample is posted to the inverted index
     rewrite_candidates: int = 6  # canonicals checked for rewording, most shared postings first
