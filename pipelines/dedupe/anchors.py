@@ -9,7 +9,11 @@ event share many anchors but rarely their order, which is what the pairs encode 
 
 The sample keeps every feature whose 32-bit hash falls below a threshold (``max_anchor_samples`` lowest
 at most), stored as the top 16 bits, so two samples compare for containment under the smaller threshold.
-Layout: ``>H tau16, >H n`` then ``n`` x ``>H``, ascending.
+Each feature also remembers its *region*, the quarter of the text where its pair first stands: a reworded
+copy shares pairs all through both texts, a mix of two stories only in the part it took from each
+(lua_common.anchor_match checks both).
+Layout: ``>H tau16, >H n`` then ``n`` x ``>H``, ascending, then the regions, 2 bits each, 4 to a byte
+(feature ``i``, from 0, in byte ``i // 4`` at bit ``2 * (i % 4)``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 _INITIAL_GAP = re.compile(r"[.!?:;\n\"“”«»(\[|•][\W_]*\Z")
 _LOOKBACK = 64  # characters searched for that sentence end (longer gaps are layout, not prose)
 _HEADER = struct.Struct(">HH")
+REGIONS = 4  # regions of a text for the spread of shared anchor pairs (2 bits each in the sample)
 
 
 def _char_class(chars: list[str]) -> str:
@@ -87,11 +92,19 @@ def _hash(a: str, b: str) -> int:
 def anchor_sample(text: str, params: DedupeParams) -> bytes:
     """The packed sample of anchor-pair features; empty when the text has too few to judge by."""
     units = anchors(text[: params.max_anchor_chars])
-    values = sorted({_hash(a, b) >> 16 for a, b in itertools.pairwise(units) if a != b})
+    last = max(1, len(units) - 2)  # the last pair's index: its feature lies in the last region
+    region: dict[int, int] = {}
+    for i, (a, b) in enumerate(itertools.pairwise(units)):
+        if a != b:
+            region.setdefault(_hash(a, b) >> 16, min(REGIONS - 1, i * REGIONS // last))
+    values = sorted(region)
     if len(values) < params.min_anchor_features:
         return b""
     tau = 1 << 16
     if len(values) > params.max_anchor_samples:
         tau = values[params.max_anchor_samples]
         values = values[: params.max_anchor_samples]
-    return _HEADER.pack(tau - 1, len(values)) + struct.pack(f">{len(values)}H", *values)
+    packed = bytearray((len(values) + 3) // 4)
+    for i, value in enumerate(values):
+        packed[i // 4] |= region[value] << (2 * (i % 4))
+    return _HEADER.pack(tau - 1, len(values)) + struct.pack(f">{len(values)}H", *values) + bytes(packed)
