@@ -52,7 +52,7 @@ def test_each_sampled_pair_remembers_the_quarter_of_the_text_it_stands_in() -> N
     values = struct.unpack(f">{n}H", sample[4 : 4 + 2 * n])
     regions = [(sample[4 + 2 * n + i // 4] >> (2 * (i % 4))) & 3 for i in range(n)]
     units = anchors(text)
-    expected = {}
+    expected: dict[int, int] = {}
     for i, (a, b) in enumerate(itertools.pairwise(units)):
         expected.setdefault(_pair_value(a, b), min(3, i * 4 // (len(units) - 2)))
     assert n == 15
