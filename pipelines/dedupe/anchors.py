@@ -9,11 +9,16 @@ event share many anchors but rarely their order, which is what the pairs encode 
 
 The sample keeps every feature whose 32-bit hash falls below a threshold (``max_anchor_samples`` lowest
 at most), stored as the top 16 bits, so two samples compare for containment under the smaller threshold.
-Layout: ``>H tau16, >H n`` then ``n`` x ``>H``, ascending.
+Each feature also remembers its *region*, the quarter of the text where its pair first stands: a reworded
+copy shares pairs all through both texts, a mix of two stories only in the part it took from each
+(lua_common.anchor_match checks both).
+Layout: ``>H tau16, >H n`` then ``n`` x ``>H``, ascending, then the regions, 2 bits each, 4 to a byte
+(feature ``i``, from 0, in byte ``i // 4`` at bit ``2 * (i % 4)``).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
@@ -24,31 +29,57 @@ from pipelines.dedupe.params import DedupeParams
 from pipelines.dedupe.stopwords import STOPWORDS
 
 _TOKEN = re.compile(r"[^\W_]+")
-_SENTENCE_END = re.compile(r"[.!?:;\n\"“”«»(\[|•]\W*$")
+# a sentence ends in the gap before a word: one of these, then no word character up to it
+_INITIAL_GAP = re.compile(r"[.!?:;\n\"“”«»(\[|•][\W_]*\Z")
+_LOOKBACK = 64  # characters searched for that sentence end (longer gaps are layout, not prose)
 _HEADER = struct.Struct(">HH")
+REGIONS = 4  # regions of a text for the spread of shared anchor pairs (2 bits each in the sample)
+
+
+def _char_class(chars: list[str]) -> str:
+    """A regex character class body for ``chars`` (code points ascending), as ranges."""
+    parts: list[str] = []
+    start = prev = ord(chars[0])
+    for code in [*map(ord, chars[1:]), -1]:
+        if code != prev + 1:
+            parts.append(re.escape(chr(start)) + ("" if prev == start else "-" + re.escape(chr(prev))))
+            start = code
+        prev = code
+    return "".join(parts)
+
+
+@functools.cache
+def _runs() -> re.Pattern[str]:
+    """Runs of anchor-shaped tokens (capitalised, or holding a digit) with no sentence end between them:
+    ``anchors`` looks at runs only, the regex skips every other word.  Capitals of the Basic Multilingual
+    Plane, collected on first use."""
+    upper = _char_class([chr(c) for c in range(0x10000) if chr(c).isupper()])
+    token = rf"(?=[{upper}]|[^\W_]*\d)[^\W_]+"
+    gap = r"(?:[^\w.!?:;\n\"“”«»(\[|•]|_)+"
+    return re.compile(rf"(?<![^\W_]){token}(?:{gap}{token})*")
 
 
 def anchors(text: str) -> list[str]:
     """Anchor units of ``text`` in order (casefolded; a multi-word name is one unit)."""
-    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     out: list[str] = []
-    run: list[str] = []
-    end = 0
-    for match in _TOKEN.finditer(text):
-        token = match.group()
-        gap = text[end : match.start()]
-        initial = end == 0 or _SENTENCE_END.search(gap) is not None
-        end = match.end()
-        low = token.casefold()
+    for match in _runs().finditer(text):
+        start = match.start()
+        words = _TOKEN.findall(match.group())
         # a sentence's first word is no anchor: rewording capitalises at will, and lists number their lines
-        if not initial and low not in STOPWORDS and (token[0].isupper() or any(c.isdigit() for c in token)):
-            run.append(low)
-            continue
+        if start == 0 or _INITIAL_GAP.search(text, max(0, start - _LOOKBACK), start) is not None:
+            words = words[1:]
+        run: list[str] = []
+        for word in map(str.casefold, words):
+            if word in STOPWORDS:  # a capitalised function word ("The") ends a name
+                if run:
+                    out.append(" ".join(run))
+                    run = []
+            else:
+                run.append(word)
         if run:
             out.append(" ".join(run))
-            run = []
-    if run:
-        out.append(" ".join(run))
     return out
 
 
@@ -61,11 +92,19 @@ def _hash(a: str, b: str) -> int:
 def anchor_sample(text: str, params: DedupeParams) -> bytes:
     """The packed sample of anchor-pair features; empty when the text has too few to judge by."""
     units = anchors(text[: params.max_anchor_chars])
-    values = sorted({_hash(a, b) >> 16 for a, b in itertools.pairwise(units) if a != b})
+    last = max(1, len(units) - 2)  # the last pair's index: its feature lies in the last region
+    region: dict[int, int] = {}
+    for i, (a, b) in enumerate(itertools.pairwise(units)):
+        if a != b:
+            region.setdefault(_hash(a, b) >> 16, min(REGIONS - 1, i * REGIONS // last))
+    values = sorted(region)
     if len(values) < params.min_anchor_features:
         return b""
     tau = 1 << 16
     if len(values) > params.max_anchor_samples:
         tau = values[params.max_anchor_samples]
         values = values[: params.max_anchor_samples]
-    return _HEADER.pack(tau - 1, len(values)) + struct.pack(f">{len(values)}H", *values)
+    packed = bytearray((len(values) + 3) // 4)
+    for i, value in enumerate(values):
+        packed[i // 4] |= region[value] << (2 * (i % 4))
+    return _HEADER.pack(tau - 1, len(values)) + struct.pack(f">{len(values)}H", *values) + bytes(packed)

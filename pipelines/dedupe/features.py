@@ -94,7 +94,7 @@ def _pieces(paragraphs: list[list[str]], params: DedupeParams) -> list[list[str]
 
 
 def _shingle_hashes(words: list[str], size: int) -> tuple[_U64, npt.NDArray[np.bool_]]:
-    hashes = np.array(list(map(_token_hashes.__getitem__, words)), dtype=np.uint64)
+    hashes = np.fromiter(map(_token_hashes.__getitem__, words), dtype=np.uint64, count=len(words))
     stop = (hashes & np.uint64(1)).astype(np.bool_)
     n = len(words) - size + 1
     mixed = np.zeros(n, dtype=np.uint64)

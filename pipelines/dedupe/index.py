@@ -109,7 +109,7 @@ class DedupeIndex:
         self._config = self._config_args()
 
     def _config_args(self) -> list[Any]:
-        """ARGV[1..11] of every script (see lua_common.COMMON)."""
+        """ARGV[1..14] of every script (see lua_common.COMMON)."""
         p = self.params
         return [
             self.retention_seconds,
@@ -123,6 +123,9 @@ class DedupeIndex:
             p.rewrite_threshold,
             p.min_anchor_shared,
             p.rewrite_candidates,
+            1 << (16 - p.anchor_post_rate_bits),
+            p.anchor_cover,
+            p.anchor_region_quorum,
         ]
 
     def check_and_add(self, doc_id: str, text: str, evidence: OriginEvidence | None = None) -> DedupeVerdict:

@@ -26,7 +26,7 @@ trip and a version check per call.  The index is not spread over slots by shard 
 band because the check-and-insert must see every canonical a text could match in
 one atomic step: split over slots, two copies racing on two shards could both
 become canonical.  An index grows on one primary; separate namespaces (one per
-desk or language) land on different slots.  ARGV[1..11] are the parameters below.
+desk or language) land on different slots.  ARGV[1..14] are the parameters below.
 """
 
 COMMON = r"""
@@ -43,7 +43,9 @@ local MIN_SHARED = tonumber(ARGV[8])
 local REWRITE = tonumber(ARGV[9])
 local MIN_ANCHOR_SHARED = tonumber(ARGV[10])
 local REWRITE_CANDIDATES = tonumber(ARGV[11])
-local ANCHOR_POST = 16384  -- anchor pairs below this (1 in 4) are posted to the 'q' table
+local ANCHOR_POST = tonumber(ARGV[12])  -- anchor pairs below this are posted to the 'q' table
+local ANCHOR_COVER = tonumber(ARGV[13])
+local ANCHOR_QUORUM = tonumber(ARGV[14])
 local N0, LOAD = 16, 32
 local NOW = tonumber(redis.call('TIME')[1])
 
@@ -222,31 +224,55 @@ local function cover(a, bset, tau)
   return good / total, shared / samples
 end
 
--- anchor samples (anchors.py): >H tau, >H n, n x >H ascending
+-- anchor samples (anchors.py): >H tau, >H n, n x >H ascending, then n regions of 2 bits, 4 to a byte
 local function parse_anchors(blob)
   local tau, n = struct.unpack('>I2I2', blob)
-  local a = {tau = tau, n = n, v = {}, set = {}}
+  local a = {tau = tau, n = n, v = {}, set = {}, region = {}}
   for i = 1, n do
     local raw = string.sub(blob, 3 + 2 * i, 4 + 2 * i)
     a.v[i] = (struct.unpack('>I2', raw))
-    a.set[raw] = true
+    a.set[raw] = i
+  end
+  local base = 4 + 2 * n
+  for i = 1, n do
+    local byte = string.byte(blob, base + math.floor((i - 1) / 4) + 1) or 0
+    a.region[i] = math.floor(byte / 4 ^ ((i - 1) % 4)) % 4
   end
   return a
 end
--- anchor pairs in common below the smaller threshold, and their share of the larger sample (of both texts)
+-- share of a sample's features (below tau) in regions where at least ANCHOR_QUORUM of them are shared
+local function anchor_cover(a, tau, hit)
+  local n, h, total = {0, 0, 0, 0}, {0, 0, 0, 0}, 0
+  for i = 1, a.n do
+    if a.v[i] <= tau then
+      local r = a.region[i] + 1
+      n[r] = n[r] + 1
+      total = total + 1
+      if hit[i] then h[r] = h[r] + 1 end
+    end
+  end
+  local good = 0
+  for r = 1, 4 do
+    if h[r] >= 1 and h[r] >= ANCHOR_QUORUM * n[r] then good = good + n[r] end
+  end
+  return total > 0 and good / total or 0
+end
+-- anchor pairs in common below the smaller threshold, their share of the larger sample, and the smaller of the
+-- two texts' covers (how evenly the shared pairs spread over each text: a mix shares them in one part only)
 local function anchor_match(a, b)
   local tau = math.min(a.tau, b.tau)
-  local na, nb, shared = 0, 0, 0
+  local na, nb, shared, ahit, bhit = 0, 0, 0, {}, {}
   for i = 1, a.n do
     if a.v[i] <= tau then
       na = na + 1
-      if b.set[struct.pack('>I2', a.v[i])] then shared = shared + 1 end
+      local j = b.set[struct.pack('>I2', a.v[i])]
+      if j then shared = shared + 1; ahit[i] = true; bhit[j] = true end
     end
   end
   for i = 1, b.n do if b.v[i] <= tau then nb = nb + 1 end end
   local larger = math.max(na, nb)
-  if larger == 0 then return 0, 0 end
-  return shared, shared / larger
+  if larger == 0 then return 0, 0, 0 end
+  return shared, shared / larger, math.min(anchor_cover(a, tau, ahit), anchor_cover(b, tau, bhit))
 end
 
 -- eviction -----------------------------------------------------------------

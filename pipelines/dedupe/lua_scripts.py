@@ -1,6 +1,6 @@
 """The index's Lua entry points; each runs atomically, reads first and writes last.
 
-``CHECK_AND_ADD`` KEYS[1] = the meta hash (see lua_common); ARGV[12..17] = doc_id, exact key (8 bytes),
+``CHECK_AND_ADD`` KEYS[1] = the meta hash (see lua_common); ARGV[15..20] = doc_id, exact key (8 bytes),
 sample (may be empty), peek ("1": return the verdict and write nothing), anchor sample (may be empty),
 origin evidence (index.evidence_blob; may be empty: such a document never takes over a cluster).
 Returns ``{kind, anchor doc_id, similarity x 10000, inserted, original doc_id, epoch, reason}``: kind 0
@@ -15,7 +15,7 @@ written into the anchor's record in this same call, so racing workers see one or
 from pipelines.dedupe.lua_common import COMMON
 
 _CHECK = r"""
-local DOCID, EX, BLOB, ABLOB, EVBLOB = ARGV[12], ARGV[13], ARGV[14], ARGV[16], ARGV[17]
+local DOCID, EX, BLOB, ABLOB, EVBLOB = ARGV[15], ARGV[16], ARGV[17], ARGV[19], ARGV[20]
 local IDH = lh_addr('i', DOCID)
 
 -- a member's verdict as the cluster stands now: its kind and similarity against the anchor (an anchor that lost
@@ -124,15 +124,17 @@ if kind == 0 and A and #order > 0 then
     local live = crec and rec_alive(crec) and string.byte(crec, 1) == 0
     local ablob = live and redis.call('GET', P .. 'a:' .. num_str(num))
     if ablob then
-      local shared, share = anchor_match(A, parse_anchors(ablob))
-      if shared >= MIN_ANCHOR_SHARED and share > best_share then best_share, best_num = share, num end
+      local shared, share, spread = anchor_match(A, parse_anchors(ablob))
+      if shared >= MIN_ANCHOR_SHARED and spread >= ANCHOR_COVER and share > best_share then
+        best_share, best_num = share, num
+      end
     end
   end
   if best_share >= REWRITE then kind, canon, sim = 3, best_num, math.floor(best_share * 10000 + 0.5) end
 end
 
--- peek (ARGV[15] == '1'): the verdict only, nothing written (newsdesk preview)
-if ARGV[15] == '1' then
+-- peek (ARGV[18] == '1'): the verdict only, nothing written (newsdesk preview)
+if ARGV[18] == '1' then
   if kind == 0 then return {0, '', 0, 0, '', 0, 0} end
   local o, epoch = cluster_state(canon)
   local oe = ev_get(o)
@@ -211,7 +213,7 @@ return verdict_of(num, rec_get(num), 1)
 """
 
 _FORGET = r"""
-local DOCID = ARGV[12]
+local DOCID = ARGV[15]
 local IDH = lh_addr('i', DOCID)
 local known = lh_get('i', IDH, DOCID)
 local gone = 0
@@ -225,7 +227,7 @@ return gone
 """
 
 _SWEEP = r"""
-local n = evict(tonumber(ARGV[12]))
+local n = evict(tonumber(ARGV[15]))
 meta_save()
 return n
 """

@@ -19,7 +19,7 @@ class DedupeParams:
     sample_rate_bits: int = 2  # keep 1 shingle in 2**2 for verification
     index_rate_bits: int = 4  # post 1 shingle in 2**4 to the inverted index
     max_samples: int = 96  # long texts keep their 96 lowest hashes (tau drops accordingly)
-    max_postings: int = 40
+    max_postings: int = 12  # posted shingles per canonical (the lowest hashes of the 1-in-16 tier)
     min_segment_tokens: int = 20  # shorter paragraphs (bylines, boilerplate lines) join the next one
     max_segment_tokens: int = 150
     max_tokens: int = 20_000  # bounded work on huge inputs: only the first 20k tokens are shingled
@@ -33,11 +33,15 @@ class DedupeParams:
     posting_cap: int = 15  # docnums per feature: keeps each hash field under Redis's 64-byte listpack limit
     # Rewritten copies (anchors.py): judged on the same candidates by their names-and-numbers pairs.
     # Set on the tuning half of bench/dedupe_rewritten.py (domains not held out) and the synthetic stream:
-    # independent reports of one event share at most ~0.46 of the larger text's anchor pairs, synthetic
-    # mixes of two stories ~0.59 (p99); 0.5 keeps both streams' precision >= 0.99.
+    # follow-up reports on the same people and figures share at most ~0.3 of the larger text's anchor pairs;
+    # synthetic mixes of two stories share up to ~0.6, but only in the part taken from each, so the shared
+    # pairs must also spread over both texts (anchor_cover): then 0.35 suffices.
     max_anchor_chars: int = 100_000  # bounded work: anchors are read from the first 100k characters
     min_anchor_features: int = 5  # fewer anchor pairs than this: the text is not judged for rewording
     max_anchor_samples: int = 48  # 2 bytes each per canonical
-    rewrite_threshold: float = 0.5  # anchor pairs in common over the larger text's count
+    rewrite_threshold: float = 0.35  # anchor pairs in common over the larger text's count
+    anchor_cover: float = 0.8  # share of each text's pairs in regions (quarters) where shared pairs are common
+    anchor_region_quorum: float = 0.15  # a region counts when at least this share of its pairs is shared
     min_anchor_shared: int = 6  # and at least this many in common: a floor against chance
+    anchor_post_rate_bits: int = 2  # 1 anchor pair in 2**2 of the sample is posted to the inverted index
     rewrite_candidates: int = 6  # canonicals checked for rewording, most shared postings first
