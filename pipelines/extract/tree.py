@@ -45,6 +45,8 @@ _KINDS = (
     ),
     _Kind(b"<!--", b"-->", re.compile(b""), re.compile(b">--")),
 )
+_LD_JSON = re.compile(rb"ld\+json", re.IGNORECASE)
+MAX_SCRIPT_OPENER_CHARS = 300  # where a script's type attribute is looked for
 MAX_FALSE_CLOSERS = 64  # "</svg x" spellings skipped one by one before a single reversed scan takes over
 _MARK = "\ufdd0".encode()  # a Unicode noncharacter: marks an opener that has no closer
 _REPLACEMENT = "\ufffd".encode()
@@ -81,6 +83,12 @@ def _after_last_closer(low: bytes, kind: _Kind) -> int:
     return end - last.start() if last else 0
 
 
+def _unless_declared(found: re.Match[bytes]) -> bytes:
+    """Nothing for a never-text element, except a JSON-LD script: metadata is read from the trimmed page too."""
+    opening = found.group(0)[: MAX_SCRIPT_OPENER_CHARS]
+    return found.group(0) if found.group(1) and _LD_JSON.search(opening.split(b">", 1)[0]) else b""
+
+
 def strip_non_text(html: str) -> str:
     """``html`` without closed scripts, styles, SVGs, noscripts and comments, in linear time.
 
@@ -100,7 +108,7 @@ def strip_non_text(html: str) -> str:
         else:  # upper-case spellings too: the slower scan
             inert = kind.any_case.sub(b"<" + _MARK, tail)
         raw = raw[:cut] + inert
-    raw = _NON_TEXT.sub(b"", raw).replace(b"<" + _MARK, b"<")
+    raw = _NON_TEXT.sub(_unless_declared, raw).replace(b"<" + _MARK, b"<")
     return raw.decode("utf-8", "replace")
 
 
