@@ -18,7 +18,8 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from pipelines.extract.bylines import byline_authors, clean_authors
-from pipelines.extract.dates import parse_stamp, url_date
+from pipelines.extract.dates import parse_stamp
+from pipelines.extract.published import published_date
 from pipelines.extract.selectors import (
     AUTHOR_META,
     CANONICAL_META,
@@ -33,7 +34,6 @@ from pipelines.extract.selectors import (
     TITLE_META,
 )
 from pipelines.extract.structured import Declared, meta_tags, read_json_ld, read_microdata, visible_text
-from pipelines.extract.textdates import marked_stamps, time_element_dates, written_dates
 from pipelines.extract.tree import squash
 from pipelines.extract.zones import headline_path
 from pipelines.models import ArticleMetadata, MetadataField
@@ -121,41 +121,24 @@ def _title(
     return MetadataField()
 
 
+def _declared_dates(
+    name: str, ld: Declared, micro: Declared, meta: dict[str, list[str]], keys: tuple[str, ...]
+) -> list[MetadataField[str]]:
+    """Every stamp the page declares for ``name``, in the order of trust: JSON-LD, microdata, ``<meta>``."""
+    found: list[MetadataField[str]] = []
+    for declared, source in ((ld, Src.JSON_LD), (micro, Src.MICRODATA)):
+        found += [MetadataField(stamp, source) for raw in declared.all(name) if (stamp := parse_stamp(raw))]
+    for key in keys:
+        source = Src.OPENGRAPH if key.startswith(("og:", "article:")) else Src.META
+        found += [MetadataField(stamp, source) for raw in meta.get(key, ()) if (stamp := parse_stamp(raw))]
+    return found
+
+
 def _date(
     name: str, ld: Declared, micro: Declared, meta: dict[str, list[str]], keys: tuple[str, ...]
 ) -> MetadataField[str]:
-    for declared, source in ((ld, Src.JSON_LD), (micro, Src.MICRODATA)):
-        for raw in declared.all(name):
-            if stamp := parse_stamp(raw):
-                return MetadataField(stamp, source)
-    for key in keys:
-        for raw in meta.get(key, ()):
-            if stamp := parse_stamp(raw):
-                return MetadataField(stamp, Src.OPENGRAPH if key.startswith(("og:", "article:")) else Src.META)
-    return MetadataField()
-
-
-def _published(
-    root: etree._Element,
-    headline: frozenset[etree._Element],
-    ld: Declared,
-    micro: Declared,
-    meta: dict[str, list[str]],
-    url: str | None,
-    lang: str | None,
-) -> MetadataField[str]:
-    declared = _date("published", ld, micro, meta, PUBLISHED_META)
-    if declared.value:
-        return declared
-    if stamp := time_element_dates(root, headline):
-        return MetadataField(stamp, Src.TIME)
-    if stamp := marked_stamps(root, headline):
-        return MetadataField(stamp, Src.MICRODATA)
-    if day := url_date(url):
-        return MetadataField(day, Src.URL)
-    if day := written_dates(root, lang, headline):
-        return MetadataField(day, Src.TEXT)
-    return MetadataField()
+    found = _declared_dates(name, ld, micro, meta, keys)
+    return found[0] if found else MetadataField()
 
 
 def _authors(
@@ -252,7 +235,9 @@ def read_metadata(root: etree._Element, url: str | None) -> Metadata:
     fields = ArticleMetadata(
         title=_title(root, ld, micro, meta, site.value),
         authors=_authors(root, headline, ld, micro, meta),
-        published=_published(root, headline, ld, micro, meta, url, language.value),
+        published=published_date(
+            root, headline, _declared_dates("published", ld, micro, meta, PUBLISHED_META), url, language.value
+        ),
         modified=_date("modified", ld, micro, meta, MODIFIED_META),
         language=language,
         site_name=site,
