@@ -3,7 +3,8 @@
 Order of trust:
 
 1. a full day in the URL's path (``/2019/10/16/``): set when the story was filed, and
-   never rewritten by a later update (htmldate reads it first for the same reason);
+   never rewritten by a later update (htmldate reads it first for the same reason); a
+   declared stamp of that day is given instead, for its time of day;
 2. the declared stamps (JSON-LD, microdata, ``<meta>``; :mod:`.metadata` lists them in its
    order of trust).  When they disagree about the day, and the page's visible date
    matches one of them, that one wins: a stale JSON-LD ``datePublished`` or a UTC stamp
@@ -91,7 +92,8 @@ def published_date(
 ) -> MetadataField[str]:
     """The publication date by the order of trust above; ``declared`` is in the page's order of trust."""
     if day := url_date(url):
-        return MetadataField(day, Src.URL)
+        # A declared stamp of the same day says more (the time, the offset): that one, as its own evidence.
+        return next((d for d in declared if _day(d.value) == day), MetadataField(day, Src.URL))
     page = _Page(root, headline)
     if declared:
         return _corroborated(declared, page, language)
