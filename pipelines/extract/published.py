@@ -6,9 +6,11 @@ Order of trust:
    never rewritten by a later update (htmldate reads it first for the same reason); a
    declared stamp of that day is given instead, for its time of day;
 2. the declared stamps (JSON-LD, microdata, ``<meta>``; :mod:`.metadata` lists them in its
-   order of trust).  When they disagree about the day, and the page's visible date
-   matches one of them, that one wins: a stale JSON-LD ``datePublished`` or a UTC stamp
-   that moved a late-evening story to the next day is outvoted by what readers see;
+   order of trust), put to a vote (:func:`_voted`): the first declared stamp, one more
+   declared stamp per other kind of evidence, and each place the page shows a date
+   each name a day; the first declared stamp counts 1.5, so it wins ties and loses
+   only to two agreeing voices.  A stale JSON-LD ``datePublished``, or a UTC stamp that
+   moved a late-evening story to the next day, is outvoted by what readers see;
 3. the visible date (:func:`visible_date`): a "published" label, a ``<time>`` element,
    an hAtom ``published`` stamp, the line at the headline, a date-named element;
 4. last resort, for pages that date nothing on purpose: any ``<time>``, then the first
@@ -18,6 +20,9 @@ Nothing here reads the clock; a page with no date evidence at all gets None.
 """
 
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -36,6 +41,19 @@ from pipelines.models import MetadataField
 from pipelines.models import MetadataSource as Src
 
 Runs = list[tuple[str, bool, bool]]
+FIRST_DECLARED_VOTE = 1.5  # the most trusted declared stamp wins ties, and needs two voices against it to lose
+# English read month-first ("04/05/2019" is April 5): the United States' usage, shared by Canada and the Philippines.
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_MONTH_FIRST_REGIONS = frozenset({"us", "ca", "ph"})
+
+
+def date_language(root: etree._Element, language: str | None) -> str | None:
+    """``language`` as :func:`.dates.find_text_dates` reads it: English of a day-first region ("en-GB") as "en-gb"."""
+    declared = str(root.get("lang") or root.get("xml:lang") or root.get(_XML_LANG) or "").lower()
+    region = declared.replace("_", "-").partition("-")[2][:2]
+    if language == "en" and region and region not in _MONTH_FIRST_REGIONS:
+        return f"en-{region}"
+    return language
 
 
 class _Page:
@@ -53,34 +71,44 @@ class _Page:
         return self._runs
 
 
+def _visible_steps(page: _Page, language: str | None) -> Iterator[MetadataField[str]]:
+    """Each place a page shows its readers a date, the most explicit first, computed as they are asked for."""
+    yield MetadataField(labelled_dates(page.runs, language), Src.TEXT)
+    yield MetadataField(time_element_dates(page.root, page.headline), Src.TIME)
+    yield MetadataField(marked_stamps(page.root, page.headline), Src.MICRODATA)
+    yield MetadataField(near_headline(page.runs, language), Src.TEXT)
+    yield MetadataField(area_dates(page.root, language, page.headline), Src.TEXT)
+
+
 def visible_date(page: _Page, language: str | None) -> MetadataField[str]:
     """The date the page shows its readers, from the most explicit place first."""
-    if day := labelled_dates(page.runs, language):
-        return MetadataField(day, Src.TEXT)
-    if stamp := time_element_dates(page.root, page.headline):
-        return MetadataField(stamp, Src.TIME)
-    if stamp := marked_stamps(page.root, page.headline):
-        return MetadataField(stamp, Src.MICRODATA)
-    if day := near_headline(page.runs, language) or area_dates(page.root, language, page.headline):
-        return MetadataField(day, Src.TEXT)
-    return MetadataField()
+    return next((found for found in _visible_steps(page, language) if found.value), MetadataField())
 
 
-def _day(stamp: str | None) -> str | None:
-    return stamp[:10] if stamp else None
+def _day(stamp: str | None) -> str:
+    return stamp[:10] if stamp else ""
 
 
-def _corroborated(declared: list[MetadataField[str]], page: _Page, language: str | None) -> MetadataField[str]:
-    """The first declared stamp, unless the declared stamps disagree and the visible date sides with a later one."""
+def _voted(declared: list[MetadataField[str]], page: _Page, language: str | None) -> MetadataField[str]:
+    """The declared stamp whose day most pieces of evidence name; the first declared one unless outvoted.
+
+    A stale JSON-LD ``datePublished``, or a UTC stamp that moved a late-evening story to
+    the next day, loses to a ``<meta>`` stamp that the page's visible dateline repeats.
+    """
     first = declared[0]
-    if len({_day(d.value) for d in declared}) == 1:
+    votes: Counter[str] = Counter({_day(first.value): FIRST_DECLARED_VOTE})
+    sources = {first.source}
+    for other in declared[1:]:
+        if other.source not in sources:  # one vote per kind of evidence: a template repeats its own mistake
+            sources.add(other.source)
+            votes[_day(other.value)] += 1
+    shown = [found for found in _visible_steps(page, language) if found.value]
+    for found in shown:
+        votes[_day(found.value)] += 1
+    best = max(votes.values())
+    if votes[_day(first.value)] == best:
         return first
-    shown = _day(visible_date(page, language).value)
-    if shown and _day(first.value) != shown:
-        for other in declared[1:]:
-            if _day(other.value) == shown:
-                return other
-    return first
+    return next((d for d in [*declared, *shown] if votes[_day(d.value)] == best), first)
 
 
 def published_date(
@@ -95,8 +123,9 @@ def published_date(
         # A declared stamp of the same day says more (the time, the offset): that one, as its own evidence.
         return next((d for d in declared if _day(d.value) == day), MetadataField(day, Src.URL))
     page = _Page(root, headline)
+    language = date_language(root, language)
     if declared:
-        return _corroborated(declared, page, language)
+        return _voted(declared, page, language)
     shown = visible_date(page, language)
     if shown.value:
         return shown

@@ -88,7 +88,7 @@ def marked_stamps(root: etree._Element, headline: frozenset[etree._Element]) -> 
 
 
 def near_headline(runs: list[tuple[str, bool, bool]], language: str | None) -> str | None:
-    """A date in the text just before or after the first ``<h1>`` (outside chrome), nearest first."""
+    """A date in the text just after or before the first ``<h1>`` (outside chrome), else inside it."""
     ends = [i for i, (_, _, in_h1) in enumerate(runs) if in_h1]
     if not ends:
         return None
@@ -109,7 +109,12 @@ def near_headline(runs: list[tuple[str, bool, bool]], language: str | None) -> s
         size += len(text)
         if not zone:
             before.append(text)
-    return _first_written("\n".join(after), language) or _first_written("\n".join(before), language)
+    inside = "\n".join(text for text, _, in_h1 in runs[ends[0] : end + 1] if in_h1)  # "<h1>Title <small>02.02.2022"
+    return (
+        _first_written("\n".join(after), language)
+        or _first_written("\n".join(before), language)
+        or _first_written(inside[:MAX_AREA_CHARS], language)
+    )
 
 
 def labelled_dates(runs: list[tuple[str, bool, bool]], language: str | None) -> str | None:
