@@ -21,26 +21,30 @@ MAX_STAMP_CHARS = 80  # a machine-readable date longer than this is not one
 MAX_TEXT_DATES = 40  # how many dates one piece of text may contribute
 
 # Month names per language (full names and the common abbreviations), lower-cased.
-# Evidence: the languages of the development sets (de, en, es, fr, pl, pt, it, nl; ru and uk in genitive).
+# Evidence: the languages of the development sets (de, en, es, fr, pl, pt, it, nl; ru, uk).
+_LATIN_MONTHS = (
+    "january jan januar jänner janvier enero janeiro gennaio januari stycznia styczeń sty",
+    "february feb februar feber février fevrier febrero fevereiro febbraio februari lutego luty lut",
+    "march mar märz maerz mars marzo março marco maart marca marzec",
+    "april apr avril abril aprile kwietnia kwiecień kwi",
+    "may mai mayo maio maggio mei maja maj",
+    "june jun juni juin junio junho giugno czerwca czerwiec cze",
+    "july jul juli juillet julio julho luglio lipca lipiec lip",
+    "august aug août aout agosto augustus sierpnia sierpień sie",
+    "september sep sept septembre septiembre setembro settembre września wrzesień wrz",
+    "october oct okt oktober octobre octubre outubro ottobre października październik paź",
+    "november nov novembre noviembre novembro listopada listopad lis",
+    "december dec dez dezember décembre decembre diciembre dezembro dicembre grudnia grudzień gru",
+)
+# Russian (genitive, then nominative) and Ukrainian (genitive): the cases dates are written in.
+_CYRILLIC_MONTHS = (
+    "января январь січня", "февраля февраль лютого", "марта март березня", "апреля апрель квітня",
+    "мая май травня", "июня июнь червня", "июля июль липня", "августа август серпня",
+    "сентября сентябрь вересня", "октября октябрь жовтня", "ноября ноябрь листопада", "декабря декабрь грудня",
+)  # fmt: skip
 MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        "january jan januar jänner janvier enero janeiro gennaio januari stycznia styczeń sty января январь січня",
-        "february feb februar feber février fevrier febrero fevereiro febbraio februari lutego luty lut февраля февраль лютого",
-        "march mar märz maerz mars marzo março marco maart marca marzec марта март березня",
-        "april apr avril abril aprile kwietnia kwiecień kwi апреля апрель квітня",
-        "may mai mayo maio maggio mei maja maj мая май травня",
-        "june jun juni juin junio junho giugno czerwca czerwiec cze июня июнь червня",
-        "july jul juli juillet julio julho luglio lipca lipiec lip июля июль липня",
-        "august aug août aout agosto augustus sierpnia sierpień sie августа август серпня",
-        "september sep sept septembre septiembre setembro settembre września wrzesień wrz сентября сентябрь вересня",
-        "october oct okt oktober octobre octubre outubro ottobre października październik paź октября октябрь жовтня",
-        "november nov novembre noviembre novembro listopada listopad lis ноября ноябрь листопада",
-        "december dec dez dezember décembre decembre diciembre dezembro dicembre grudnia grudzień gru декабря декабрь грудня",
-    ),
-    start=1,
-):
-    for _name in _names.split():
+for _number, (_latin, _cyrillic) in enumerate(zip(_LATIN_MONTHS, _CYRILLIC_MONTHS, strict=True), start=1):
+    for _name in f"{_latin} {_cyrillic}".split():
         MONTHS.setdefault(_name, _number)
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 

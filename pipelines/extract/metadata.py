@@ -6,7 +6,8 @@ order of trust (:data:`ORDER`): schema.org JSON-LD and microdata, OpenGraph, oth
 elements, bylines, the URL's date pattern and, last, dates written in the page's
 date/byline areas.  A value that does not parse (a date that is no calendar day, an
 author that is a URL) is skipped, so the next source gets its turn; nothing is
-guessed, and no date comes from the clock or a copyright line.
+guessed, and no date comes from the clock or a copyright line.  The publication date
+is chosen among all of its evidence by :mod:`.published`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ Order of trust:
    order of trust), put to a vote (:func:`_voted`): the first declared stamp, one more
    declared stamp per other kind of evidence, and each place the page shows a date
    each name a day; the first declared stamp counts 1.5, so it wins ties and loses
-   only to two agreeing voices.  A stale JSON-LD ``datePublished``, or a UTC stamp that
+   only to two agreeing voices (a dateline under the headline in a date-named element
+   is two places, as it is two signs the page means it).  A stale JSON-LD ``datePublished``, or a UTC stamp that
    moved a late-evening story to the next day, is outvoted by what readers see;
 3. the visible date (:func:`visible_date`): a "published" label, a ``<time>`` element,
    an hAtom ``published`` stamp, the line at the headline, a date-named element;

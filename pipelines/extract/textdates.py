@@ -1,5 +1,9 @@
 """Publication dates from the page body: ``<time>`` elements and dates written in date or byline areas.
 
+Each function reads one place; :mod:`.published` decides between them.  The last two
+(:func:`any_time_element`, :func:`first_written`) ignore the zones below: they serve
+pages that date nothing else.
+
 Only the places a page reserves for its own date count: ``<time>`` elements, elements
 whose class or id names a date, and the line under the headline, outside comments,
 footers and related-story lists (:mod:`.zones`).  A line naming a copyright or an

@@ -85,7 +85,7 @@ def _after_last_closer(low: bytes, kind: _Kind) -> int:
 
 def _unless_declared(found: re.Match[bytes]) -> bytes:
     """Nothing for a never-text element, except a JSON-LD script: metadata is read from the trimmed page too."""
-    opening = found.group(0)[: MAX_SCRIPT_OPENER_CHARS]
+    opening = found.group(0)[:MAX_SCRIPT_OPENER_CHARS]
     return found.group(0) if found.group(1) and _LD_JSON.search(opening.split(b">", 1)[0]) else b""
 
 
