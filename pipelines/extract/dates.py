@@ -21,26 +21,30 @@ MAX_STAMP_CHARS = 80  # a machine-readable date longer than this is not one
 MAX_TEXT_DATES = 40  # how many dates one piece of text may contribute
 
 # Month names per language (full names and the common abbreviations), lower-cased.
-# Evidence: the languages of the development sets (de, en, es, fr, pl, pt, it, nl).
+# Evidence: the languages of the development sets (de, en, es, fr, pl, pt, it, nl; ru, uk).
+_LATIN_MONTHS = (
+    "january jan januar jänner janvier enero janeiro gennaio januari stycznia styczeń sty",
+    "february feb februar feber février fevrier febrero fevereiro febbraio februari lutego luty lut",
+    "march mar märz maerz mars marzo março marco maart marca marzec",
+    "april apr avril abril aprile kwietnia kwiecień kwi",
+    "may mai mayo maio maggio mei maja maj",
+    "june jun juni juin junio junho giugno czerwca czerwiec cze",
+    "july jul juli juillet julio julho luglio lipca lipiec lip",
+    "august aug août aout agosto augustus sierpnia sierpień sie",
+    "september sep sept septembre septiembre setembro settembre września wrzesień wrz",
+    "october oct okt oktober octobre octubre outubro ottobre października październik paź",
+    "november nov novembre noviembre novembro listopada listopad lis",
+    "december dec dez dezember décembre decembre diciembre dezembro dicembre grudnia grudzień gru",
+)
+# Russian (genitive, then nominative) and Ukrainian (genitive): the cases dates are written in.
+_CYRILLIC_MONTHS = (
+    "января январь січня", "февраля февраль лютого", "марта март березня", "апреля апрель квітня",
+    "мая май травня", "июня июнь червня", "июля июль липня", "августа август серпня",
+    "сентября сентябрь вересня", "октября октябрь жовтня", "ноября ноябрь листопада", "декабря декабрь грудня",
+)  # fmt: skip
 MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        "january jan januar jänner janvier enero janeiro gennaio januari stycznia styczeń sty",
-        "february feb februar feber février fevrier febrero fevereiro febbraio februari lutego luty lut",
-        "march mar märz maerz mars marzo março marco maart marca marzec",
-        "april apr avril abril aprile kwietnia kwiecień kwi",
-        "may mai mayo maio maggio mei maja maj",
-        "june jun juni juin junio junho giugno czerwca czerwiec cze",
-        "july jul juli juillet julio julho luglio lipca lipiec lip",
-        "august aug août aout agosto augustus sierpnia sierpień sie",
-        "september sep sept septembre septiembre setembro settembre września wrzesień wrz",
-        "october oct okt oktober octobre octubre outubro ottobre października październik paź",
-        "november nov novembre noviembre novembro listopada listopad lis",
-        "december dec dez dezember décembre decembre diciembre dezembro dicembre grudnia grudzień gru",
-    ),
-    start=1,
-):
-    for _name in _names.split():
+for _number, (_latin, _cyrillic) in enumerate(zip(_LATIN_MONTHS, _CYRILLIC_MONTHS, strict=True), start=1):
+    for _name in f"{_latin} {_cyrillic}".split():
         MONTHS.setdefault(_name, _number)
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 
@@ -68,7 +72,8 @@ _TEXT_MDY = re.compile(
 _TEXT_NUMERIC = re.compile(r"(?<![\d.,/])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d,]|\.\d)")
 _TEXT_ISO = re.compile(r"(?<![\d/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\d])")
 # URL paths: /2019/10/16/, /2019-10-16-, /20191016/ (the last only between separators).
-_URL_YMD = re.compile(r"(?<!\d)(\d{4})[/_-](\d{1,2})[/_-](\d{1,2})(?!\d)")
+# A day in its own path segment must end it: "/2023/10/3-fragen" is October and a slug.
+_URL_YMD = re.compile(r"(?<!\d)(\d{4})[/_-](\d{1,2})(?:/(\d{1,2})(?=[/.?#]|$)|[_-](\d{1,2})(?!\d))")
 _URL_COMPACT = re.compile(r"[/_-](\d{4})(\d{2})(\d{2})(?:[/_.-]|$)")
 # Where a date in the text means the page's copyright, not its publication.
 COPYRIGHT = re.compile(r"©|&copy;|\(c\)|copyright|all rights reserved|alle rechte|tous droits|derechos", re.IGNORECASE)
@@ -178,7 +183,8 @@ def url_date(url: str | None) -> str | None:
     path = url.split("?", 1)[0].split("#", 1)[0]
     for pattern in (_URL_YMD, _URL_COMPACT):
         for match in pattern.finditer(path):
-            day = _day(*match.groups())
+            year, month, *doms = match.groups()
+            day = _day(year, month, next(d for d in doms if d))
             if day:
                 return day.isoformat()
     return None

@@ -6,7 +6,8 @@ order of trust (:data:`ORDER`): schema.org JSON-LD and microdata, OpenGraph, oth
 elements, bylines, the URL's date pattern and, last, dates written in the page's
 date/byline areas.  A value that does not parse (a date that is no calendar day, an
 author that is a URL) is skipped, so the next source gets its turn; nothing is
-guessed, and no date comes from the clock or a copyright line.
+guessed, and no date comes from the clock or a copyright line.  The publication date
+is chosen among all of its evidence by :mod:`.published`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from pipelines.extract.bylines import byline_authors, clean_authors, looks_like_person
-from pipelines.extract.dates import parse_stamp, url_date
+from pipelines.extract.dates import parse_stamp
+from pipelines.extract.published import published_date
 from pipelines.extract.selectors import (
     AUTHOR_META,
     CANONICAL_META,
@@ -33,7 +35,6 @@ from pipelines.extract.selectors import (
     TITLE_META,
 )
 from pipelines.extract.structured import Declared, meta_tags, read_json_ld, read_microdata, visible_text
-from pipelines.extract.textdates import marked_stamps, time_element_dates, written_dates
 from pipelines.extract.tree import squash
 from pipelines.extract.zones import headline_path
 from pipelines.models import ArticleMetadata, MetadataField
@@ -121,41 +122,24 @@ def _title(
     return MetadataField()
 
 
+def _declared_dates(
+    name: str, ld: Declared, micro: Declared, meta: dict[str, list[str]], keys: tuple[str, ...]
+) -> list[MetadataField[str]]:
+    """Every stamp the page declares for ``name``, in the order of trust: JSON-LD, microdata, ``<meta>``."""
+    found: list[MetadataField[str]] = []
+    for declared, source in ((ld, Src.JSON_LD), (micro, Src.MICRODATA)):
+        found += [MetadataField(stamp, source) for raw in declared.all(name) if (stamp := parse_stamp(raw))]
+    for key in keys:
+        source = Src.OPENGRAPH if key.startswith(("og:", "article:")) else Src.META
+        found += [MetadataField(stamp, source) for raw in meta.get(key, ()) if (stamp := parse_stamp(raw))]
+    return found
+
+
 def _date(
     name: str, ld: Declared, micro: Declared, meta: dict[str, list[str]], keys: tuple[str, ...]
 ) -> MetadataField[str]:
-    for declared, source in ((ld, Src.JSON_LD), (micro, Src.MICRODATA)):
-        for raw in declared.all(name):
-            if stamp := parse_stamp(raw):
-                return MetadataField(stamp, source)
-    for key in keys:
-        for raw in meta.get(key, ()):
-            if stamp := parse_stamp(raw):
-                return MetadataField(stamp, Src.OPENGRAPH if key.startswith(("og:", "article:")) else Src.META)
-    return MetadataField()
-
-
-def _published(
-    root: etree._Element,
-    headline: frozenset[etree._Element],
-    ld: Declared,
-    micro: Declared,
-    meta: dict[str, list[str]],
-    url: str | None,
-    lang: str | None,
-) -> MetadataField[str]:
-    declared = _date("published", ld, micro, meta, PUBLISHED_META)
-    if declared.value:
-        return declared
-    if stamp := time_element_dates(root, headline):
-        return MetadataField(stamp, Src.TIME)
-    if stamp := marked_stamps(root, headline):
-        return MetadataField(stamp, Src.MICRODATA)
-    if day := url_date(url):
-        return MetadataField(day, Src.URL)
-    if day := written_dates(root, lang, headline):
-        return MetadataField(day, Src.TEXT)
-    return MetadataField()
+    found = _declared_dates(name, ld, micro, meta, keys)
+    return found[0] if found else MetadataField()
 
 
 def _site_keys(site: str | None, url: str | None) -> frozenset[str]:
@@ -287,7 +271,9 @@ def read_metadata(root: etree._Element, url: str | None) -> Metadata:
     fields = ArticleMetadata(
         title=_title(root, ld, micro, meta, site.value),
         authors=_authors(root, headline, ld, micro, meta, _site_keys(site.value, url)),
-        published=_published(root, headline, ld, micro, meta, url, language.value),
+        published=published_date(
+            root, headline, _declared_dates("published", ld, micro, meta, PUBLISHED_META), url, language.value
+        ),
         modified=_date("modified", ld, micro, meta, MODIFIED_META),
         language=language,
         site_name=site,

@@ -160,9 +160,9 @@ def read_json_ld(root: etree._Element) -> Declared:
     for node in nodes:
         if _kinds(node) & {"website"}:
             out.add("site_name", node.get("name"))
-    # Pages with only a WebPage object still often date it.
+    # Pages with only a WebPage object still often date it, and so do other creative works (HowTo, Recipe).
     if not out.first("published"):
-        for node in pages:
+        for node in pages + [n for n in nodes if not _kinds(n) & (_SITE_TYPES | _PAGE_TYPES)]:
             out.add("published", node.get("datePublished"))
     return out
 

@@ -1,5 +1,9 @@
 """Publication dates from the page body: ``<time>`` elements and dates written in date or byline areas.
 
+Each function reads one place; :mod:`.published` decides between them.  The last two
+(:func:`any_time_element`, :func:`first_written`) ignore the zones below: they serve
+pages that date nothing else.
+
 Only the places a page reserves for its own date count: ``<time>`` elements, elements
 whose class or id names a date, and the line under the headline, outside comments,
 footers and related-story lists (:mod:`.zones`).  A line naming a copyright or an
@@ -15,11 +19,13 @@ from lxml import etree
 
 from pipelines.extract.dates import COPYRIGHT, find_text_dates, parse_stamp
 from pipelines.extract.structured import visible_lines, visible_text
-from pipelines.extract.zones import in_chrome_zone, text_runs
+from pipelines.extract.zones import in_chrome_zone
 
 MAX_TIME_ELEMENTS = 50
 MAX_DATE_AREAS = 120
 MAX_AREA_CHARS = 300
+MAX_FALLBACK_RUNS = 3_000  # text runs the last-resort scan reads
+MAX_FALLBACK_RUN_CHARS = 400  # longer runs are prose, whose dates name events
 HEADLINE_BEFORE_CHARS = 300  # text before the end of the <h1> looked at for a dateline
 HEADLINE_AFTER_CHARS = 600  # and after it
 # A date after a label that says "published" (in the sets' languages).
@@ -85,8 +91,8 @@ def marked_stamps(root: etree._Element, headline: frozenset[etree._Element]) -> 
     return None
 
 
-def _near_headline(runs: list[tuple[str, bool, bool]], language: str | None) -> str | None:
-    """A date in the text just before or after the first ``<h1>`` (outside chrome), nearest first."""
+def near_headline(runs: list[tuple[str, bool, bool]], language: str | None) -> str | None:
+    """A date in the text just after or before the first ``<h1>`` (outside chrome), else inside it."""
     ends = [i for i, (_, _, in_h1) in enumerate(runs) if in_h1]
     if not ends:
         return None
@@ -107,10 +113,15 @@ def _near_headline(runs: list[tuple[str, bool, bool]], language: str | None) -> 
         size += len(text)
         if not zone:
             before.append(text)
-    return _first_written("\n".join(after), language) or _first_written("\n".join(before), language)
+    inside = "\n".join(text for text, _, in_h1 in runs[ends[0] : end + 1] if in_h1)  # "<h1>Title <small>02.02.2022"
+    return (
+        _first_written("\n".join(after), language)
+        or _first_written("\n".join(before), language)
+        or _first_written(inside[:MAX_AREA_CHARS], language)
+    )
 
 
-def _labelled(runs: list[tuple[str, bool, bool]], language: str | None) -> str | None:
+def labelled_dates(runs: list[tuple[str, bool, bool]], language: str | None) -> str | None:
     """A date right after a "published" label ("Datum:", "Veröffentlicht am", "Publié le"), outside chrome."""
     for i, (text, zone, _) in enumerate(runs):
         if zone or len(text) > MAX_AREA_CHARS or COPYRIGHT.search(text) or _UPDATED.search(text):
@@ -127,11 +138,8 @@ def _labelled(runs: list[tuple[str, bool, bool]], language: str | None) -> str |
     return None
 
 
-def written_dates(root: etree._Element, language: str | None, headline: frozenset[etree._Element]) -> str | None:
-    """A date after a "published" label, in an element named for dates, or next to the headline."""
-    runs = text_runs(root, headline)
-    if day := _labelled(runs, language):
-        return day
+def area_dates(root: etree._Element, language: str | None, headline: frozenset[etree._Element]) -> str | None:
+    """The first date written in an element whose class or id names a date or byline, outside chrome."""
     body = root.find("body")
     scope = body if body is not None else root
     areas = 0
@@ -151,4 +159,28 @@ def written_dates(root: etree._Element, language: str | None, headline: frozense
             continue
         if day := _first_written(text, language):
             return day
-    return _near_headline(runs, language)
+    return None
+
+
+def any_time_element(root: etree._Element) -> str | None:
+    """The stamp of the first ``<time>`` anywhere but an update stamp: for pages that date nothing else."""
+    for count, el in enumerate(root.iter("time")):
+        if count >= MAX_TIME_ELEMENTS:
+            break
+        raw = str(el.get("datetime") or "").strip() or visible_text(el)
+        if not _is_update(el) and raw and (stamp := parse_stamp(raw)):
+            return stamp
+    return None
+
+
+def first_written(runs: list[tuple[str, bool, bool]], language: str | None) -> str | None:
+    """The first date written anywhere in the page's text, copyright lines aside: the last resort."""
+    for count, (text, _, _) in enumerate(runs):
+        if count >= MAX_FALLBACK_RUNS:
+            break
+        if len(text) > MAX_FALLBACK_RUN_CHARS or COPYRIGHT.search(text):
+            continue
+        dates = find_text_dates(text, language)
+        if dates:
+            return dates[0]
+    return None
