@@ -127,10 +127,17 @@ def settle(connection: Connection, processed: ProcessedArticle, copies: CopyFlag
 def settle_many(
     connection: Connection, items: Sequence[ProcessedArticle], copies: CopyFlags | None, now: datetime
 ) -> None:
-    """:func:`settle` for each of ``items`` in order; the lone articles' cluster rows are looked up in one query."""
+    """:func:`settle` for each of ``items`` in order.
+
+    The batch's existing cluster rows are looked up and locked in one query, in id order: two transactions settling
+    overlapping clusters then take their locks in the same order instead of each waiting on the other's."""
     states = [cluster_of(processed) for processed in items]
-    lone = [state.id for state, processed in zip(states, items, strict=True) if _is_lone(state, processed.article_id)]
-    known = set(connection.execute(select(clusters.c.id).where(clusters.c.id.in_(lone))).scalars()) if lone else set()
+    ids = sorted({state.id for state in states})
+    known = set(
+        connection.execute(
+            select(clusters.c.id).where(clusters.c.id.in_(ids)).order_by(clusters.c.id).with_for_update()
+        ).scalars()
+    )
     for state, processed in zip(states, items, strict=True):
         if _is_lone(state, processed.article_id) and state.id not in known:
             continue  # a lone article so far: nothing to settle
