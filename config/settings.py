@@ -66,6 +66,9 @@ class CrawlSettings:
     # per-task cost (events, round trips, acknowledgement) is then paid once per batch.
     handoff_batch_size: int = 16
     handoff_linger_seconds: float = 0.5
+    # Pages per processing task when reading a WARC file: bulk ingestion has no page waiting on its batch-mates,
+    # so larger batches pay the queue's per-task cost and the store's transaction over more pages.
+    warc_batch_size: int = 64
     # Caps on what a server may ask of the shared per-host rate limit (Retry-After, robots.txt Crawl-delay), and
     # the margin added to each reservation (a slot is taken a few ms before the request reaches the server).
     retry_after_max: float = 600.0
@@ -268,8 +271,9 @@ def _validate(settings: Settings) -> Settings:
     for name in ("concurrency", "prefetch_multiplier", "max_attempts"):
         if getattr(worker, name) < 1:
             raise ConfigError(f"worker.{name}", "expected a whole number >= 1")
-    if not 1 <= settings.crawl.handoff_batch_size <= 500:
-        raise ConfigError("crawl.handoff_batch_size", "expected a whole number from 1 to 500")
+    for name in ("handoff_batch_size", "warc_batch_size"):
+        if not 1 <= getattr(settings.crawl, name) <= 500:
+            raise ConfigError(f"crawl.{name}", "expected a whole number from 1 to 500")
     if not 0 <= settings.review.second_opinion_rate <= 1:
         raise ConfigError("review.second_opinion_rate", "expected a share from 0 to 1")
     if settings.crawl.max_redirects > 20:

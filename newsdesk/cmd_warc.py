@@ -79,7 +79,7 @@ def read_here(settings: Settings, job: WarcJob) -> int:
         engine=engine,
         redis=runtime.redis,
         dispatcher=runtime.dispatcher,
-        batch_size=settings.crawl.handoff_batch_size,
+        batch_size=settings.crawl.warc_batch_size,
         max_bytes=settings.crawl.max_response_bytes,
         lease_seconds=CLI_LEASE_SECONDS,
     )

@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any, ClassVar
 
 from pipelines import keys
@@ -164,7 +165,7 @@ class PageRef:
             body_sha256=digest,
         )
 
-    @property
+    @cached_property  # named, logged and looked up several times per page on the hand-off path; computed once
     def task_id(self) -> str:
         """The id this page has as a task of its own (also when it travels in a batch)."""
         return page_task_id(self.final_url, self.body_sha256)
@@ -299,7 +300,7 @@ class BatchPayload:
     def refs(self) -> tuple[PageRef, ...]:
         return self.pages
 
-    @property
+    @cached_property
     def task_id(self) -> str:
         return batch_task_id([ref.task_id for ref in self.pages])
 

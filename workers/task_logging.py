@@ -4,7 +4,7 @@ While a task runs, a context variable holds its id and the page it works on
 (url, source, crawl run); :class:`TaskContextFilter` copies them onto each
 record, where ``newsdesk.logs.JsonFormatter`` prints them.  When a page has
 been processed, its record carries the stored ``article_id`` that the review
-desk uses (see :func:`workers.tasks.process_ref`), and inside a batch its own URL.
+desk uses (see :func:`workers.tasks.process_refs`), and inside a batch its own URL.
 """
 
 from __future__ import annotations

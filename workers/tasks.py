@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import redis
@@ -20,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pipelines import keys
 from pipelines.errors import InvalidPayload, PayloadMissing, PermanentError, RedisUnavailable, TransientError
+from pipelines.models import ProcessedArticle
 from pipelines.process import process_page
 from pipelines.storage import repository
 from workers import outbox
@@ -109,16 +111,17 @@ def fetch_bodies(context: WorkerContext, refs: Sequence[PageRef]) -> list[bytes 
     return [blob if isinstance(blob, bytes) else None for blob in blobs]
 
 
-def process_ref(context: WorkerContext, ref: PageRef, blob: bytes | None) -> PageResult:
-    """Process and store one page whose compressed body was fetched; returns what the task reports for it."""
-    if blob is None:
-        raise PayloadMissing(f"the body of {ref.url} has expired from Redis ({ref.body_key})")
-    page = ref.page(decompress_body(blob, context.settings.crawl.max_response_bytes))
-    cpu_started = time.process_time()
-    processed = process_page(page, context.deps)
-    in_review = repository.save_processed(context.engine, processed, context.copy_flags)
-    # CPU of the stages (decode to store) in this process: what is left of a worker's CPU is the queue's cost.
-    stages_cpu_ms = (time.process_time() - cpu_started) * 1000.0
+@dataclass(frozen=True)
+class _Processed:
+    """A page through the stages, waiting to be stored with the rest of its task."""
+
+    processed: ProcessedArticle
+    blob: bytes  # the body as the queue carried it (a zlib stream), stored as the kept page
+    cpu_ms: float  # CPU of the stages in this process
+
+
+def _result_of(done: _Processed, in_review: bool, store_cpu_ms: float) -> PageResult:
+    processed, page = done.processed, done.processed.page
     log.info(
         "processed %s article=%s action=%s duplicate_of=%s",
         page.url,
@@ -137,8 +140,45 @@ def process_ref(context: WorkerContext, ref: PageRef, blob: bytes | None) -> Pag
         flags=tuple((flag.code, flag.action) for flag in processed.outcome.flags if not flag.shadow),
         in_review=in_review,
         timings_ms=tuple(processed.timings_ms.items()),
-        stages_cpu_ms=stages_cpu_ms,
+        # CPU of the stages (decode to store) in this process: what is left of a worker's CPU is the queue's cost.
+        stages_cpu_ms=done.cpu_ms + store_cpu_ms,
     )
+
+
+def process_refs(
+    context: WorkerContext, refs: Sequence[PageRef], blobs: Sequence[bytes | None]
+) -> tuple[list[PageResult], list[tuple[PageRef, PermanentError]]]:
+    """Process the pages whose compressed bodies were fetched, in order, then store them in one transaction.
+
+    Returns the stored pages' results and the pages that failed for good (the caller dead-letters them).  A page
+    may be a copy of one earlier in the same task, not yet stored: its source is looked up among the task's own
+    pages first, as if each page had been stored before the next was processed.
+    """
+    pending: list[_Processed] = []
+    failed: list[tuple[PageRef, PermanentError]] = []
+    sources: dict[str, str] = {}  # article id -> source id, of the pages processed so far
+    stored_source = context.deps.source_of
+    deps = replace(context.deps, source_of=lambda doc_id: sources.get(doc_id) or stored_source(doc_id))
+    for ref, blob in zip(refs, blobs, strict=True):
+        try:
+            if blob is None:
+                raise PayloadMissing(f"the body of {ref.url} has expired from Redis ({ref.body_key})")
+            page = ref.page(decompress_body(blob, context.settings.crawl.max_response_bytes))
+            cpu_started = time.process_time()
+            processed = process_page(page, deps)
+        except PermanentError as exc:
+            failed.append((ref, exc))
+            continue
+        sources[processed.article_id] = page.source_id
+        pending.append(_Processed(processed, blob, (time.process_time() - cpu_started) * 1000.0))
+    if not pending:
+        return [], failed
+    cpu_started = time.process_time()
+    in_review = repository.save_processed_batch(
+        context.engine, [done.processed for done in pending], context.copy_flags, [done.blob for done in pending]
+    )
+    store_cpu_ms = (time.process_time() - cpu_started) * 1000.0 / len(pending)
+    return [_result_of(done, flag, store_cpu_ms) for done, flag in zip(pending, in_review, strict=True)], failed
 
 
 def page_kept(kwargs: object) -> dict[str, Any]:
@@ -158,13 +198,15 @@ def handle_process_page(context: WorkerContext, task_key: TaskKey, kwargs: objec
         return TaskResult(dead_lettered=1)
     try:
         ref = PagePayload.from_json(kwargs).page
-        result = process_ref(context, ref, fetch_bodies(context, [ref])[0])
+        results, failed = process_refs(context, [ref], fetch_bodies(context, [ref]))
+        if failed:
+            raise failed[0][1]
         finish_stored(context, task_key, [ref.body_key])
     except PermanentError as exc:
         error = f"{type(exc).__name__}: {exc}"
         dead_letter(context, task_key, PROCESS_PAGE_TASK, page_kept(kwargs), error, deliveries)
         raise
-    return TaskResult(pages=(result,))
+    return TaskResult(pages=tuple(results))
 
 
 def decode_batch(context: WorkerContext, task_key: TaskKey, kwargs: object) -> tuple[BatchPayload, int]:
@@ -193,10 +235,11 @@ def handle_process_batch(
 ) -> TaskResult:
     """The body of the batch task, callable without Celery.
 
-    Pages are processed in order, each stored as it is done.  A page with a permanent error is dead-lettered on
-    its own and the rest go on; a transient error fails the batch, which is retried whole (stored pages are
-    upserted again, unchanged).  A batch delivered a second time may hold a page that kills its worker, so it
-    is split into single-page tasks, whose delivery counters find that page and dead-letter only it.
+    Pages are processed in order, then stored together in one transaction.  A page with a permanent error is
+    dead-lettered on its own and the rest go on; a transient error fails the batch, which is retried whole (pages
+    stored by an earlier delivery are upserted again, unchanged).  A batch delivered a second time may hold a page
+    that kills its worker, so it is split into single-page tasks, whose delivery counters find that page and
+    dead-letter only it.
     """
     deliveries = count_delivery(context, task_key)
     try:
@@ -206,15 +249,12 @@ def handle_process_batch(
     except InvalidPayload as exc:
         dead_letter(context, task_key, PROCESS_BATCH_TASK, kept_of(kwargs), f"InvalidPayload: {exc}", deliveries)
         raise
-    results = []
     blobs = fetch_bodies(context, batch.pages) if batch.pages else []
-    for ref, blob in zip(batch.pages, blobs, strict=True):
-        try:
-            results.append(process_ref(context, ref, blob))
-        except PermanentError as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            dead_letter(context, TaskKey(ref.task_id), PROCESS_PAGE_TASK, ref.to_json(), error, deliveries)
-            dead += 1
+    results, failed = process_refs(context, batch.pages, blobs)
+    for ref, failure in failed:
+        error = f"{type(failure).__name__}: {failure}"
+        dead_letter(context, TaskKey(ref.task_id), PROCESS_PAGE_TASK, ref.to_json(), error, deliveries)
+        dead += 1
     finish_stored(context, task_key, [ref.body_key for ref in batch.pages])
     return TaskResult(pages=tuple(results), dead_lettered=dead)
 

@@ -44,9 +44,9 @@ from workers.dispatch import PageDispatcher, page_task_id
 from workers.queues import PROCESS_QUEUE
 
 log = logging.getLogger("newsdesk.warc")
-# Processing tasks waiting before a reader holds back: 200 batches of 16 is about 3,200 pages, tens of MB of
-# bodies in Redis, minutes of work for a handful of workers.
-MAX_QUEUED_TASKS = 200
+# Processing tasks waiting before a reader holds back: 50 batches of 64 (crawl.warc_batch_size) is about 3,200
+# pages, tens of MB of bodies in Redis, minutes of work for a handful of workers.
+MAX_QUEUED_TASKS = 50
 BACKPRESSURE_POLL_SECONDS = 0.25
 # Without a hand-off (a long run of filtered records), the checkpoint still moves this often.
 CHECKPOINT_EVERY_SECONDS = 2.0

@@ -62,7 +62,7 @@ def ingest_ports(context: WorkerContext, dispatcher: PageDispatcher) -> IngestPo
         engine=context.engine,
         redis=context.redis,
         dispatcher=dispatcher,
-        batch_size=settings.crawl.handoff_batch_size,
+        batch_size=settings.crawl.warc_batch_size,
         max_bytes=settings.crawl.max_response_bytes,
         lease_seconds=lease_seconds(settings),
     )

@@ -10,6 +10,7 @@ saves, in any order, end in the same rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -156,13 +157,38 @@ def _open_item(connection: Connection, article_id: str, outcome: FlagOutcome, no
     )  # fmt: skip
 
 
+def _is_lone(state: ClusterState, article_id: str) -> bool:
+    """The index put the article in a cluster of its own, never moved (no row needed unless one exists)."""
+    return state.id == article_id and state.original_id == article_id and state.epoch == 0
+
+
 def settle(connection: Connection, processed: ProcessedArticle, copies: CopyFlags | None, now: datetime) -> None:
     """Bring ``processed``'s cluster row and every member in step with the index (see the module docstring)."""
-    state = cluster_of(processed)
-    if state.id == processed.article_id and state.original_id == processed.article_id and state.epoch == 0:
-        known = connection.execute(select(clusters.c.id).where(clusters.c.id == state.id)).first()
-        if known is None:
-            return  # a lone article so far: nothing to settle
+    settle_many(connection, [processed], copies, now)
+
+
+def settle_many(
+    connection: Connection, items: Sequence[ProcessedArticle], copies: CopyFlags | None, now: datetime
+) -> None:
+    """:func:`settle` for each of ``items`` in order.
+
+    The batch's existing cluster rows are looked up and locked in one query, in id order: two transactions settling
+    overlapping clusters then take their locks in the same order instead of each waiting on the other's."""
+    states = [cluster_of(processed) for processed in items]
+    ids = sorted({state.id for state in states})
+    known = set(
+        connection.execute(
+            select(clusters.c.id).where(clusters.c.id.in_(ids)).order_by(clusters.c.id).with_for_update()
+        ).scalars()
+    )
+    for state, processed in zip(states, items, strict=True):
+        if _is_lone(state, processed.article_id) and state.id not in known:
+            continue  # a lone article so far: nothing to settle
+        _settle_cluster(connection, state, copies, now)
+        known.add(state.id)  # the row exists now, for a later item of the batch
+
+
+def _settle_cluster(connection: Connection, state: ClusterState, copies: CopyFlags | None, now: datetime) -> None:
     cluster = _advance(connection, state, now)
     members = connection.execute(
         select(articles.c.id, articles.c.source_id, articles.c.duplicate_of, articles.c.duplicate_kind,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import zlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -23,7 +24,7 @@ from pipelines.copy_flags import CopyFlags
 from pipelines.errors import StorageUnavailable
 from pipelines.models import ExtractedArticle, ProcessedArticle
 from pipelines.storage import search
-from pipelines.storage.clusters import REVIEW_ACTIONS, cluster_of, evidence_row, settle
+from pipelines.storage.clusters import REVIEW_ACTIONS, cluster_of, evidence_row, settle_many
 from pipelines.storage.metadata_row import metadata_row
 from pipelines.storage.schema import articles, audit_log, dead_letters, flags, page_html, review_items
 
@@ -133,20 +134,15 @@ def _reopen_if_changed(connection: Connection, processed: ProcessedArticle, befo
     return True
 
 
-def _store_page(connection: Connection, processed: ProcessedArticle, now: datetime) -> None:
-    """Keep the page as fetched, so a reviewer can see it and an admin can re-run extraction."""
-    upsert_row(
-        connection,
-        page_html,
-        {
-            "article_id": processed.article_id,
-            "body": zlib.compress(processed.page.body, PAGE_COMPRESSION),
-            "content_type": (processed.page.content_type or "")[:200] or None,
-            "stored_at": now,
-        },
-        ["article_id"],
-        ["body", "content_type", "stored_at"],
-    )
+def _page_row(processed: ProcessedArticle, now: datetime, compressed: bytes | None) -> dict[str, Any]:
+    """The page as fetched, so a reviewer can see it and an admin can re-run extraction; ``compressed`` is the
+    body as a zlib stream already (what the processing queue carried), kept as it is rather than deflated again."""
+    return {
+        "article_id": processed.article_id,
+        "body": compressed if compressed is not None else zlib.compress(processed.page.body, PAGE_COMPRESSION),
+        "content_type": (processed.page.content_type or "")[:200] or None,
+        "stored_at": now,
+    }
 
 
 def stored_page(connection: Connection, article_id: str) -> tuple[bytes, str | None] | None:
@@ -176,66 +172,130 @@ def update_extraction(connection: Connection, article_id: str, article: Extracte
     search.index_article(connection, article_id, article.title, article.text)
 
 
+def _flag_rows(processed: ProcessedArticle) -> list[dict[str, Any]]:
+    """The article's flags as rows, one per (rule, code)."""
+    rows = [
+        {
+            "article_id": processed.article_id,
+            "rule_id": flag.rule_id or flag.code,
+            "code": flag.code,
+            "severity": flag.severity,
+            "action": flag.action,
+            "score": flag.score,
+            "shadow": flag.shadow,
+            "detail": flag.detail,
+            "evidence": [_shallow(e) for e in flag.evidence],
+            "rule_version": flag.rule_version or processed.outcome.rule_version,
+        }
+        for flag in processed.outcome.flags
+    ]
+    return list({(r["rule_id"], r["code"]): r for r in rows}.values())
+
+
+def _review_row(processed: ProcessedArticle, now: datetime) -> dict[str, Any]:
+    codes = sorted({f.code for f in processed.outcome.flags if not f.shadow})
+    return {
+        "article_id": processed.article_id,
+        "state": "pending",
+        "priority": processed.outcome.review_priority,
+        "action": processed.outcome.action,
+        "score": processed.outcome.score,
+        "codes": " ".join(codes),
+        "source_id": processed.page.source_id,
+        "language": processed.article.language,
+        "created_at": now,
+    }
+
+
+def _upsert_rows(
+    connection: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str], update_cols: list[str]
+) -> None:
+    """``upsert_row`` for many rows in one execute (executemany): the statement's overhead is paid once."""
+    if rows:
+        stmt = _upsert_statement(connection.dialect.name, table, tuple(keys), tuple(update_cols))
+        connection.execute(stmt, rows)
+
+
+def _distinct_runs(items: Sequence[ProcessedArticle]) -> list[list[int]]:
+    """Positions of ``items`` cut into runs in which no article id repeats: two pages of one article in a batch are
+    stored one after the other, as two saves would, never by one multi-row statement touching a row twice."""
+    runs: list[list[int]] = [[]]
+    seen: set[str] = set()
+    for position, processed in enumerate(items):
+        if processed.article_id in seen:
+            runs.append([])
+            seen = set()
+        seen.add(processed.article_id)
+        runs[-1].append(position)
+    return runs
+
+
+def _save_run(
+    connection: Connection, items: list[ProcessedArticle], bodies: list[bytes | None], copies: CopyFlags | None,
+    now: datetime,
+) -> list[bool]:  # fmt: skip
+    """Store articles of distinct ids inside the caller's transaction; per article, whether it has a review item."""
+    ids = [processed.article_id for processed in items]
+    before = {
+        row.id: row
+        for row in connection.execute(
+            select(articles.c.id, articles.c.content_hash, articles.c.source_id).where(articles.c.id.in_(ids))
+        )
+    }
+    reopened = [_reopen_if_changed(connection, processed, before.get(processed.article_id), now) for processed in items]
+    article_rows = [_article_row(processed, now) for processed in items]
+    update_cols = [c for c in article_rows[0] if c not in ("id", "created_at")]
+    _upsert_rows(connection, articles, article_rows, ["id"], update_cols)
+    page_rows = [_page_row(processed, now, body) for processed, body in zip(items, bodies, strict=True)]
+    _upsert_rows(connection, page_html, page_rows, ["article_id"], ["body", "content_type", "stored_at"])
+    search.index_articles(connection, [(p.article_id, p.article.title, p.article.text) for p in items])
+    connection.execute(_DELETE_FLAGS, [{"doomed_article_id": article_id} for article_id in ids])
+    flag_rows = [row for processed in items for row in _flag_rows(processed)]
+    if flag_rows:
+        connection.execute(_INSERT_FLAGS, flag_rows)
+    reviewed = [processed.outcome.action in REVIEW_ACTIONS for processed in items]
+    review_rows = [_review_row(processed, now) for processed, wanted in zip(items, reviewed, strict=True) if wanted]
+    _upsert_rows(connection, review_items, review_rows, ["article_id"], [])
+    settle_many(connection, items, copies, now)
+    return [was_reopened or wanted for was_reopened, wanted in zip(reopened, reviewed, strict=True)]
+
+
+def save_processed_batch(
+    engine: Engine,
+    items: Sequence[ProcessedArticle],
+    copies: CopyFlags | None = None,
+    compressed_bodies: Sequence[bytes | None] | None = None,
+) -> list[bool]:
+    """Store processed articles in a single transaction, in order; per article, whether a review item exists.
+
+    The rows are those of one :func:`save_processed` per article (idempotent alike: a replayed batch leaves the
+    same rows), written with one statement per table for the batch.  ``compressed_bodies``, when given, holds
+    each page's body as a zlib stream (what the processing queue carried), stored without deflating it again.
+    """
+    if not items:
+        return []
+    bodies: list[bytes | None] = list(compressed_bodies) if compressed_bodies is not None else [None] * len(items)
+    if len(bodies) != len(items):
+        raise ValueError(f"{len(items)} articles but {len(bodies)} compressed bodies")
+    now = datetime.now(UTC)
+    in_review = [False] * len(items)
+    try:
+        with engine.begin() as connection:
+            for run in _distinct_runs(items):
+                stored = _save_run(connection, [items[k] for k in run], [bodies[k] for k in run], copies, now)
+                for position, has_item in zip(run, stored, strict=True):
+                    in_review[position] = has_item
+    except OperationalError as exc:
+        raise StorageUnavailable(f"database unavailable: {exc.orig}") from exc
+    return in_review
+
+
 def save_processed(engine: Engine, processed: ProcessedArticle, copies: CopyFlags | None = None) -> bool:
     """Store one processed article in a single transaction; returns whether a review item exists for it.
 
     The same transaction settles the article's cluster (pipelines.storage.clusters); with ``copies`` the copy
     flags move with the cluster's original."""
-    now = datetime.now(UTC)
-    row = _article_row(processed, now)
-    try:
-        with engine.begin() as connection:
-            before = connection.execute(
-                select(articles.c.content_hash, articles.c.source_id).where(articles.c.id == processed.article_id)
-            ).first()
-            reopened = _reopen_if_changed(connection, processed, before, now)
-            upsert_row(connection, articles, row, ["id"], [c for c in row if c not in ("id", "created_at")])
-            _store_page(connection, processed, now)
-            search.index_article(connection, processed.article_id, processed.article.title, processed.article.text)
-            connection.execute(_DELETE_FLAGS, {"doomed_article_id": processed.article_id})
-            flag_rows = [
-                {
-                    "article_id": processed.article_id,
-                    "rule_id": flag.rule_id or flag.code,
-                    "code": flag.code,
-                    "severity": flag.severity,
-                    "action": flag.action,
-                    "score": flag.score,
-                    "shadow": flag.shadow,
-                    "detail": flag.detail,
-                    "evidence": [_shallow(e) for e in flag.evidence],
-                    "rule_version": flag.rule_version or processed.outcome.rule_version,
-                }
-                for flag in processed.outcome.flags
-            ]
-            if flag_rows:
-                unique = {(r["rule_id"], r["code"]): r for r in flag_rows}
-                connection.execute(_INSERT_FLAGS, list(unique.values()))
-            in_review = reopened
-            if processed.outcome.action in REVIEW_ACTIONS:
-                codes = sorted({f.code for f in processed.outcome.flags if not f.shadow})
-                upsert_row(
-                    connection,
-                    review_items,
-                    {
-                        "article_id": processed.article_id,
-                        "state": "pending",
-                        "priority": processed.outcome.review_priority,
-                        "action": processed.outcome.action,
-                        "score": processed.outcome.score,
-                        "codes": " ".join(codes),
-                        "source_id": processed.page.source_id,
-                        "language": processed.article.language,
-                        "created_at": now,
-                    },
-                    ["article_id"],
-                    [],
-                )
-                in_review = True
-            settle(connection, processed, copies, now)
-            return in_review
-    except OperationalError as exc:
-        raise StorageUnavailable(f"database unavailable: {exc.orig}") from exc
+    return save_processed_batch(engine, [processed], copies)[0]
 
 
 def source_of(engine: Engine, article_id: str) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Connection, select, text
 
@@ -73,7 +74,14 @@ def drop_index(conn: Connection) -> None:
 
 def index_article(conn: Connection, article_id: str, title: str, body: str) -> None:
     """Replace the article's entry (inside the caller's transaction)."""
-    body = body[:MAX_INDEXED_CHARS]
+    index_articles(conn, [(article_id, title, body)])
+
+
+def index_articles(conn: Connection, entries: Sequence[tuple[str, str, str]]) -> None:
+    """Replace the entries of (article id, title, text), one statement per step for all of them (inside the
+    caller's transaction; the ids are distinct)."""
+    if not entries:
+        return
     if conn.dialect.name == "postgresql":
         conn.execute(
             text(
@@ -81,13 +89,13 @@ def index_article(conn: Connection, article_id: str, title: str, body: str) -> N
                 "VALUES (:id, to_tsvector('simple', :title || ' ' || :body)) "
                 "ON CONFLICT (article_id) DO UPDATE SET document = excluded.document"
             ),
-            {"id": article_id, "title": fold(title), "body": fold(body)},
+            [{"id": i, "title": fold(title), "body": fold(body[:MAX_INDEXED_CHARS])} for i, title, body in entries],
         )
         return
-    conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE article_id = :id"), {"id": article_id})
+    conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE article_id = :id"), [{"id": i} for i, _, _ in entries])
     conn.execute(
         text(f"INSERT INTO {SEARCH_TABLE} (article_id, title, body) VALUES (:id, :title, :body)"),
-        {"id": article_id, "title": title, "body": body},
+        [{"id": i, "title": title, "body": body[:MAX_INDEXED_CHARS]} for i, title, body in entries],
     )
 
 

@@ -55,8 +55,10 @@ def test_a_worker_stores_every_page_of_a_batch_and_a_redelivery_changes_nothing(
 
         wait_until(lambda: stored() == len(pages) - 1 and total_queued(runtime.redis) == 0, 90, message="batches")
         first = snapshot(engine)
-        copy = next(row for row in first["articles"] if row["source_id"] == "copycat")
-        assert copy["duplicate_kind"] == "exact", "a duplicate across two batches is still found"
+        # The two batches run in two pool processes at once, so either copy of story 1 may reach the index first.
+        twins = [row for row in first["articles"] if row["url"] in (pages[1].url, pages[-1].url)]
+        kinds = sorted((row["duplicate_kind"] or "", row["duplicate_of"] is not None) for row in twins)
+        assert kinds == [("", False), ("exact", True)], "a duplicate across two batches is still found"
         with engine.connect() as connection:
             letters = connection.execute(select(dead_letters.c.task_name, dead_letters.c.error)).all()
         assert len(letters) == 1 and letters[0][0] == PROCESS_PAGE_TASK and "PayloadMissing" in letters[0][1]
