@@ -44,15 +44,19 @@ class HateModelDetector:
 
     def scored(self, text: str) -> list[tuple[float, Sentence]]:
         """(probability, sentence) for the first ``max_sentences`` sentences of ``text``."""
-        return [(self.model.probability(s.text), s) for s in sentences(text)[: self.max_sentences]]
+        spans = sentences(text)[: self.max_sentences]
+        return list(zip(self.model.probabilities([s.text for s in spans]).tolist(), spans, strict=True))
 
     def detect(self, item: FlagInput) -> list[Finding]:
-        found: list[tuple[float, int, FieldName, Sentence]] = []
         fields: tuple[tuple[FieldName, str], ...] = (("title", item.title), ("text", item.text))
-        for order, (field, text) in enumerate(fields):
-            for p, sentence in self.scored(text):
-                if p >= self.threshold:
-                    found.append((p, order, field, sentence))
+        spans = [(order, field, s) for order, (field, text) in enumerate(fields) for s in sentences(text)]
+        spans = spans[: self.max_sentences]
+        probabilities = self.model.probabilities([s.text for _, _, s in spans]).tolist()
+        found = [
+            (p, order, field, sentence)
+            for p, (order, field, sentence) in zip(probabilities, spans, strict=True)
+            if p >= self.threshold
+        ]
         if not found:
             return []
         found.sort(key=lambda f: (-f[0], f[1], f[3].start))
