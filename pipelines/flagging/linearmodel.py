@@ -90,6 +90,9 @@ class _WordTable:
         self.rows[BREAK] = 0
 
     def _add(self, word: str) -> int:
+        known = self.rows.get(word)  # a new word seen twice in one stream
+        if known is not None:
+            return known
         row = len(self.rows)
         if row == len(self.partial):
             self.partial, self.ngrams, self.hashes = (
