@@ -185,12 +185,17 @@ def load_model(npz_path: Path, card_path: Path) -> LinearTextModel:
     name = info["name"]
     if info.get("sha256") != hashlib.sha256(raw).hexdigest() or info.get("version") != model_version(name, raw):
         raise ModelFileError(f"{npz_path.name} does not match its card {card_path.name} (digest or version differs)")
+    return model_from_bytes(raw, info)
+
+
+def model_from_bytes(raw: bytes, info: Mapping[str, object]) -> LinearTextModel:
+    """The model in ``.npz`` bytes with its card (training scores its own output before writing it)."""
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as arrays:
             coef = np.asarray(arrays["coef"], dtype=np.float32)
             intercept = float(arrays["intercept"][0])
             dims, char_min, char_max = (int(v) for v in arrays["spec"])
     except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise ModelFileError(f"{npz_path.name}: not a model file: {exc}") from exc
+        raise ModelFileError(f"{info.get('name')}: not a model file: {exc}") from exc
     spec = FeatureSpec(dims, char_min, char_max)
-    return LinearTextModel(name, str(info["version"]), spec, coef, intercept, info)
+    return LinearTextModel(str(info["name"]), str(info["version"]), spec, coef, intercept, info)
