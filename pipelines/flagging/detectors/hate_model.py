@@ -117,8 +117,8 @@ def make(params: Params) -> HateModelDetector:
     strong = params.number("strong", 1.0)
     if not 0.0 < threshold < 1.0:
         raise ParamError("threshold", f"expected a probability strictly between 0 and 1, got {threshold}")
-    if not threshold <= strong <= 1.0:
-        raise ParamError("strong", f"expected a probability from the threshold ({threshold}) to 1, got {strong}")
+    if not 0.0 < strong <= 1.0:  # below the threshold it is the threshold: one sentence suffices
+        raise ParamError("strong", f"expected a probability above 0 and at most 1, got {strong}")
     try:
         model = model_at(_model_path(params))
     except ModelFileError as exc:
