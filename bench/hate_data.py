@@ -4,9 +4,9 @@
   never sees (duplicate tweets land on the same side).
 * Stormfront sentences (de Gibert et al.): ``sampled_train`` for training only, ``sampled_test`` for reporting only.
 * News prose: the sentences of the WCXB dev articles' gold text, as negatives; a fixed hash of the article key
-  keeps one article in five out of training, for choosing how sentence scores roll up to an article.  Tweets and forum posts alone
-  taught the model that ordinary English prose is half-way to hate (a council budget story scored 0.55); the
-  news the bench reports on (the Zyte bodies) is another set, never trained on.
+  keeps one article in five out of training, for choosing how sentence scores roll up to an article.  Tweets and
+  forum posts alone taught the model that ordinary English prose is half-way to hate (a council budget story
+  scored 0.55); the news the bench reports on (the Zyte bodies) is another set, never trained on.
 """
 
 from __future__ import annotations

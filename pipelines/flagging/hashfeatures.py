@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
-_TOKEN = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"\w+")  # after "_" became a space: letters and digits (``\w+`` is faster than [^\W_]+)
 _BIGRAM_MIX = 0x9E3779B1  # odd multiplier: the bigram bucket depends on the order of its two words
 
 
@@ -45,11 +45,11 @@ class FeatureSpec:
 
 
 BREAK = "\n"  # ends each text in a token stream: never part of a token, a link or a handle
-_TOKEN_OR_BREAK = re.compile(r"[^\W_]+|\n")
+_TOKEN_OR_BREAK = re.compile(r"\w+|\n")
 
 
 def _normalised(text: str) -> str:
-    return _MENTION.sub(" xmention ", _URL.sub(" xurl ", text.lower()))
+    return _MENTION.sub(" xmention ", _URL.sub(" xurl ", text.lower())).replace("_", " ")
 
 
 def tokens(text: str) -> list[str]:

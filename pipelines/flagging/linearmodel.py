@@ -15,6 +15,7 @@ import math
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -109,10 +110,10 @@ class _WordTable:
         """The row of every token (rows are added for new words; the table is emptied when it is full)."""
         if len(self.rows) + len(stream) > _CACHE_WORDS:
             self.clear()
-        found = list(map(self.rows.get, stream))
-        if None in found:
-            found = [self._add(w) if r is None else r for w, r in zip(stream, found, strict=True)]
-        return np.array(found, dtype=np.int64)
+        found = np.fromiter(map(self.rows.get, stream, repeat(-1)), dtype=np.int64, count=len(stream))
+        for i in np.flatnonzero(found < 0).tolist():
+            found[i] = self._add(stream[i])
+        return found
 
 
 @dataclass

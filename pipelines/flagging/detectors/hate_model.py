@@ -76,7 +76,8 @@ class HateModelDetector:
     def sentence_probabilities(
         self, title: str, text: str
     ) -> tuple[list[tuple[int, FieldName, Sentence]], list[float]]:
-        """The first ``max_sentences`` sentences of title then text, (field order, field, sentence), and their scores."""
+        """The first ``max_sentences`` sentences of title then text, as (field order, field, sentence), and their
+        probabilities."""
         fields: tuple[tuple[FieldName, str], ...] = (("title", title), ("text", text))
         spans = [(order, field, s) for order, (field, body) in enumerate(fields) for s in sentences(body)]
         spans = spans[: self.max_sentences]
