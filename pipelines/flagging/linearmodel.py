@@ -96,9 +96,9 @@ class _WordTable:
             return known
         row = len(self.rows)
         if row == len(self.partial):
-            self.partial, self.ngrams, self.hashes = (
-                np.resize(a, 2 * row) for a in (self.partial, self.ngrams, self.hashes)
-            )
+            self.partial = np.resize(self.partial, 2 * row)
+            self.ngrams = np.resize(self.ngrams, 2 * row)
+            self.hashes = np.resize(self.hashes, 2 * row)
         found = word_buckets(word, self._spec)
         self.partial[row] = math.fsum(self._weights[found].tolist())
         self.ngrams[row] = len(found)

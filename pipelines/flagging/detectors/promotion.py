@@ -112,8 +112,7 @@ class PromotionDetector:
 
 
 def make(params: Params) -> PromotionDetector:
-    patterns = ["call", "action", "negated", "praise", "attack_praise", "reporting"]
-    params.only(["groups", "top", *patterns])
+    params.only(["groups", "top", "call", "action", "negated", "praise", "attack_praise", "reporting"])
     terms: list[str] = []
     for name in params.strings("groups"):
         try:
@@ -124,6 +123,11 @@ def make(params: Params) -> PromotionDetector:
         raise ParamError("groups", "name at least one word list of groups")
     return PromotionDetector(
         groups=TermMatcher("groups", compile_terms(terms), tuple(terms)),
-        **{name: params.pattern(name) for name in patterns},
+        call=params.pattern("call"),
+        action=params.pattern("action"),
+        negated=params.pattern("negated"),
+        praise=params.pattern("praise"),
+        attack_praise=params.pattern("attack_praise"),
+        reporting=params.pattern("reporting"),
         top=max(1, params.integer("top", 3)),
     )
