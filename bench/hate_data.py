@@ -3,9 +3,10 @@
 * Davidson et al. tweets: a fixed hash of the tweet text puts one in five in the held-out split, which training
   never sees (duplicate tweets land on the same side).
 * Stormfront sentences (de Gibert et al.): ``sampled_train`` for training only, ``sampled_test`` for reporting only.
-* News prose: the sentences of the WCXB dev articles' gold text, as negatives.  Tweets and forum posts alone
-  taught the model that ordinary English prose is half-way to hate (a council budget story scored 0.55); the
-  news the bench reports on (the Zyte bodies) is another set, never trained on.
+* News prose: the sentences of the WCXB dev articles' gold text, as negatives; a fixed hash of the article key
+  keeps one article in five out of training, for choosing how sentence scores roll up to an article.  Tweets and
+  forum posts alone taught the model that ordinary English prose is half-way to hate (a council budget story
+  scored 0.55); the news the bench reports on (the Zyte bodies) is another set, never trained on.
 """
 
 from __future__ import annotations
@@ -58,13 +59,23 @@ def stormfront(split: str) -> list[tuple[str, bool]]:
 MIN_NEWS_SENTENCE_CHARS = 30
 
 
-def news_sentences() -> list[str]:
-    """Sentences of the WCXB dev articles (English news and blogs), in a fixed order."""
+def news_articles(split: str) -> list[tuple[str, str]]:
+    """(title, body) of the WCXB dev articles (English news and blogs) in a fixed order; split 'train' or
+    'validation' (one in five by a fixed hash of the article key, never trained on)."""
     path = data_dir() / "wcxb-dev-articles" / "ground-truth.json"
     with path.open(encoding="utf-8") as fh:
         articles = json.load(fh)
+    want = split == "validation"
+    return [
+        (str(articles[key].get("title") or ""), str(articles[key].get("articleBody") or ""))
+        for key in sorted(articles)
+        if (text_digest(key) % HELD_OUT_SHARE == 0) == want
+    ]
+
+
+def news_sentences() -> list[str]:
+    """Sentences of the training part of the WCXB dev articles."""
     found: list[str] = []
-    for key in sorted(articles):
-        body = str(articles[key].get("articleBody") or "")
+    for _, body in news_articles("train"):
         found += [s.text for s in sentences(body) if len(s.text) >= MIN_NEWS_SENTENCE_CHARS]
     return found

@@ -8,8 +8,8 @@ Training data: Davidson et al.'s tweets outside the held-out fifth (class hate p
 negative), Stormfront ``sampled_train`` (hate positive) and sentences of the WCXB dev articles (negatives).
 Never the Davidson held-out split or Stormfront
 ``sampled_test``: those are what ``python -m bench.flags`` reports on.  The threshold written to the card is chosen
-on out-of-fold predictions of the training data; copy it to the ``hate-model`` rule's ``threshold`` in
-config/rules.yaml.
+on out-of-fold predictions of the training data, and the article roll-up's ``strong`` probability on the WCXB
+articles left out of training; copy both to the ``hate-model`` rule in config/rules.yaml.
 
 Reviewers' decisions (``GET /api/decisions/export``, JSONL) add the evidence sentences of every ``hate`` flag
 they judged: ``reject`` (the reviewer confirmed the flag) as hate, ``approve`` as not hate; escalations and undone
@@ -19,16 +19,17 @@ decisions are skipped.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.hate_data import davidson, news_sentences, stormfront
-from pipelines.flagging.detectors.hate_model import BUNDLED, bundled_path
-from pipelines.flagging.linearmodel import card_bytes
-from pipelines.flagging.train import Example, Trained, TrainSettings, train
+from bench.hate_data import davidson, news_articles, news_sentences, stormfront
+from pipelines.flagging.detectors.hate_model import BUNDLED, MAX_SENTENCES, HateModelDetector, RollUp, bundled_path
+from pipelines.flagging.linearmodel import card_bytes, model_from_bytes
+from pipelines.flagging.train import Example, Trained, TrainSettings, choose_strong, train
 
 # Weights chosen by the mean out-of-fold F1 over the two sources (see the card's dev_f1_out_of_fold).
 DAVIDSON_HATE_WEIGHT = 3.0  # hate is 6% of the tweets; weighting it up moves their scores nearer the forum's
@@ -36,6 +37,11 @@ STORMFRONT_WEIGHT = 3.0  # forum sentences are 1 in 10 training examples but the
 NEWS_WEIGHT = 1.0  # news prose, negatives: what the model is run on (bench/hate_data.py says why)
 REVIEWED_WEIGHT = 2.0  # a reviewer's decision on our own traffic counts more than a tweet
 SETTINGS = TrainSettings(c=4.0)
+# Article roll-up: a post up to SHORT_CHARS is one utterance; a longer article needs MIN_SENTENCES sentences at
+# the threshold, or one at the `strong` probability chosen on the WCXB articles left out of training.
+SHORT_CHARS = 400
+MIN_SENTENCES = 3
+MIN_WORDS = 4  # in a longer article, shorter fragments (a table cell, "White?") do not count
 
 
 def reviewed_examples(lines: Iterable[str], code: str = "hate") -> Iterator[Example]:
@@ -75,7 +81,25 @@ def build(reviewed: list[Path]) -> Trained:
     }
     if reviewed:
         extra["reviewed_exports"] = [p.name for p in reviewed]
-    return train(examples(reviewed), BUNDLED, SETTINGS, extra)
+    trained = train(examples(reviewed), BUNDLED, SETTINGS, extra)
+    detector = HateModelDetector(
+        model=model_from_bytes(trained.npz, trained.card),
+        rollup=RollUp(trained.threshold, 1.0, MIN_SENTENCES, SHORT_CHARS, MIN_WORDS),
+        top=3,
+        max_sentences=MAX_SENTENCES,
+    )
+    articles = news_articles("validation")
+    scored = [(detector.sentence_probabilities(title, body), len(title) + len(body)) for title, body in articles]
+    strong, rate = choose_strong([(p, [s.text for _, _, s in spans], n) for (spans, p), n in scored], detector.rollup)
+    rollup = {
+        "short_chars": SHORT_CHARS,
+        "min_words": MIN_WORDS,
+        "min_sentences": MIN_SENTENCES,
+        "strong": strong,
+        "validation_articles": len(articles),
+        "validation_article_rate": round(rate, 4),
+    }
+    return dataclasses.replace(trained, card={**trained.card, "article_rollup": rollup})
 
 
 def main() -> None:
@@ -89,6 +113,7 @@ def main() -> None:
     card_path = npz_path.with_suffix(".json")
     print(f"version {trained.card['version']}, {len(trained.npz)} bytes, dev threshold {trained.threshold:.2f}")
     print(f"out-of-fold F1 at that threshold: {trained.card['dev_f1_out_of_fold']}")
+    print(f"article roll-up (copy to the hate-model rule): {trained.card['article_rollup']}")
     if args.check:
         same = npz_path.read_bytes() == trained.npz and card_path.read_bytes() == card_bytes(trained.card)
         print("identical to the shipped files" if same else f"DIFFERS from {npz_path} / {card_path}")

@@ -17,9 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+import numpy as np
+import numpy.typing as npt
+
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
-_TOKEN = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"\w+")  # after "_" became a space: letters and digits (``\w+`` is faster than [^\W_]+)
 _BIGRAM_MIX = 0x9E3779B1  # odd multiplier: the bigram bucket depends on the order of its two words
 
 
@@ -41,10 +44,23 @@ class FeatureSpec:
         return {"dims": self.dims, "char_min": self.char_min, "char_max": self.char_max}
 
 
+BREAK = "\n"  # ends each text in a token stream: never part of a token, a link or a handle
+_TOKEN_OR_BREAK = re.compile(r"\w+|\n")
+
+
+def _normalised(text: str) -> str:
+    return _MENTION.sub(" xmention ", _URL.sub(" xurl ", text.lower())).replace("_", " ")
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased words; links and @handles become placeholders (tweets and forum posts carry many)."""
-    text = _MENTION.sub(" xmention ", _URL.sub(" xurl ", text.lower()))
-    return _TOKEN.findall(text)
+    return _TOKEN.findall(_normalised(text))
+
+
+def token_stream(texts: Sequence[str]) -> list[str]:
+    """The :func:`tokens` of every text in turn, each text's followed by ``BREAK``: one regex pass for all texts."""
+    joined = BREAK.join(t.replace(BREAK, " ") for t in texts) + BREAK
+    return _TOKEN_OR_BREAK.findall(_normalised(joined))
 
 
 def _crc(text: str) -> int:
@@ -69,6 +85,12 @@ def word_buckets(word: str, spec: FeatureSpec) -> list[int]:
 def bigram_bucket(left: int, right: int, mask: int) -> int:
     """The bucket of a word pair from its two word hashes (no string is built)."""
     return ((left * _BIGRAM_MIX) ^ right ^ 0xB16) & mask
+
+
+def bigram_buckets(left: npt.NDArray[np.uint64], right: npt.NDArray[np.uint64], mask: int) -> npt.NDArray[np.int64]:
+    """:func:`bigram_bucket` over arrays of word hashes (uint64 products wrap, but only the low bits are kept)."""
+    mixed = (left * np.uint64(_BIGRAM_MIX)) ^ right ^ np.uint64(0xB16)
+    return (mixed & np.uint64(mask)).astype(np.int64)
 
 
 def buckets(words: Sequence[str], spec: FeatureSpec) -> list[int]:

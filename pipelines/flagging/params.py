@@ -7,13 +7,26 @@ an unknown key raises :class:`ParamError`, which the loader turns into a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.flagging.normalize import fold_pattern
 from pipelines.flagging.regexsafety import UnsafePattern, UserPattern, compile_pattern
+from pipelines.flagging.termmatch import terms_source
 from pipelines.flagging.wordlists import load_wordlist
+
+_LIST_REF = re.compile(r"\{\{list:([a-z0-9_]+)\}\}")
+
+
+def expand_lists(source: str, local_dir: Path | None) -> str:
+    """``source`` with every ``{{list:name}}`` replaced by a group matching that word list's terms."""
+
+    def one(match: re.Match[str]) -> str:
+        return "(?:" + terms_source(load_wordlist(match.group(1), local_dir)) + ")"
+
+    return _LIST_REF.sub(one, source)
 
 
 class ParamError(ValueError):
@@ -68,6 +81,15 @@ class Params:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ParamError(name, "expected a list of strings")
         return tuple(value)
+
+    def pattern(self, name: str) -> UserPattern:
+        """The regex of parameter ``name`` for folded text; ``{{list:name}}`` embeds a word list."""
+        try:
+            return compile_safe(expand_lists(self.string(name), self.local_dir), 0, name)
+        except ParamError:
+            raise
+        except ValueError as exc:  # an unknown {{list:...}}
+            raise ParamError(name, str(exc)) from exc
 
     def wordlist(self, name: str) -> tuple[str, ...]:
         """The terms of the word list named by parameter ``name``."""

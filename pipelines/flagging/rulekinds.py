@@ -6,20 +6,17 @@ adds the rule id and turns it into a :class:`~config.errors.ConfigError`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast, get_args
 
 from pipelines.flagging.findings import Detector, FieldName, Matcher
 from pipelines.flagging.matchers import DetectorMatcher, RegexMatcher, TermsMatcher, Unless
-from pipelines.flagging.params import ParamError, Params, compile_safe
+from pipelines.flagging.params import ParamError, Params, compile_safe, expand_lists
 from pipelines.flagging.regexsafety import UserPattern
 from pipelines.flagging.registry import resolve
-from pipelines.flagging.termmatch import TermMatcher, compile_terms, terms_source
+from pipelines.flagging.termmatch import TermMatcher, compile_terms
 from pipelines.flagging.wordlists import load_wordlist
-
-_LIST_REF = re.compile(r"\{\{list:([a-z0-9_]+)\}\}")
 
 
 class Fault(Exception):
@@ -60,18 +57,11 @@ def _fields(raw: Mapping[str, Any]) -> tuple[FieldName, ...]:
     return tuple(cast(list[FieldName], value))
 
 
-def _expand_lists(source: str, local_dir: Path | None) -> str:
-    def one(match: re.Match[str]) -> str:
-        return "(?:" + terms_source(load_wordlist(match.group(1), local_dir)) + ")"
-
-    return _LIST_REF.sub(one, source)
-
-
 def _regex(source: object, field: str, local_dir: Path | None) -> UserPattern:
     if not isinstance(source, str) or not source:
         raise Fault(field, "expected a regex string")
     try:
-        return compile_safe(_expand_lists(source, local_dir), 0, field)
+        return compile_safe(expand_lists(source, local_dir), 0, field)
     except ParamError as exc:
         raise Fault(field, exc.problem) from exc
     except ValueError as exc:  # an unknown {{list:...}}

@@ -9,6 +9,8 @@ over the training data (never on a test split): the one that maximises the mean 
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +19,7 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
+from pipelines.flagging.detectors.hate_model import RollUp
 from pipelines.flagging.hashfeatures import FeatureSpec, buckets, scale, text_digest, tokens
 from pipelines.flagging.linearmodel import card, npz_bytes
 
@@ -108,6 +111,25 @@ def choose_threshold(
         if mean > best[0] + 1e-12:
             best = (mean, threshold, scores)
     return best[1], best[2]
+
+
+MAX_ARTICLE_RATE = 0.02  # news articles left out of training that the roll-up may flag at most
+
+
+def choose_strong(articles: Sequence[tuple[Sequence[float], Sequence[str], int]], base: RollUp) -> tuple[float, float]:
+    """The lowest ``strong`` probability (a 0.01 grid from the threshold up) at which ``base`` with that ``strong``
+    flags at most ``MAX_ARTICLE_RATE`` of the articles, each (sentence probabilities, sentences, characters), and
+    the rate it flags; 1.0 when none is low enough."""
+    hits = [
+        ([(p, s) for p, s in zip(probs, texts, strict=True) if p >= base.threshold], n) for probs, texts, n in articles
+    ]
+    rate = 1.0
+    for step in range(math.ceil(base.threshold * 100), 101):
+        rollup = dataclasses.replace(base, strong=step / 100)
+        rate = sum(rollup.fires(found, n) for found, n in hits) / max(1, len(hits))
+        if rate <= MAX_ARTICLE_RATE:
+            return step / 100, rate
+    return 1.0, rate
 
 
 def train(examples: Iterable[Example], name: str, settings: TrainSettings, extra: dict[str, object]) -> Trained:

@@ -11,7 +11,7 @@ import yaml
 
 from config.errors import ConfigError
 from pipelines.flagging import RuleSet, evaluate, load_rules
-from pipelines.flagging.detectors.hate_model import HateModelDetector
+from pipelines.flagging.detectors.hate_model import HateModelDetector, RollUp
 from pipelines.flagging.loader import bundled_rules
 from pipelines.flagging.matchers import DetectorMatcher
 from pipelines.models import Flag, FlagInput
@@ -103,3 +103,27 @@ def test_bad_parameters_are_refused_at_load(
     with pytest.raises(ConfigError) as caught:
         _with_hate_rule(tmp_path, bundled, params=params)
     assert f"rules[hate-model].{field}" in str(caught.value)
+
+
+def test_a_long_article_needs_several_sentences_or_one_strong_one_a_short_post_needs_one() -> None:
+    rollup = RollUp(threshold=0.3, strong=0.8, min_sentences=3, short_chars=400, min_words=4)
+    borderline = (0.5, "they are all the same, these people")
+    assert rollup.fires([borderline], chars=120)  # a post: one sentence is the whole utterance
+    assert not rollup.fires([borderline], chars=5000)  # one borderline sentence in a long article
+    assert rollup.fires([borderline] * 3, chars=5000)
+    assert rollup.fires([(0.9, "they are all the same, these people")], chars=5000)
+    # Fragments (a table cell, a one-word question) do not count in a long article.
+    assert not rollup.fires([(0.95, "White?"), (0.6, "(n."), (0.6, "(n.")], chars=5000)
+    assert not rollup.fires([], chars=120)
+
+
+def test_the_roll_up_comes_from_the_rules_file(tmp_path: Path, bundled: dict[str, Any]) -> None:
+    shipped = next(r for r in bundled["rules"] if r["id"] == "hate-model")["params"]
+    card = _detector(load_rules()).model.card["article_rollup"]
+    assert isinstance(card, dict)
+    assert {k: shipped[k] for k in ("short_chars", "min_words", "min_sentences", "strong")} == {
+        k: card[k] for k in ("short_chars", "min_words", "min_sentences", "strong")
+    }
+    one = _with_hate_rule(tmp_path, bundled, params={"min_sentences": 1, "strong": 0.99})
+    text = f"{CLEAN.rstrip()}\n{HATEFUL}"
+    assert _detector(one).rollup.min_sentences == 1 and _hate_model_flag(one, text) is not None

@@ -70,10 +70,15 @@ def test_a_trained_file_loads_without_pickle_and_scores_like_the_training_matrix
     model = load_model(npz, card)
     assert model.version == trained.card["version"] and model.card["note"] == "fixture"
     # The scorer's per-word caching gives the logit of the training features: coef . x + b.
-    texts = ["zorbs are vermin", "the bus leaves at nine", "zorbs zorbs vermin vermin"]
+    texts = ["zorbs are vermin", "the bus leaves at nine", "zorbs zorbs vermin vermin", "", "new new words, new"]
     x = matrix(texts, TINY.spec)
     expected = x @ coef.astype(np.float64) + model.intercept
     assert [model.decision(t) for t in texts] == pytest.approx(list(expected), abs=1e-5)
+    # Scored again as one batch, and with words first seen (twice) inside that batch: the same logits.
+    fresh = load_model(npz, card)
+    batch = [*texts, "unseen unseen twice", "twice more unseen", "line\nbreak inside"]
+    x = matrix(batch, TINY.spec)
+    assert list(fresh.decisions(batch)) == pytest.approx(list(x @ coef.astype(np.float64) + fresh.intercept), abs=1e-5)
     assert model.probability("filthy zorbs are vermin") > 0.5 > model.probability("the weather will be mild")
 
 

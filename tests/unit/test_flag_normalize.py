@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.flagging.normalize import fold, fold_pattern, folded
+from pipelines.flagging.normalize import fold, fold_char, fold_pattern, folded
 
 
 def _original_span(text: str, needle: str) -> tuple[int, int]:
@@ -57,3 +57,12 @@ def test_a_folded_needle_maps_back_to_where_it_was_inserted(prefix: str, suffix:
     assert low.text[pos : pos + len(target)] == target
     start, end = low.span(pos, pos + len(target))
     assert text[start:end] == needle
+
+
+@given(st.text(alphabet=st.sampled_from("aÉé’—ßİ\u0301ﬁЖж 中.")))
+def test_the_one_pass_fold_equals_folding_character_by_character(text: str) -> None:
+    # One-to-one text takes the translate path (one segment); ß, ﬁ, İ or a lone combining mark the segmented one.
+    expected = "".join(fold_char(ch) for ch in text)
+    assert folded(text).text == expected == fold(text)
+    if len(expected) == len(text) and all(len(fold_char(ch)) == 1 for ch in text) and text:
+        assert folded(text).span(0, len(text)) == (0, len(text))

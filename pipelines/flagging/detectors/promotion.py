@@ -4,7 +4,8 @@ A sentence is promotion when it names an extremist group or describes one (word 
 Islamic State", "soldiers of the caliphate", "race war") and either
 
 * calls to act: an ``action`` verb (join, travel, pledge, fight, attack, spread, donate, ...) in a clause that is
-  a ``call`` (an imperative at the start of a clause, "you must", "it is your duty to", "now is the time to"), or
+  a ``call`` (an imperative at the start of a clause, "you must", "it is your duty to", "now is the time to"),
+  unless the call is ``negated`` ("never join", "do not share"), or
 * praises: a ``praise`` phrase ("glory to", "long live", "blessed operation", "heroic martyr", "may Allah accept"),
 
 (a sentence praising an attack itself, ``attack_praise``: "what a blessed attack", is examined without a group term),
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pipelines.flagging.detectors.sentences import Sentence, sentences
 from pipelines.flagging.findings import FieldName, Finding, evidence_at
 from pipelines.flagging.normalize import fold, folded
-from pipelines.flagging.params import ParamError, Params, compile_safe
+from pipelines.flagging.params import ParamError, Params
 from pipelines.flagging.regexsafety import UserPattern
 from pipelines.flagging.termmatch import TermMatcher, compile_terms
 from pipelines.flagging.wordlists import load_wordlist
@@ -45,6 +46,7 @@ class PromotionDetector:
     groups: TermMatcher
     call: UserPattern
     action: UserPattern
+    negated: UserPattern
     praise: UserPattern
     attack_praise: UserPattern
     reporting: UserPattern
@@ -69,7 +71,7 @@ class PromotionDetector:
             return PromotionVerdict("praise", group, praise.group().strip())
         call = self.call.search(text)
         action = self.action.search(text) if call else None
-        if call and action:
+        if call and action and not self.negated.search(text):
             return PromotionVerdict("call", group, f"{call.group().strip()} + {action.group().strip()}")
         return PromotionVerdict()
 
@@ -110,7 +112,7 @@ class PromotionDetector:
 
 
 def make(params: Params) -> PromotionDetector:
-    params.only(["groups", "call", "action", "praise", "attack_praise", "reporting", "top"])
+    params.only(["groups", "top", "call", "action", "negated", "praise", "attack_praise", "reporting"])
     terms: list[str] = []
     for name in params.strings("groups"):
         try:
@@ -121,10 +123,11 @@ def make(params: Params) -> PromotionDetector:
         raise ParamError("groups", "name at least one word list of groups")
     return PromotionDetector(
         groups=TermMatcher("groups", compile_terms(terms), tuple(terms)),
-        call=compile_safe(params.string("call"), 0, "call"),
-        action=compile_safe(params.string("action"), 0, "action"),
-        praise=compile_safe(params.string("praise"), 0, "praise"),
-        attack_praise=compile_safe(params.string("attack_praise"), 0, "attack_praise"),
-        reporting=compile_safe(params.string("reporting"), 0, "reporting"),
+        call=params.pattern("call"),
+        action=params.pattern("action"),
+        negated=params.pattern("negated"),
+        praise=params.pattern("praise"),
+        attack_praise=params.pattern("attack_praise"),
+        reporting=params.pattern("reporting"),
         top=max(1, params.integer("top", 3)),
     )
