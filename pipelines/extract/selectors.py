@@ -27,6 +27,10 @@ CHROME_TAGS: dict[str, StripCategory] = {
     "header": "navigation",
 }
 
+# Chrome tags that belong to the article when inside sectioning content (HTML's banner/contentinfo scoping).
+SCOPED_CHROME_TAGS: frozenset[str] = frozenset({"header"})
+SECTIONING_TAGS: frozenset[str] = frozenset({"article", "main", "section"})
+
 # ARIA roles that mark chrome.
 CHROME_ROLES: dict[str, StripCategory] = {
     "navigation": "navigation",

@@ -1,0 +1,35 @@
+"""Main-text structure on hand-made pages: which parts of a page's layout hold article text."""
+
+from __future__ import annotations
+
+from pipelines.extract import extract_article
+
+URL = "https://gazette.example/2024/05/14/harbour"
+PARAGRAPHS = "".join(
+    f"<p>Paragraph {i} of the harbour story, with enough words, commas, and detail to read as prose.</p>"
+    for i in range(6)
+)
+
+
+def test_a_header_inside_the_article_keeps_its_lead() -> None:
+    html = (
+        "<html><body><header><a href='/'>Home</a> <a href='/news'>News</a></header>"
+        "<article><header><h1>Harbour reopens</h1>"
+        "<p>The lead: the harbour reopened on Tuesday after two years of repairs and delays.</p></header>"
+        f"{PARAGRAPHS}</article></body></html>"
+    )
+    text = extract_article(html, URL).text
+    assert "The lead: the harbour reopened on Tuesday" in text
+    assert "Paragraph 5 of the harbour story" in text
+    assert "News" not in text.split("\n")
+
+
+def test_an_unclosed_site_header_does_not_take_the_article_with_it() -> None:
+    # No </header>: the parser puts the whole page inside the banner.
+    html = (
+        "<html><body><header class='site-header'><a href='/'>Home</a>"
+        f"<div class='story'><h1>Harbour reopens</h1>{PARAGRAPHS}</div></body></html>"
+    )
+    text = extract_article(html, URL).text
+    assert "Paragraph 0 of the harbour story" in text
+    assert "Paragraph 5 of the harbour story" in text
