@@ -134,7 +134,16 @@ RELATED_HEADING = re.compile(
     r"read (?:next|also)|recommended(?: for you| stories| articles| reading)?|"
     r"trending(?: now| stories)?|most (?:read|popular|viewed)|what to read next|"
     r"don'?t miss|see also|popular (?:posts|stories)|latest (?:news|stories|posts)|popular on\b.{1,40}|"
-    r"more great\b.{1,40}\bstories)\s*[:.!]?$",
+    r"more great\b.{1,40}\bstories|"
+    # German, French, Spanish, Portuguese, Italian: the same boxes' headings.
+    r"(?:lesen sie|lies) (?:auch|mehr|weiter)|auch interessant|das könnte (?:dich|sie) (?:auch )?interessieren|"
+    r"mehr zum thema(?:\s.{1,40})?|mehr (?:aus|von|zu)\b.{1,40}|weitere (?:artikel|beiträge|meldungen|nachrichten)"
+    r"(?:\s.{1,40})?|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|themen)|meistgelesene?(?: artikel)?|"
+    r"meistdiskutierte?(?: artikel)?|schon gelesen|empfehlungen der redaktion|die redaktion empfiehlt|"
+    r"(?:à|a) lire (?:aussi|également)|lire aussi|sur le même sujet|articles? (?:les plus lus|similaires|liés)|"
+    r"(?:les )?plus lus|vous aimerez aussi|"
+    r"(?:lee|lea) también|te puede interesar|(?:noticias|artículos) relacionad[oa]s|más noticias|lo más leído|"
+    r"(?:veja|leia) também|mais lidas|leggi anche|potrebbe interessarti)\s*[:.!?]?$",
     _I,
 )
 # Same opener followed by one inline teaser on the line: "Related: Fed holds rates".

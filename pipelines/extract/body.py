@@ -9,7 +9,7 @@ from lxml import etree
 from pipelines.extract.blocks import Block
 from pipelines.extract.scoring import Tally
 from pipelines.extract.selectors import HEADING_TAGS, SKIP_IN_BODY
-from pipelines.models import StrippedBlock
+from pipelines.models import StripCategory, StrippedBlock
 
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the winner joins it
 MIN_SIBLING_SCORE = 10.0
@@ -75,20 +75,46 @@ class Gathered:
     dropped: tuple[StrippedBlock, ...]
 
 
+def is_heading(block: Block) -> bool:
+    return block.owner.tag in HEADING_TAGS
+
+
+def _drop_reason(block: Block) -> StripCategory | None:
+    n = len(block.text)
+    limit = LONG_BLOCK_LINK_DENSITY if n >= LONG_BLOCK_CHARS else MAX_BLOCK_LINK_DENSITY
+    if _skipped(block):
+        return "other"
+    if block.link_chars > limit * n:
+        return "related_links"
+    return None
+
+
 def gather(blocks: list[Block], containers: list[etree._Element]) -> Gathered:
-    """Blocks inside the containers, minus captions and link lists."""
+    """Blocks inside the containers, minus captions, link lists and the headings of link lists."""
     inside = set(containers)
+    ours = [b for b in blocks if any(el in inside for el in b.path)]
+    reasons = [_drop_reason(b) for b in ours]
     kept: list[Block] = []
     dropped: list[StrippedBlock] = []
-    for block in blocks:
-        if not any(el in inside for el in block.path):
-            continue
-        n = len(block.text)
-        limit = LONG_BLOCK_LINK_DENSITY if n >= LONG_BLOCK_CHARS else MAX_BLOCK_LINK_DENSITY
-        if _skipped(block):
-            dropped.append(StrippedBlock("other", block.text))
-        elif block.link_chars > limit * n:
-            dropped.append(StrippedBlock("related_links", block.text))
-        else:
+    for i, block in enumerate(ours):
+        reason = reasons[i]
+        if reason is None and is_heading(block) and _heads_nothing(ours, reasons, i):
+            reason = "related_links"
+        if reason is None:
             kept.append(block)
+        else:
+            dropped.append(StrippedBlock(reason, block.text))
     return Gathered(tuple(kept), tuple(dropped))
+
+
+def _heads_nothing(ours: list[Block], reasons: list[StripCategory | None], at: int) -> bool:
+    """Whether the heading at ``at`` has only dropped blocks under it: "Related stories" over a link list.
+
+    A heading directly followed by another heading (a chapter over its first section) heads that one.
+    """
+    dropped_any = False
+    for block, reason in zip(ours[at + 1 :], reasons[at + 1 :], strict=True):
+        if reason is None:
+            return dropped_any and is_heading(block)
+        dropped_any = True
+    return True

@@ -33,3 +33,21 @@ def test_an_unclosed_site_header_does_not_take_the_article_with_it() -> None:
     text = extract_article(html, URL).text
     assert "Paragraph 0 of the harbour story" in text
     assert "Paragraph 5 of the harbour story" in text
+
+
+def test_a_heading_over_a_link_list_goes_with_the_list() -> None:
+    links = "".join(f"<li><a href='/s/{i}'>Another harbour headline number {i}</a></li>" for i in range(4))
+    html = (
+        f"<html><body><div class='story'><h2>The repairs</h2>{PARAGRAPHS}"
+        f"<h2>Further coverage</h2><ul>{links}</ul></div></body></html>"
+    )
+    lines = extract_article(html, URL).text.split("\n")
+    assert "The repairs" in lines  # a heading over prose stays
+    assert "Further coverage" not in lines
+    assert not any("Another harbour headline" in line for line in lines)
+
+
+def test_a_chapter_heading_directly_over_a_section_heading_stays() -> None:
+    html = f"<html><body><div class='story'><h2>Part one</h2><h3>The repairs</h3>{PARAGRAPHS}</div></body></html>"
+    lines = extract_article(html, URL).text.split("\n")
+    assert "Part one" in lines and "The repairs" in lines
