@@ -79,7 +79,7 @@ BODY_NAMES: frozenset[str] = frozenset(
     {
         "article-body", "article__body", "articlebody", "post-body", "entry-content", "story-body",
         "article-content", "article__content", "story-content", "post-content", "article-text", "story-text",
-        "body-text", "main-content", "article-main",
+        "body-text", "main-content", "article-main", "content-body", "post-text", "entry-body", "news-text",
     }
 )  # fmt: skip
 # Generic names that say nothing about chrome.

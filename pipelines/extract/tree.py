@@ -46,6 +46,7 @@ _KINDS = (
     _Kind(b"<!--", b"-->", re.compile(b""), re.compile(b">--")),
 )
 MAX_FALSE_CLOSERS = 64  # "</svg x" spellings skipped one by one before a single reversed scan takes over
+_BLANK_LINES = re.compile(r"[ \t\r]*\n\s*")
 _MARK = "\ufdd0".encode()  # a Unicode noncharacter: marks an opener that has no closer
 _REPLACEMENT = "\ufffd".encode()
 
@@ -113,6 +114,9 @@ def bound(html: str) -> str:
     if len(html) <= MAX_MARKUP_CHARS:
         return html
     html = strip_non_text(html)  # as the parser would drop them: "Ev<!-- -->en" is "Even"
+    if len(html) > MAX_MARKUP_CHARS:
+        # Template indentation can be half a page: one newline keeps the line breaks <pre> needs.
+        html = _BLANK_LINES.sub("\n", html)
     return html[:MAX_MARKUP_CHARS]
 
 
