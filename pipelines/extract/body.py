@@ -18,6 +18,7 @@ MAX_BLOCK_LINK_DENSITY = 0.5
 # A long paragraph whose first sentence is a link is still prose; link lists are short lines.
 LONG_BLOCK_CHARS = 150
 LONG_BLOCK_LINK_DENSITY = 0.75
+FIGURE_MAX_CHARS = 1000  # an image's caption and credit; more is article text in a wrapper
 TEASER_MIN_CHARS = 20
 TEASER_LINK_DENSITY = 0.8
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "。")
@@ -54,8 +55,12 @@ def choose_containers(
     return chosen
 
 
-def _skipped(block: Block) -> bool:
-    return any(el.tag in SKIP_IN_BODY for el in block.path)
+def _skipped(block: Block, counts: Tally) -> bool:
+    # A <figure> holding pages of text is a layout wrapper (or one left unclosed), not an image and its caption.
+    return any(
+        el.tag in SKIP_IN_BODY or (el.tag == "figure" and counts.chars.get(el, 0) <= FIGURE_MAX_CHARS)
+        for el in block.path
+    )
 
 
 def is_teaser_heading(block: Block) -> bool:
@@ -79,21 +84,21 @@ def is_heading(block: Block) -> bool:
     return block.owner.tag in HEADING_TAGS
 
 
-def _drop_reason(block: Block) -> StripCategory | None:
+def _drop_reason(block: Block, counts: Tally) -> StripCategory | None:
     n = len(block.text)
     limit = LONG_BLOCK_LINK_DENSITY if n >= LONG_BLOCK_CHARS else MAX_BLOCK_LINK_DENSITY
-    if _skipped(block):
+    if _skipped(block, counts):
         return "other"
     if block.link_chars > limit * n:
         return "related_links"
     return None
 
 
-def gather(blocks: list[Block], containers: list[etree._Element]) -> Gathered:
+def gather(blocks: list[Block], containers: list[etree._Element], counts: Tally) -> Gathered:
     """Blocks inside the containers, minus captions, link lists and the headings of link lists."""
     inside = set(containers)
     ours = [b for b in blocks if any(el in inside for el in b.path)]
-    reasons = [_drop_reason(b) for b in ours]
+    reasons = [_drop_reason(b, counts) for b in ours]
     kept: list[Block] = []
     dropped: list[StrippedBlock] = []
     for i, block in enumerate(ours):

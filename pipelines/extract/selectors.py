@@ -135,8 +135,8 @@ BLOCK_TAGS: frozenset[str] = frozenset(
 
 HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
-# Tags whose text is never body text even inside the chosen container.
-SKIP_IN_BODY: frozenset[str] = frozenset({"figcaption", "figure", "h1"})
+# Tags whose text is never body text even inside the chosen container (and small <figure>s, see body.py).
+SKIP_IN_BODY: frozenset[str] = frozenset({"figcaption", "h1"})
 
 # Metadata sources, most trusted first.  Keys are lower-cased meta name/property values;
 # OpenGraph (og:, article:) before the rest.  Evidence: the names the development sets' pages use.

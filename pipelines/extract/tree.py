@@ -14,6 +14,11 @@ from lxml import etree
 
 from pipelines.extract.selectors import JUNK_TAGS
 
+# Labels and buttons are a few words; one with this much text swallowed what followed it.
+MAX_CONTROL_CHARS = 400
+_SWALLOWING_CONTROLS = etree.XPath(
+    f"//*[self::button or self::label or self::menu][string-length() > {MAX_CONTROL_CHARS}]"
+)
 _local = threading.local()  # lxml parsers must not be shared between threads
 _DOOMED = "newsdesk-doomed"  # a tag name no page uses
 # Scripts, styles, SVGs, noscripts and comments, each up to its first real closer.  Linear
@@ -150,5 +155,11 @@ def remove_all(root: etree._Element, doomed: list[etree._Element]) -> None:
 
 
 def drop_junk(root: etree._Element) -> None:
-    """Remove scripts, styles, forms controls and other never-text elements."""
+    """Remove scripts, styles, forms controls and other never-text elements.
+
+    A control left unclosed (``<button>`` in a menu) takes the rest of the page into it when
+    parsed; one holding that much text is a wrapper, kept as a ``<div>``.
+    """
+    for el in _SWALLOWING_CONTROLS(root):
+        el.tag = "div"
     etree.strip_elements(root, *JUNK_TAGS, with_tail=False)

@@ -51,3 +51,20 @@ def test_a_chapter_heading_directly_over_a_section_heading_stays() -> None:
     html = f"<html><body><div class='story'><h2>Part one</h2><h3>The repairs</h3>{PARAGRAPHS}</div></body></html>"
     lines = extract_article(html, URL).text.split("\n")
     assert "Part one" in lines and "The repairs" in lines
+
+
+def test_an_unclosed_button_does_not_take_the_article_with_it() -> None:
+    html = (
+        "<html><body><div class='menu'><button class='menu-toggle'>Menu"
+        f"<div class='story'><h1>Harbour reopens</h1>{PARAGRAPHS}</div></body></html>"
+    )
+    text = extract_article(html, URL).text
+    assert "Paragraph 3 of the harbour story" in text
+
+
+def test_a_figure_caption_is_dropped_but_a_figure_wrapping_the_article_is_not() -> None:
+    caption = "<figure><img src='a.jpg'><figcaption>The harbour at dawn, photographed by staff</figcaption></figure>"
+    html = f"<html><body><div class='story'>{caption}<figure class='layout'>{PARAGRAPHS * 2}</figure></div></body></html>"
+    text = extract_article(html, URL).text
+    assert "The harbour at dawn" not in text
+    assert "Paragraph 4 of the harbour story" in text
