@@ -16,6 +16,7 @@ JUNK_TAGS: frozenset[str] = frozenset(
         "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
         "canvas", "video", "audio", "source", "picture", "map", "button", "select", "option",
         "input", "textarea", "label", "link", "meta", "head", "title", "dialog", "menu",
+        "rt", "rp",  # ruby annotations: the reading of a word, not more words
     }
 )  # fmt: skip
 

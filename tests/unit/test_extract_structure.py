@@ -68,3 +68,11 @@ def test_a_figure_caption_is_dropped_but_a_figure_wrapping_the_article_is_not() 
     text = extract_article(html, URL).text
     assert "The harbour at dawn" not in text
     assert "Paragraph 4 of the harbour story" in text
+
+
+def test_ruby_readings_are_not_read_into_the_text() -> None:
+    sentence = "<ruby>法律<rt>ほうりつ</rt></ruby>ができて、親が子どもを教育するために、新しい決まりを作りました。"
+    html = f"<html><body><div class='story'>{PARAGRAPHS}<p>{sentence * 2}</p></div></body></html>"
+    text = extract_article(html, URL).text
+    assert "法律ができて" in text
+    assert "ほうりつ" not in text
