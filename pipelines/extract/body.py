@@ -103,6 +103,8 @@ def gather(blocks: list[Block], containers: list[etree._Element], counts: Tally)
     dropped: list[StrippedBlock] = []
     for i, block in enumerate(ours):
         reason = reasons[i]
+        if reason == "related_links" and _between_prose(ours, reasons, i):
+            reason = None  # one linked line amid paragraphs is the article's own (a source, a product, an address)
         if reason is None and is_heading(block) and _heads_nothing(ours, reasons, i):
             reason = "related_links"
         if reason is None:
@@ -110,6 +112,20 @@ def gather(blocks: list[Block], containers: list[etree._Element], counts: Tally)
         else:
             dropped.append(StrippedBlock(reason, block.text))
     return Gathered(tuple(kept), tuple(dropped))
+
+
+def _between_prose(ours: list[Block], reasons: list[StripCategory | None], at: int) -> bool:
+    """Whether the link-dense block at ``at`` stands alone between kept paragraphs (not in a run of links)."""
+    if at == 0 or at + 1 >= len(ours):
+        return False
+    before, after = ours[at - 1], ours[at + 1]
+    return (
+        reasons[at - 1] is None
+        and reasons[at + 1] is None
+        and not is_heading(before)
+        and not is_heading(after)
+        and min(len(before.text), len(after.text)) >= LONE_PARAGRAPH_CHARS
+    )
 
 
 def _heads_nothing(ours: list[Block], reasons: list[StripCategory | None], at: int) -> bool:

@@ -76,3 +76,15 @@ def test_ruby_readings_are_not_read_into_the_text() -> None:
     text = extract_article(html, URL).text
     assert "法律ができて" in text
     assert "ほうりつ" not in text
+
+
+def test_one_linked_line_between_paragraphs_stays_but_a_link_list_goes() -> None:
+    links = "".join(f"<p><a href='/s/{i}'>Another harbour headline number {i}</a></p>" for i in range(3))
+    html = (
+        "<html><body><div class='story'>"
+        f"{PARAGRAPHS}<p><a href='/report.pdf'>The inspectors' full report</a></p>{PARAGRAPHS}{links}"
+        "</div></body></html>"
+    )
+    text = extract_article(html, URL).text
+    assert "The inspectors' full report" in text
+    assert "Another harbour headline" not in text
