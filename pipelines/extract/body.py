@@ -19,6 +19,13 @@ MAX_BLOCK_LINK_DENSITY = 0.5
 LONG_BLOCK_CHARS = 150
 LONG_BLOCK_LINK_DENSITY = 0.75
 FIGURE_MAX_CHARS = 1000  # an image's caption and credit; more is article text in a wrapper
+LEAD_MIN_CHARS = 60
+LEAD_LONG_CHARS = 150  # a lead this long counts even without closing punctuation
+LEAD_MAX_LINK_DENSITY = 0.2
+LEAD_MAX_BLOCKS = 12  # blocks looked back from the body for its headline
+LEAD_REACH = 6  # levels above the body's first block at which the headline may join it
+# Quotes, lists and minor headings are not a lead (an <h2> deck is one).
+LEAD_EXCLUDED = frozenset({"figure", "figcaption", "li", "td", "th", "blockquote", "h3", "h4", "h5", "h6"})
 TEASER_MIN_CHARS = 20
 TEASER_LINK_DENSITY = 0.8
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "。")
@@ -94,10 +101,44 @@ def _drop_reason(block: Block, counts: Tally) -> StripCategory | None:
     return None
 
 
+def _is_lead(block: Block) -> bool:
+    n = len(block.text)
+    return (
+        n >= LEAD_MIN_CHARS
+        and block.link_chars <= LEAD_MAX_LINK_DENSITY * n
+        and (n >= LEAD_LONG_CHARS or block.text.endswith(_SENTENCE_END))
+        and not any(el.tag in LEAD_EXCLUDED for el in block.path)
+    )
+
+
+def lead_blocks(blocks: list[Block], first: int) -> list[Block]:
+    """Prose between the headline and the body container: the standfirst, deck or intro a CMS puts apart.
+
+    Only when the ``<h1>`` just before the body and the body share a close ancestor, so the
+    headline of a teaser elsewhere on the page never pulls its surroundings in.
+    """
+    body_path = blocks[first].path
+    for at in range(first - 1, max(first - LEAD_MAX_BLOCKS, 0) - 1, -1):
+        block = blocks[at]
+        if block.owner.tag != "h1" and not any(el.tag == "h1" for el in block.path[-2:]):
+            continue
+        shared = 0
+        for a, b in zip(block.path, body_path, strict=False):
+            if a is not b:
+                break
+            shared += 1
+        if len(body_path) - shared > LEAD_REACH or shared < 2:  # body and at least one wrapper
+            return []
+        return [b for b in blocks[at + 1 : first] if _is_lead(b)]
+    return []
+
+
 def gather(blocks: list[Block], containers: list[etree._Element], counts: Tally) -> Gathered:
-    """Blocks inside the containers, minus captions, link lists and the headings of link lists."""
+    """Blocks inside the containers, minus captions, link lists and the headings of link lists; then any lead."""
     inside = set(containers)
-    ours = [b for b in blocks if any(el in inside for el in b.path)]
+    indices = [i for i, b in enumerate(blocks) if any(el in inside for el in b.path)]
+    ours = lead_blocks(blocks, indices[0]) if indices else []
+    ours.extend(blocks[i] for i in indices)
     reasons = [_drop_reason(b, counts) for b in ours]
     kept: list[Block] = []
     dropped: list[StrippedBlock] = []

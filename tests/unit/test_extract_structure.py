@@ -88,3 +88,17 @@ def test_one_linked_line_between_paragraphs_stays_but_a_link_list_goes() -> None
     text = extract_article(html, URL).text
     assert "The inspectors' full report" in text
     assert "Another harbour headline" not in text
+
+
+def test_the_lead_between_headline_and_body_container_is_kept() -> None:
+    html = (
+        "<html><body><div class='page'><h1>Harbour reopens</h1>"
+        "<div class='intro'><p>After two years of repairs, the harbour opened again to ships on Tuesday.</p></div>"
+        "<div class='byline'>By Staff</div>"
+        f"<div class='story-body'>{PARAGRAPHS}</div></div>"
+        "<div class='elsewhere'><p>A paragraph of another page region that is no lead of this story at all.</p></div>"
+        "</body></html>"
+    )
+    text = extract_article(html, URL).text
+    assert text.startswith("After two years of repairs")
+    assert "another page region" not in text
