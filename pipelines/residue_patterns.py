@@ -142,7 +142,8 @@ RELATED_HEADING = re.compile(
     r"meistdiskutierte?(?: artikel)?|schon gelesen|empfehlungen der redaktion|die redaktion empfiehlt|"
     r"(?:à|a) lire (?:aussi|également)|lire aussi|sur le même sujet|articles? (?:les plus lus|similaires|liés)|"
     r"(?:les )?plus lus|vous aimerez aussi|"
-    r"(?:lee|lea|vea) también|(?:te|le) puede interesar|(?:noticias|artículos) relacionad[oa]s|más noticias|lo más leído|"
+    r"(?:lee|lea|vea) también|(?:te|le) puede interesar|(?:noticias|artículos) relacionad[oa]s|"
+    r"más noticias|lo más leído|"
     r"(?:veja|leia) também|mais lidas|leggi anche|potrebbe interessarti)\s*[:.!?]?$",
     _I,
 )

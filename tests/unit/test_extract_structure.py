@@ -64,7 +64,9 @@ def test_an_unclosed_button_does_not_take_the_article_with_it() -> None:
 
 def test_a_figure_caption_is_dropped_but_a_figure_wrapping_the_article_is_not() -> None:
     caption = "<figure><img src='a.jpg'><figcaption>The harbour at dawn, photographed by staff</figcaption></figure>"
-    html = f"<html><body><div class='story'>{caption}<figure class='layout'>{PARAGRAPHS * 2}</figure></div></body></html>"
+    html = (
+        f"<html><body><div class='story'>{caption}<figure class='layout'>{PARAGRAPHS * 2}</figure></div></body></html>"
+    )
     text = extract_article(html, URL).text
     assert "The harbour at dawn" not in text
     assert "Paragraph 4 of the harbour story" in text
