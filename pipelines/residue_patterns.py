@@ -134,12 +134,26 @@ RELATED_HEADING = re.compile(
     r"read (?:next|also)|recommended(?: for you| stories| articles| reading)?|"
     r"trending(?: now| stories)?|most (?:read|popular|viewed)|what to read next|"
     r"don'?t miss|see also|popular (?:posts|stories)|latest (?:news|stories|posts)|popular on\b.{1,40}|"
-    r"more great\b.{1,40}\bstories)\s*[:.!]?$",
+    r"more great\b.{1,40}\bstories|"
+    # German, French, Spanish, Portuguese, Italian: the same boxes' headings.
+    r"(?:lesen sie|lies) (?:auch|mehr|weiter)|auch interessant|das könnte (?:dich|sie) (?:auch )?interessieren|"
+    r"mehr zum thema(?:\s.{1,40})?|mehr (?:aus|von|zu)\b.{1,40}|weitere (?:artikel|beiträge|meldungen|nachrichten)"
+    r"(?:\s.{1,40})?|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|themen)|meistgelesene?(?: artikel)?|"
+    r"meistdiskutierte?(?: artikel)?|schon gelesen|empfehlungen der redaktion|die redaktion empfiehlt|"
+    r"(?:à|a) lire (?:aussi|également)|lire aussi|sur le même sujet|articles? (?:les plus lus|similaires|liés)|"
+    r"(?:les )?plus lus|vous aimerez aussi|"
+    r"(?:lee|lea|vea) también|(?:te|le) puede interesar|(?:noticias|artículos) relacionad[oa]s|"
+    r"más noticias|lo más leído|"
+    r"(?:veja|leia) também|mais lidas|leggi anche|potrebbe interessarti)\s*[:.!?]?$",
     _I,
 )
 # Same opener followed by one inline teaser on the line: "Related: Fed holds rates".
 RELATED_INLINE = re.compile(
-    r"^(?:related|read more|also read|read also|see also|more|recommended)\s*:\s*\S.{0,140}$", _I
+    r"^(?:related|read more|also read|read also|see also|more|recommended|"
+    r"lesen sie (?:auch|mehr)|lies auch|siehe auch|auch interessant|mehr zum thema|"
+    r"(?:à )?lire aussi|voir aussi|(?:lea|lee|vea|ver)(?: también| más)?|(?:te|le) puede interesar|"
+    r"(?:leia|veja)(?: também| mais)?|leggi anche)\s*:\s*\S.{0,140}$",
+    _I,
 )
 TEASER_MAX_CHARS = 160  # lines after a related heading this short are teasers
 TAIL_MAX_SHARE = 0.5  # a related tail may not start before this share of the text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import lru_cache
 
 from pipelines.models import ExtractedArticle, StripCategory, StrippedBlock
 from pipelines.residue_patterns import (
@@ -60,6 +61,7 @@ def _shortcodes(lines: list[str], removed: list[Removal]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _social_counts(line: str) -> tuple[int, bool]:
     """(network words on the line, whether every word is share vocabulary)."""
     if len(line) > SHARE_LINE_MAX_CHARS:
@@ -89,18 +91,24 @@ def _share_bars(lines: list[str], removed: list[Removal]) -> list[str]:
     return out
 
 
+# Tables repeat the same cells hundreds of times: each distinct line is classified once.
+@lru_cache(maxsize=4096)
+def _line_category(line: str) -> StripCategory | None:
+    lower = line.lower()
+    return next(
+        (
+            cat
+            for cat, limit, gate, pattern in LINE_PATTERNS
+            if len(line) <= limit and (not gate or any(w in lower for w in gate)) and pattern.search(line)
+        ),
+        None,
+    )
+
+
 def _line_patterns(lines: list[str], removed: list[Removal]) -> list[str]:
     out = []
     for line in lines:
-        lower = line.lower()
-        hit = next(
-            (
-                cat
-                for cat, limit, gate, pattern in LINE_PATTERNS
-                if len(line) <= limit and (not gate or any(w in lower for w in gate)) and pattern.search(line)
-            ),
-            None,
-        )
+        hit = _line_category(line)
         if hit is None:
             out.append(line)
         else:

@@ -85,7 +85,7 @@ def _extract(html: str, url: str | None, strict: bool) -> tuple[ExtractedArticle
     counts = tally(blocks)
     scores = score_candidates(blocks, counts)
     best = best_candidate(scores, counts)
-    found = gather(blocks, choose_containers(best, scores, counts, blocks)) if best is not None else None
+    found = gather(blocks, choose_containers(best, scores, counts, blocks), counts) if best is not None else None
     kept = list(found.kept) if found else []
     reason = empty_reason(meta, kept, blocks)
     text = "" if reason else "\n".join(b.text for b in kept)

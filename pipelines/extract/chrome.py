@@ -22,6 +22,8 @@ from pipelines.extract.selectors import (
     CHROME_TAGS,
     SAFE_NAMES,
     SAFE_PREFIXES,
+    SCOPED_CHROME_TAGS,
+    SECTIONING_TAGS,
     TAXONOMY_PREFIXES,
 )
 from pipelines.extract.tree import remove_all, squash
@@ -46,6 +48,11 @@ def is_hidden(el: etree._Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
+def _in_section(el: etree._Element) -> bool:
+    """Whether ``el`` sits inside sectioning content, where a header is the article's own, not the site's banner."""
+    return any(a.tag in SECTIONING_TAGS for a in el.iterancestors())
+
+
 def _structural_category(el: etree._Element) -> StripCategory | None:
     """Chrome by tag name or ARIA role."""
     tag = el.tag
@@ -53,7 +60,8 @@ def _structural_category(el: etree._Element) -> StripCategory | None:
         return None
     category = CHROME_TAGS.get(tag)
     if category is not None:
-        return category
+        # HTML's rule: <header> is the page banner only outside <article>, <main>, <section>...
+        return None if tag in SCOPED_CHROME_TAGS and _in_section(el) else category
     role = el.get("role")
     if role and role.lower() in CHROME_ROLES:
         return CHROME_ROLES[role.lower()]
@@ -176,7 +184,11 @@ def strip_chrome(root: etree._Element, keep: frozenset[etree._Element], strict: 
         category = None
         if el not in protected and el is not start:
             category = _structural_category(el)
-            if category is None and strict:
+            if category is not None:
+                # An unclosed <header> or <aside> swallows the article after it: keep what holds it.
+                if guard.holds_article(el):
+                    category = None
+            elif strict:
                 category = _named_category(el)
                 if category is not None and (category == "comments" or not guard.holds_article(el)):
                     soft.append(el)

@@ -16,6 +16,7 @@ JUNK_TAGS: frozenset[str] = frozenset(
         "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
         "canvas", "video", "audio", "source", "picture", "map", "button", "select", "option",
         "input", "textarea", "label", "link", "meta", "head", "title", "dialog", "menu",
+        "rt", "rp",  # ruby annotations: the reading of a word, not more words
     }
 )  # fmt: skip
 
@@ -26,6 +27,10 @@ CHROME_TAGS: dict[str, StripCategory] = {
     "footer": "navigation",
     "header": "navigation",
 }
+
+# Chrome tags that belong to the article when inside sectioning content (HTML's banner/contentinfo scoping).
+SCOPED_CHROME_TAGS: frozenset[str] = frozenset({"header"})
+SECTIONING_TAGS: frozenset[str] = frozenset({"article", "main", "section"})
 
 # ARIA roles that mark chrome.
 CHROME_ROLES: dict[str, StripCategory] = {
@@ -75,7 +80,7 @@ BODY_NAMES: frozenset[str] = frozenset(
     {
         "article-body", "article__body", "articlebody", "post-body", "entry-content", "story-body",
         "article-content", "article__content", "story-content", "post-content", "article-text", "story-text",
-        "body-text", "main-content", "article-main",
+        "body-text", "main-content", "article-main", "content-body", "post-text", "entry-body", "news-text",
     }
 )  # fmt: skip
 # Generic names that say nothing about chrome.
@@ -131,8 +136,8 @@ BLOCK_TAGS: frozenset[str] = frozenset(
 
 HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
-# Tags whose text is never body text even inside the chosen container.
-SKIP_IN_BODY: frozenset[str] = frozenset({"figcaption", "figure", "h1"})
+# Tags whose text is never body text even inside the chosen container (and small <figure>s, see body.py).
+SKIP_IN_BODY: frozenset[str] = frozenset({"figcaption", "h1"})
 
 # Metadata sources, most trusted first.  Keys are lower-cased meta name/property values;
 # OpenGraph (og:, article:) before the rest.  Evidence: the names the development sets' pages use.

@@ -14,6 +14,11 @@ from lxml import etree
 
 from pipelines.extract.selectors import JUNK_TAGS
 
+# Labels and buttons are a few words; one with this much text swallowed what followed it.
+MAX_CONTROL_CHARS = 400
+_SWALLOWING_CONTROLS = etree.XPath(
+    f"//*[self::button or self::label or self::menu][string-length() > {MAX_CONTROL_CHARS}]"
+)
 _local = threading.local()  # lxml parsers must not be shared between threads
 _DOOMED = "newsdesk-doomed"  # a tag name no page uses
 # Scripts, styles, SVGs, noscripts and comments, each up to its first real closer.  Linear
@@ -46,6 +51,7 @@ _KINDS = (
     _Kind(b"<!--", b"-->", re.compile(b""), re.compile(b">--")),
 )
 MAX_FALSE_CLOSERS = 64  # "</svg x" spellings skipped one by one before a single reversed scan takes over
+_BLANK_LINES = re.compile(r"[ \t\r]*\n\s*")
 _MARK = "\ufdd0".encode()  # a Unicode noncharacter: marks an opener that has no closer
 _REPLACEMENT = "\ufffd".encode()
 
@@ -120,7 +126,11 @@ def bound(html: str) -> str:
     if len(html) <= MAX_MARKUP_CHARS:
         return html
     kept = _json_ld_scripts(html)
-    html = strip_non_text(html)[:MAX_MARKUP_CHARS]  # as the parser would drop them: "Ev<!-- -->en" is "Even"
+    html = strip_non_text(html)  # as the parser would drop them: "Ev<!-- -->en" is "Even"
+    if len(html) > MAX_MARKUP_CHARS:
+        # Template indentation can be half a page: one newline keeps the line breaks <pre> needs.
+        html = _BLANK_LINES.sub("\n", html)
+    html = html[:MAX_MARKUP_CHARS]
     if not kept:
         return html
     # Back into the head, where the metadata reader finds them and the text walk never goes.
@@ -179,5 +189,11 @@ def remove_all(root: etree._Element, doomed: list[etree._Element]) -> None:
 
 
 def drop_junk(root: etree._Element) -> None:
-    """Remove scripts, styles, forms controls and other never-text elements."""
+    """Remove scripts, styles, forms controls and other never-text elements.
+
+    A control left unclosed (``<button>`` in a menu) takes the rest of the page into it when
+    parsed; one holding that much text is a wrapper, kept as a ``<div>``.
+    """
+    for el in _SWALLOWING_CONTROLS(root):
+        el.tag = "div"
     etree.strip_elements(root, *JUNK_TAGS, with_tail=False)

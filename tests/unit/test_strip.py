@@ -235,3 +235,12 @@ def test_lookalike_sentences_stay(sentence: str) -> None:
 def test_reporting_about_cookies_and_newsletters_stays(sentence: str) -> None:
     text = [BODY[0], sentence, *BODY[1:]]
     assert strip_residue(article(*text)).text == "\n".join(text)
+
+
+@pytest.mark.parametrize(
+    "heading", ["Lesen Sie auch", "Das könnte Sie auch interessieren", "À lire aussi", "Te puede interesar:"]
+)
+def test_related_headings_in_other_languages_are_removed(heading: str) -> None:
+    cleaned = strip_residue(article(BODY[0], heading, BODY[1], BODY[2]))
+    assert heading not in cleaned.text.split("\n")
+    assert cleaned.text.split("\n") == BODY
