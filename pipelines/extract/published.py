@@ -42,6 +42,7 @@ from pipelines.models import MetadataField
 from pipelines.models import MetadataSource as Src
 
 Runs = list[tuple[str, bool, bool]]
+VISIBLE_STEPS = 5  # the places _visible_steps looks, one vote each
 FIRST_DECLARED_VOTE = 1.5  # the most trusted declared stamp wins ties, and needs two voices against it to lose
 # English read month-first ("04/05/2019" is April 5): the United States' usage, shared by Canada and the Philippines.
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -103,9 +104,16 @@ def _voted(declared: list[MetadataField[str]], page: _Page, language: str | None
         if other.source not in sources:  # one vote per kind of evidence: a template repeats its own mistake
             sources.add(other.source)
             votes[_day(other.value)] += 1
-    shown = [found for found in _visible_steps(page, language) if found.value]
-    for found in shown:
-        votes[_day(found.value)] += 1
+    shown: list[MetadataField[str]] = []
+    remaining = VISIBLE_STEPS
+    for found in _visible_steps(page, language):
+        remaining -= 1
+        if found.value:
+            shown.append(found)
+            votes[_day(found.value)] += 1
+        rivals = max((n for day, n in votes.items() if day != _day(first.value)), default=0)
+        if votes[_day(first.value)] >= rivals + remaining:  # no later step can outvote it: the walk stops here
+            return first
     best = max(votes.values())
     if votes[_day(first.value)] == best:
         return first
