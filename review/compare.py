@@ -2,8 +2,9 @@
 
 The story's members come from :func:`review.copies.copy_article_ids` (the one place that knows how copies
 are grouped: today by ``duplicate_of``; a cluster id, when stored, slots in there).  The original is the
-member dedupe saw first (the one the others' ``duplicate_of`` names); the counterpart of an original is the
-copy the reviewer picks, else the first copy.
+member the others' ``duplicate_of`` names (the cluster's original, chosen by evidence; the reasons come from
+:func:`review.clusters.cluster_view`); the counterpart of an original is the copy the reviewer picks, else the
+first copy.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import Connection, select
 
 from pipelines.storage.schema import articles, flags
 from review.clock import as_utc, iso
+from review.clusters import ReasonOut, cluster_view
 from review.copies import copy_article_ids
 from review.errors import NotFound
 
@@ -119,8 +121,10 @@ def _evidence(conn: Connection, original: Any, copy: Any) -> list[str]:
     found = []
     if copy.duplicate_of == original.id:
         found.append(f"dedupe recorded {copy.id} as a {copy.duplicate_kind or 'near'} duplicate of {original.id}")
+    why = _cluster_reasons(conn, original)
+    found += [f"the original by evidence: {reason.detail}" for reason in why]
     first, second = as_utc(original.fetched_at), as_utc(copy.fetched_at)
-    if first <= second:
+    if not why and first <= second:  # no settled cluster (older rows): arrival is all there is to say
         found.append(f"the original was fetched first ({_when(first)}; the copy {_when(second)})")
     if copy.canonical_url == original.canonical_url:
         found.append("the copy declares the original's canonical URL")
@@ -129,6 +133,17 @@ def _evidence(conn: Connection, original: Any, copy: Any) -> list[str]:
     ).scalars()
     found += [f"flag near_duplicate_of_other_source: {detail}" for detail in details if detail]
     return found
+
+
+def _cluster_reasons(conn: Connection, original: Any) -> tuple[ReasonOut, ...]:
+    """Why the cluster chose ``original``, when its cluster is settled and names it."""
+    if not original.cluster_id:
+        return ()
+    try:
+        view = cluster_view(conn, original.cluster_id)
+    except NotFound:
+        return ()
+    return view.why if view.original_id == original.id and view.reason != "first" else ()
 
 
 def _when(moment: datetime) -> str:

@@ -22,7 +22,7 @@ from pipelines.flagging.loader import load_rules
 from pipelines.models import Page
 from pipelines.process import ProcessingDeps, process_page
 from pipelines.storage import repository
-from pipelines.storage.schema import articles
+from pipelines.storage.schema import articles, review_items
 from review.app import create_app
 from tests.support.demo_corpus import page_id, refetched, story_pages
 from tests.support.review_seed import make_user, migrated_engine, sqlite_settings
@@ -163,3 +163,18 @@ def stored_cluster_id(engine: Engine, page: Page) -> str:
     with engine.connect() as connection:
         value = connection.execute(select(articles.c.cluster_id).where(articles.c.id == page_id(page))).scalar_one()
     return str(value)
+
+
+def test_a_copy_stored_before_its_original_is_queued_and_compared_by_evidence(
+    client: httpx.Client, engine: Engine, demo_stored: dict[str, Page]
+) -> None:
+    token = make_user(engine, "rita")
+    original, copy = demo_stored["troops-withdrawal"], demo_stored["troops-withdrawal-copy"]
+    with engine.connect() as conn:
+        items = dict(conn.execute(select(review_items.c.article_id, review_items.c.id)).all())
+    assert page_id(copy) in items, "the copy became one when its original arrived, and waits for a reviewer"
+    assert page_id(original) not in items
+    side = client.get(f"/api/items/{items[page_id(copy)]}/compare", headers=bearer(token)).json()["comparison"]
+    assert side["original"]["article_id"] == page_id(original) and side["item_is_original"] is False
+    assert any("names it as its source (source link)" in line for line in side["evidence"]), side["evidence"]
+    assert not any("fetched first" in line for line in side["evidence"]), "arrival order is not the evidence here"
