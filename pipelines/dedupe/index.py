@@ -11,7 +11,7 @@ from typing import Any
 import redis
 
 from pipelines import keys
-from pipelines.dedupe.anchors import anchor_sample
+from pipelines.dedupe.anchors import anchor_sample, stored_anchors
 from pipelines.dedupe.features import fingerprint
 from pipelines.dedupe.lua_scripts import CHECK_AND_ADD, FORGET, SWEEP
 from pipelines.dedupe.params import DedupeParams
@@ -148,7 +148,7 @@ class DedupeIndex:
         anchor = anchor_sample(text, self.params) if fp.sample else b""
         args = [
             *self._config, doc_id, exact_key, fp.sample, "1" if peek else "0", anchor, evidence_blob(evidence),
-            fp.stored,
+            fp.stored, stored_anchors(anchor),
         ]  # fmt: skip
         with _redis_errors():
             reply = self._check(keys=self._keys, args=args)

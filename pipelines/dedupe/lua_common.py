@@ -55,7 +55,7 @@ local REWRITE_CANDIDATES = tonumber(ARGV[11])
 local ANCHOR_POST = tonumber(ARGV[12])  -- anchor pairs below this are posted to the 'q' table
 local ANCHOR_COVER = tonumber(ARGV[13])
 local ANCHOR_QUORUM = tonumber(ARGV[14])
-local N0, LOAD, PACKED_LOAD = 16, 32, 64  -- first buckets; entries per hash bucket, per posting bucket
+local N0, LOAD, PACKED_LOAD = 16, 32, 128  -- first buckets; entries per hash bucket, per posting bucket
 local BLOB_GROUP = 16  -- canonicals' samples per 'c' string
 local NOW = tonumber(redis.call('TIME')[1])
 
@@ -146,9 +146,10 @@ local function ev_put(num, e)
   e.raw = struct.pack('>BB', e.flags, e.reason) .. string.sub(e.raw, 3)
   redis.call('HSET', ev_key(num), rec_field(num), e.raw)
 end
+local function hex_bytes(h) return (string.gsub(h, '..', function(x) return string.char(tonumber(x, 16)) end)) end
 local function id_bytes(docid)  -- an article id (32 hex digits) as 16 bytes; nil for any other doc id
   if #docid ~= 32 or string.find(docid, '[^0-9a-f]') then return nil end
-  return (string.gsub(docid, '..', function(h) return string.char(tonumber(h, 16)) end))
+  return hex_bytes(docid)
 end
 local function id_hex(b) return (string.gsub(b, '.', function(c) return string.format('%02x', string.byte(c)) end)) end
 -- the doc id as stored: an article id as its 16 bytes, any other as it is (a record says which: kind + 16)
@@ -157,6 +158,27 @@ local function rec_docid(rec)
   local f = rec_idfield(rec)
   if string.byte(rec, 1) >= 16 then return id_hex(f) end
   return f
+end
+-- the 'i' table: doc id -> number (>I4), an article id keyed by 8 bytes of its SHA-1 (whatever its bytes look
+-- like; its record holds them all, and id_get compares); id fields as id_field gives them, binary for article ids
+local function id_key(f, binary) return binary and hex_bytes(string.sub(redis.sha1hex(f), 1, 16)) or f end
+local function id_get(f, binary)
+  local k = id_key(f, binary)
+  local v = lh_get('i', lh_addr('i', k), k)
+  local num = v and u32(v)
+  local rec = num and rec_get(num)
+  if rec and rec_idfield(rec) == f then return num, rec end
+  return nil
+end
+local function id_set(f, binary, num)
+  local k = id_key(f, binary)
+  lh_set('i', lh_addr('i', k), k, p32(num))
+end
+local function id_del(f, binary, num)
+  local k = id_key(f, binary)
+  local h = lh_addr('i', k)
+  local cur = lh_get('i', h, k)
+  if cur and u32(cur) == num then lh_del('i', h, k) end
 end
 local function named(e) return e.flags % 2 == 1 end
 local function day_only(e) return math.floor(e.flags / 2) % 2 == 1 end
@@ -206,7 +228,9 @@ local function parse_sample(blob)
   end
   return s
 end
--- the stored form (Fingerprint.stored): >I4 tau, B m, m x (B length, B count), then 2-byte scaled hashes
+-- the stored form (Fingerprint.stored): >I4 tau, B m, m x (B length, B count), then 12-bit scaled hashes,
+-- two to 3 bytes
+local SCALE = 4096
 local function parse_stored(blob)
   local tau, m = struct.unpack('>I4B', blob)
   local bytes = {string.byte(blob, 6, #blob)}
@@ -216,7 +240,10 @@ local function parse_stored(blob)
     y.len[g] = bytes[2 * g - 1]
     for _ = 1, bytes[2 * g] do
       i = i + 1
-      local k = bytes[o + 2 * i - 1] * 256 + bytes[o + 2 * i]
+      local at = o + 3 * math.floor((i - 1) / 2)
+      local k
+      if i % 2 == 1 then k = bytes[at + 1] * 16 + math.floor(bytes[at + 2] / 16)
+      else k = (bytes[at + 2] % 16) * 256 + bytes[at + 3] end
       y.key[i], y.seg[i], y.set[k] = k, g, true
     end
   end
@@ -246,18 +273,18 @@ local function cover(n, seg, len, hit)
   return good / total, shared / n
 end
 -- both covers of a query sample x and a stored sample y over their samples below the smaller tau, compared in
--- y's scale (a hash h is y's key floor(h * 65536 / y.tau)): (cover of x, shared share of x, the same of y)
+-- y's scale (a hash h is y's key floor(h * SCALE / y.tau)): (cover of x, shared share of x, the same of y)
 local function near_covers(x, y)
   local tau = math.min(x.tau, y.tau)
   local xn, xseg, xhit, xkeys = 0, {}, {}, {}
   for i = 1, x.n do
     local h = x.v[i]
     if h >= tau then break end
-    local k = math.floor(h * 65536 / y.tau)
+    local k = math.floor(h * SCALE / y.tau)
     xn = xn + 1
     xseg[xn], xhit[xn], xkeys[k] = x.sg[i] + 1, y.set[k], true
   end
-  local limit = tau * 65536 / y.tau  -- y's keys below it are y's hashes below tau
+  local limit = tau * SCALE / y.tau  -- y's keys below it are y's hashes below tau
   local yn, yseg, yhit = 0, {}, {}
   for i = 1, y.n do
     local k = y.key[i]
@@ -309,55 +336,75 @@ local function blob_del(num)
   if o then blob_write(key, string.sub(raw, 1, o - 1) .. string.sub(raw, o + 5 + m + n)) end
 end
 
--- anchor samples (anchors.py): >H tau, >H n, n x >H ascending, then n regions of 2 bits, 4 to a byte
+-- anchor samples, as queried (anchors.py): >H tau, >H n, n x >H ascending, then n regions of 2 bits, 4 to a byte
 local function parse_anchors(blob)
   local tau, n = struct.unpack('>I2I2', blob)
-  local a = {tau = tau, n = n, v = {}, set = {}, region = {}}
+  local a = {tau = tau, n = n, v = {}, region = {}}
+  local bytes = {string.byte(blob, 5, #blob)}
   for i = 1, n do
-    local raw = string.sub(blob, 3 + 2 * i, 4 + 2 * i)
-    a.v[i] = (struct.unpack('>I2', raw))
-    a.set[raw] = i
-  end
-  local base = 4 + 2 * n
-  for i = 1, n do
-    local byte = string.byte(blob, base + math.floor((i - 1) / 4) + 1) or 0
-    a.region[i] = math.floor(byte / 4 ^ ((i - 1) % 4)) % 4
+    a.v[i] = bytes[2 * i - 1] * 256 + bytes[2 * i]
+    a.region[i] = math.floor(bytes[2 * n + math.floor((i - 1) / 4) + 1] / 4 ^ ((i - 1) % 4)) % 4
   end
   return a
 end
--- share of a sample's features (below tau) in regions where at least ANCHOR_QUORUM of them are shared
-local function anchor_cover(a, tau, hit)
-  local n, h, total = {0, 0, 0, 0}, {0, 0, 0, 0}, 0
-  for i = 1, a.n do
-    if a.v[i] <= tau then
-      local r = a.region[i] + 1
-      n[r] = n[r] + 1
-      total = total + 1
-      if hit[i] then h[r] = h[r] + 1 end
+-- as stored (anchors.stored_anchors): >H tau, 4 x B features per region, then 12-bit scaled features
+local function parse_stored_anchors(blob)
+  local tau = struct.unpack('>I2', blob)
+  local bytes = {string.byte(blob, 3, #blob)}
+  local b = {tau = tau, key = {}, region = {}, set = {}}
+  local i = 0
+  for r = 0, 3 do
+    for _ = 1, bytes[r + 1] do
+      i = i + 1
+      local at = 4 + 3 * math.floor((i - 1) / 2)
+      local k
+      if i % 2 == 1 then k = bytes[at + 1] * 16 + math.floor(bytes[at + 2] / 16)
+      else k = (bytes[at + 2] % 16) * 256 + bytes[at + 3] end
+      b.key[i], b.region[i], b.set[k] = k, r, i
     end
+  end
+  b.n = i
+  return b
+end
+-- share of compared features (region[i], hit[i] for i = 1..n) in regions where at least ANCHOR_QUORUM are shared
+local function anchor_cover(n, region, hit)
+  local count, h = {0, 0, 0, 0}, {0, 0, 0, 0}
+  for i = 1, n do
+    local r = region[i] + 1
+    count[r] = count[r] + 1
+    if hit[i] then h[r] = h[r] + 1 end
   end
   local good = 0
   for r = 1, 4 do
-    if h[r] >= 1 and h[r] >= ANCHOR_QUORUM * n[r] then good = good + n[r] end
+    if h[r] >= 1 and h[r] >= ANCHOR_QUORUM * count[r] then good = good + count[r] end
   end
-  return total > 0 and good / total or 0
+  return n > 0 and good / n or 0
 end
 -- anchor pairs in common below the smaller threshold, their share of the larger sample, and the smaller of the
--- two texts' covers (how evenly the shared pairs spread over each text: a mix shares them in one part only)
+-- two texts' covers (how evenly the shared pairs spread over each text: a mix shares them in one part only);
+-- a is a query sample, b a stored one, compared in b's scale
 local function anchor_match(a, b)
   local tau = math.min(a.tau, b.tau)
-  local na, nb, shared, ahit, bhit = 0, 0, 0, {}, {}
+  local scale = SCALE / (b.tau + 1)
+  local na, nb, shared, aregion, ahit, bregion, bhit, bseen = 0, 0, 0, {}, {}, {}, {}, {}
   for i = 1, a.n do
     if a.v[i] <= tau then
       na = na + 1
-      local j = b.set[struct.pack('>I2', a.v[i])]
-      if j then shared = shared + 1; ahit[i] = true; bhit[j] = true end
+      aregion[na] = a.region[i]
+      local j = b.set[math.floor(a.v[i] * scale)]
+      if j and not bseen[j] then shared = shared + 1; ahit[na] = true; bseen[j] = true end
     end
   end
-  for i = 1, b.n do if b.v[i] <= tau then nb = nb + 1 end end
+  local limit = (tau + 1) * scale  -- b's keys below it are its features <= tau
+  for j = 1, b.n do
+    if b.key[j] < limit then
+      nb = nb + 1
+      bregion[nb], bhit[nb] = b.region[j], bseen[j]
+    end
+  end
   local larger = math.max(na, nb)
   if larger == 0 then return 0, 0, 0 end
-  return shared, shared / larger, math.min(anchor_cover(a, tau, ahit), anchor_cover(b, tau, bhit))
+  return shared, shared / larger, math.min(anchor_cover(na, aregion, ahit), anchor_cover(nb, bregion, bhit))
 end
 
 -- postings ---------------------------------------------------------------------
@@ -460,10 +507,7 @@ end
 local function drop(num, rec)
   redis.call('HDEL', rec_key(num), rec_field(num))
   redis.call('HDEL', ev_key(num), rec_field(num))
-  local docid = rec_idfield(rec)
-  local idh = lh_addr('i', docid)
-  local cur = lh_get('i', idh, docid)
-  if cur and u32(cur) == num then lh_del('i', idh, docid) end
+  id_del(rec_idfield(rec), string.byte(rec, 1) >= 16, num)
   if rec_kind(rec) ~= 0 then return end
   local ex = string.sub(rec, 12, 19)
   local exh = u32(ex)

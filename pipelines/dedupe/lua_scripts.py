@@ -1,9 +1,9 @@
 """The index's Lua entry points; each runs atomically, reads first and writes last.
 
-``CHECK_AND_ADD`` KEYS[1] = the meta hash (see lua_common); ARGV[15..21] = doc_id, exact key (8 bytes),
+``CHECK_AND_ADD`` KEYS[1] = the meta hash (see lua_common); ARGV[15..22] = doc_id, exact key (8 bytes),
 sample (query form; may be empty), peek ("1": return the verdict and write nothing), anchor sample (may be
 empty), origin evidence (index.evidence_blob; may be empty: such a document never takes over a cluster), the
-sample's stored form (features.Fingerprint.stored).
+stored forms of the sample and of the anchor sample (features.Fingerprint.stored, anchors.stored_anchors).
 Returns ``{kind, anchor doc_id, similarity x 10000, inserted, original doc_id, epoch, reason}``: kind 0
 (a new canonical: its own anchor), 1 (exact), 2 (near) or 3 (rewritten copy of the anchor); the cluster's
 original and epoch as they are after this call, and why it is the original (lua_common's reason codes).
@@ -16,9 +16,10 @@ written into the anchor's record in this same call, so racing workers see one or
 from pipelines.dedupe.lua_common import COMMON
 
 _CHECK = r"""
-local DOCID, EX, BLOB, ABLOB, EVBLOB, STORED = ARGV[15], ARGV[16], ARGV[17], ARGV[19], ARGV[20], ARGV[21]
+local DOCID, EX, BLOB, ABLOB, EVBLOB = ARGV[15], ARGV[16], ARGV[17], ARGV[19], ARGV[20]
+local STORED, ASTORED = ARGV[21], ARGV[22]
 local IDF = id_field(DOCID)
-local IDH = lh_addr('i', IDF)
+local BINARY_ID = #IDF ~= #DOCID
 
 -- a member's verdict as the cluster stands now: its kind and similarity against the anchor (an anchor that lost
 -- the original to a copy takes that copy's), the anchor, the original, the epoch and the original's reason
@@ -43,10 +44,9 @@ local function live_canonical(num)
 end
 
 -- 1. the same doc_id again: the verdict as the cluster stands now, nothing written
-local known = lh_get('i', IDH, IDF)
-if known then
-  local rec = rec_get(u32(known))
-  if rec and rec_alive(rec) and rec_idfield(rec) == IDF then return verdict_of(u32(known), rec, 0) end
+do
+  local known, rec = id_get(IDF, BINARY_ID)
+  if known and rec_alive(rec) then return verdict_of(known, rec, 0) end
 end
 
 -- 2. exact: same normalised text as a live canonical
@@ -110,7 +110,7 @@ if kind == 0 and A and #order > 0 then
     local _, ablob = nil, nil
     if live_canonical(top) then _, ablob = blob_get(top) end
     if ablob and #ablob > 0 then
-      local shared, share, spread = anchor_match(A, parse_anchors(ablob))
+      local shared, share, spread = anchor_match(A, parse_stored_anchors(ablob))
       if shared >= MIN_ANCHOR_SHARED and spread >= ANCHOR_COVER and share > best_share then
         best_share, best_num = share, top
       end
@@ -132,9 +132,9 @@ end
 local num = mget('seq') + 1
 mset('seq', num)
 local me = p32(num)
-local head = struct.pack('>BI4I4I2', kind + (#IDF ~= #DOCID and 16 or 0), NOW, canon, sim)
+local head = struct.pack('>BI4I4I2', kind + (BINARY_ID and 16 or 0), NOW, canon, sim)
 redis.call('HSET', rec_key(num), rec_field(num), head .. EX .. IDF)
-lh_set('i', IDH, IDF, me)
+id_set(IDF, BINARY_ID, num)
 local E = #EVBLOB > 0 and ev_parse(EVBLOB) or nil
 if kind > 0 then
   local o, epoch, arec = cluster_state(canon)
@@ -143,9 +143,7 @@ if kind > 0 then
   -- a member the new page names as its source is named, and weighed against the original
   if E then
     for b, _ in pairs(E.names) do
-      local m = lh_get('i', lh_addr('i', b), b)
-      local mnum = m and u32(m)
-      local mrec = mnum and rec_get(mnum)
+      local mnum, mrec = id_get(b, true)
       if mrec and (mnum == canon or (rec_kind(mrec) ~= 0 and u32(mrec, 6) == canon)) then
         local ev = ev_get(mnum)
         if ev and (not named(ev) or (mnum == o and ev.reason == 0)) then
@@ -176,7 +174,7 @@ if E then ev_put(num, E) end
 if kind == 0 then
   lh_set('x', EXH, EX, me)
   if X then
-    blob_put(num, STORED, A and ABLOB or '')
+    blob_put(num, STORED, A and ASTORED or '')
     for i = 1, X.nidx do pk_add('p', X.v[i], num) end
     if A then
       for i = 1, A.n do
@@ -193,14 +191,9 @@ return verdict_of(num, rec_get(num), 1)
 
 _FORGET = r"""
 local IDF = id_field(ARGV[15])
-local IDH = lh_addr('i', IDF)
-local known = lh_get('i', IDH, IDF)
+local num, rec = id_get(IDF, #IDF ~= #ARGV[15])
 local gone = 0
-if known then
-  local num = u32(known)
-  local rec = rec_get(num)
-  if rec and rec_idfield(rec) == IDF then drop(num, rec); gone = 1 else lh_del('i', IDH, IDF) end
-end
+if num then drop(num, rec); gone = 1 end
 meta_save()
 return gone
 """
