@@ -49,17 +49,13 @@ do
   if known and rec_alive(rec) then return verdict_of(known, rec, 0) end
 end
 
--- 2. exact: same normalised text as a live canonical
+-- 2. exact: same normalised text as a live canonical.  A text too short for a sample finds it in the 'x' table;
+-- any other among the canonicals sharing all its posted shingles (as the same text does), by the record's key
 local kind, canon, sim = 0, 0, 0
 local EXH = u32(EX)
-local ex = lh_get('x', EXH, EX)
-if ex and live_canonical(u32(ex)) then kind, canon, sim = 1, u32(ex), 10000 end
-
--- 3. near: canonicals sharing posted shingles, best few verified by segment cover
-local X, order, raw_counts = nil, {}, {}
+local X, order, raw_counts, counts = nil, {}, {}, {}
 if #BLOB > 0 then X = parse_sample(BLOB) end
-if kind == 0 and X then
-  local counts = {}
+if X then
   for i = 1, X.nidx do
     for _, c in ipairs(pk_get('p', X.v[i])) do
       if not counts[c] then counts[c] = 0; raw_counts[c] = 0; order[#order + 1] = c end
@@ -67,6 +63,17 @@ if kind == 0 and X then
       raw_counts[c] = raw_counts[c] + 1
     end
   end
+  for _, c in ipairs(order) do
+    local crec = counts[c] == X.nidx and live_canonical(c)
+    if crec and string.sub(crec, 12, 19) == EX then kind, canon, sim = 1, c, 10000; break end
+  end
+else
+  local ex = lh_get('x', EXH, EX)
+  if ex and live_canonical(u32(ex)) then kind, canon, sim = 1, u32(ex), 10000 end
+end
+
+-- 3. near: canonicals sharing posted shingles, best few verified by segment cover
+if kind == 0 and X then
   local best, best_num = 0, 0
   for _ = 1, CANDIDATES do
     local top, topc = nil, 0
@@ -75,7 +82,9 @@ if kind == 0 and X then
     end
     if not top then break end
     counts[top] = -1
-    local stored = live_canonical(top) and blob_get(top)
+    local crec = live_canonical(top)
+    if crec and string.sub(crec, 12, 19) == EX then best, best_num, kind = 1, top, 1; break end  -- capped postings
+    local stored = crec and blob_get(top)
     if stored and #stored > 0 then
       local fwd, fwd_shared, rev, rev_shared = near_covers(X, parse_stored(stored))
       local score = math.max(fwd, rev)
@@ -83,7 +92,8 @@ if kind == 0 and X then
       if best >= THRESHOLD then break end  -- candidates come best-first: the first copy found wins
     end
   end
-  if best >= THRESHOLD then kind, canon, sim = 2, best_num, math.floor(best * 10000 + 0.5) end
+  if kind == 1 then canon, sim = best_num, 10000
+  elseif best >= THRESHOLD then kind, canon, sim = 2, best_num, math.floor(best * 10000 + 0.5) end
 end
 
 -- 3b. rewritten: the same candidates (most shared postings first), judged by their anchor pairs
@@ -172,7 +182,7 @@ if kind > 0 then
 end
 if E then ev_put(num, E) end
 if kind == 0 then
-  lh_set('x', EXH, EX, me)
+  if not X then lh_set('x', EXH, EX, me) end
   if X then
     blob_put(num, STORED, A and ASTORED or '')
     for i = 1, X.nidx do pk_add('p', X.v[i], num) end
