@@ -49,13 +49,14 @@ do
   if known and rec_alive(rec) then return verdict_of(known, rec, 0) end
 end
 
--- 2. exact: same normalised text as a live canonical.  A text too short for a sample finds it in the 'x' table;
--- any other among the canonicals sharing all its posted shingles (as the same text does), by the record's key
+-- 2. exact: same normalised text as a live canonical.  A text with posted shingles finds it among the canonicals
+-- sharing all of them (as the same text does), by the record's key; any other in the 'x' table
 local kind, canon, sim = 0, 0, 0
 local EXH = u32(EX)
 local X, order, raw_counts, counts = nil, {}, {}, {}
 if #BLOB > 0 then X = parse_sample(BLOB) end
-if X then
+local POSTED = X and X.nidx > 0
+if POSTED then
   for i = 1, X.nidx do
     for _, c in ipairs(pk_get('p', X.v[i])) do
       if not counts[c] then counts[c] = 0; raw_counts[c] = 0; order[#order + 1] = c end
@@ -182,7 +183,7 @@ if kind > 0 then
 end
 if E then ev_put(num, E) end
 if kind == 0 then
-  if not X then lh_set('x', EXH, EX, me) end
+  if not POSTED then lh_set('x', EXH, EX, me) end
   if X then
     blob_put(num, STORED, A and ASTORED or '')
     for i = 1, X.nidx do pk_add('p', X.v[i], num) end
