@@ -9,7 +9,8 @@ posted to an inverted index of *canonical* documents only.  A new text looks up
 its posted shingles, takes the three canonicals sharing most, and accepts the
 best whose paragraphs cover >= 78% of either text (a paragraph counts when >= 30%
 of its samples reappear) while >= 35% of the smaller text's samples are shared.
-Exact copies short-cut through the normalised-text hash.  All of it, and the
+Exact copies are told by the normalised-text hash (kept in each record, and in a
+table of its own only for texts with no posted shingle).  All of it, and the
 insert, is one Lua call, so racing workers see a serial order.
 """
 

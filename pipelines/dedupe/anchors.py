@@ -13,7 +13,10 @@ Each feature also remembers its *region*, the quarter of the text where its pair
 copy shares pairs all through both texts, a mix of two stories only in the part it took from each
 (lua_common.anchor_match checks both).
 Layout: ``>H tau16, >H n`` then ``n`` x ``>H``, ascending, then the regions, 2 bits each, 4 to a byte
-(feature ``i``, from 0, in byte ``i // 4`` at bit ``2 * (i % 4)``).
+(feature ``i``, from 0, in byte ``i // 4`` at bit ``2 * (i % 4)``).  That is the form a text is queried with;
+a canonical keeps ``stored_anchors`` of it: ``>H tau16``, the number of features in each region (a byte each),
+then the features region by region as 12 bits, ``value * 4096 // (tau16 + 1)`` (packing.pack12), so a text's
+features stay apart and in order whatever its threshold.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ import re
 import struct
 import unicodedata
 
+import numpy as np
+
+from pipelines.dedupe.packing import pack12, scaled
 from pipelines.dedupe.params import DedupeParams
 from pipelines.dedupe.stopwords import STOPWORDS
 
@@ -108,3 +114,16 @@ def anchor_sample(text: str, params: DedupeParams) -> bytes:
     for i, value in enumerate(values):
         packed[i // 4] |= region[value] << (2 * (i % 4))
     return _HEADER.pack(tau - 1, len(values)) + struct.pack(f">{len(values)}H", *values) + bytes(packed)
+
+
+def stored_anchors(sample: bytes) -> bytes:
+    """The compact form a canonical keeps of an anchor sample (see the module's layout); empty for an empty one."""
+    if not sample:
+        return b""
+    tau, n = _HEADER.unpack_from(sample)
+    values = np.frombuffer(sample, dtype=">u2", count=n, offset=_HEADER.size).astype(np.uint64)
+    packed = np.frombuffer(sample, dtype=np.uint8, offset=_HEADER.size + 2 * n)
+    regions = (packed[np.arange(n) // 4] >> (2 * (np.arange(n) % 4))) & 3
+    order = np.argsort(regions, kind="stable")
+    counts = np.bincount(regions, minlength=REGIONS)
+    return struct.pack(">H", tau) + bytes(counts.tolist()) + pack12(scaled(values[order], tau + 1))

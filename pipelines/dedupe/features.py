@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pipelines.dedupe.normalize import normalize, tokens
+from pipelines.dedupe.packing import pack12, scaled
 from pipelines.dedupe.params import DedupeParams
 from pipelines.dedupe.stopwords import STOPWORDS
 
@@ -54,11 +55,21 @@ class Fingerprint:
     tokens, at most 255), one byte per kept shingle (its segment), then the kept
     shingle hashes as ``>I``, ascending and all below ``tau``; the first
     ``n_indexed`` are posted.  (Columns, not records: Lua reads each in one call.)
+    That is the form a text is *queried* with.  ``stored`` is the compact form
+    kept for a canonical (lua_common.parse_stored): ``>I tau, B m``, then for
+    each of the ``m`` segments holding samples its length and its number of
+    samples (a byte each), then every sample, segment by segment, as the 12 bits
+    ``hash * 4096 // tau``, two to 3 bytes (high bits first).  Scaled to its own
+    ``tau`` a long text's samples spread over all 4,096 values as a short one's
+    do, and keep their order, which the ``tau`` comparison of two samples needs;
+    a copy's samples meet them exactly, a stray hash meets one of ~96 about 1
+    time in 40, far below the quorum of a matching segment.
     """
 
     content_hash: str
     token_count: int
     sample: bytes
+    stored: bytes = b""
 
 
 def _segments(lengths: list[int], params: DedupeParams) -> list[int]:
@@ -110,7 +121,16 @@ def _shingle_hashes(words: list[str], size: int) -> tuple[_U64, npt.NDArray[np.b
     return mixed >> np.uint64(32), ~all_stop
 
 
-def _sample(words: list[str], segs: _U64, seg_lengths: bytes, params: DedupeParams) -> bytes:
+def _stored(tau: int, kept: _U64, kept_segs: _U64, seg_lengths: bytes) -> bytes:
+    """The canonical's compact form of a sample (see Fingerprint)."""
+    order = np.argsort(kept_segs, kind="stable")
+    segs, counts = np.unique(kept_segs, return_counts=True)
+    pairs = zip(segs.tolist(), counts.tolist(), strict=True)
+    head = bytes(b for seg, count in pairs for b in (seg_lengths[seg], count))
+    return struct.pack(">IB", tau, len(segs)) + head + pack12(scaled(kept[order], tau))
+
+
+def _sample(words: list[str], segs: _U64, seg_lengths: bytes, params: DedupeParams) -> tuple[bytes, bytes]:
     values, useful = _shingle_hashes(words, params.shingle_size)
     limit = 1 << (32 - params.sample_rate_bits)
     keep = useful & (values < np.uint64(limit))
@@ -121,10 +141,10 @@ def _sample(words: list[str], segs: _U64, seg_lengths: bytes, params: DedupePara
         tau = int(kept[params.max_samples])
         kept, kept_segs = kept[: params.max_samples], kept_segs[: params.max_samples]
     if len(kept) == 0:
-        return b""
+        return b"", b""
     index_limit = min(tau, 1 << (32 - params.index_rate_bits))
     n_indexed = min(params.max_postings, int(np.count_nonzero(kept < np.uint64(index_limit))))
-    return b"".join(
+    query = b"".join(
         (
             _HEADER.pack(tau, n_indexed, len(seg_lengths)),
             seg_lengths,
@@ -132,6 +152,7 @@ def _sample(words: list[str], segs: _U64, seg_lengths: bytes, params: DedupePara
             kept.astype(">u4").tobytes(),
         )
     )
+    return query, _stored(tau, kept, kept_segs, seg_lengths)
 
 
 def fingerprint(text: str, params: DedupeParams) -> Fingerprint:
@@ -150,4 +171,5 @@ def fingerprint(text: str, params: DedupeParams) -> Fingerprint:
         seg_lengths[seg] += length
     segs = np.repeat(np.array(seg_of_piece, dtype=np.uint64), lengths)
     packed_lengths = bytes(min(n, 255) for n in seg_lengths)
-    return Fingerprint(digest, len(words), _sample(words, segs, packed_lengths, params))
+    query, stored = _sample(words, segs, packed_lengths, params)
+    return Fingerprint(digest, len(words), query, stored)

@@ -11,7 +11,7 @@ from typing import Any
 import redis
 
 from pipelines import keys
-from pipelines.dedupe.anchors import anchor_sample
+from pipelines.dedupe.anchors import anchor_sample, stored_anchors
 from pipelines.dedupe.features import fingerprint
 from pipelines.dedupe.lua_scripts import CHECK_AND_ADD, FORGET, SWEEP
 from pipelines.dedupe.params import DedupeParams
@@ -102,6 +102,9 @@ class DedupeIndex:
         self.namespace = namespace
         self.retention_seconds = retention_seconds
         self.params = params or DedupeParams()
+        if self.params.index_rate_bits < 4:
+            # posted shingle hashes must fit 28 bits: a posting keeps 24 of them, its bucket number the lowest 4
+            raise ValueError("index_rate_bits must be at least 4")
         self._check = redis.register_script(CHECK_AND_ADD)
         self._forget = redis.register_script(FORGET)
         self._sweep = redis.register_script(SWEEP)
@@ -143,7 +146,10 @@ class DedupeIndex:
             return NO_DUPLICATE  # nothing to compare: empty or punctuation-only text
         exact_key = bytes.fromhex(fp.content_hash)[:8]
         anchor = anchor_sample(text, self.params) if fp.sample else b""
-        args = [*self._config, doc_id, exact_key, fp.sample, "1" if peek else "0", anchor, evidence_blob(evidence)]
+        args = [
+            *self._config, doc_id, exact_key, fp.sample, "1" if peek else "0", anchor, evidence_blob(evidence),
+            fp.stored, stored_anchors(anchor),
+        ]  # fmt: skip
         with _redis_errors():
             reply = self._check(keys=self._keys, args=args)
         return _verdict_of(doc_id, reply)

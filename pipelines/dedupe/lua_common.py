@@ -1,16 +1,25 @@
-"""Lua shared by the index scripts: linear-hashed tables, doc records, samples, eviction.
+"""Lua shared by the index scripts: linear-hashed tables, doc records, samples, postings, eviction.
 
-Why linear hashing: Redis stores a small hash (<= 128 fields of <= 64 bytes) as
-a compact listpack, ~10 bytes per entry, but a big one as a hashtable at ~70
-bytes per entry.  Each logical table ("i" ids, "x" exact keys, "p" postings) is
-spread over buckets that split one at a time as the table grows, keeping every
-bucket small at any size, 10k or 10M documents, and every lookup O(1).
+Layout, chosen for bytes (bench/dedupe_budget.py: what a new article costs).  Every Redis key costs ~60 bytes
+of its own, so per-document data lives in shared buckets, never in a key per document:
 
-Records: ``r:<num // 64>`` field ``num % 64`` ->
-``kind(1) time(4) canonical(4) similarity(2) exact(8) doc_id``; kind 0 is a
-canonical, 1 an exact, 2 a near duplicate and 3 a rewritten copy.  Samples of canonicals:
-``s:<num>`` (see features.Fingerprint) and ``a:<num>`` (anchors.anchor_sample).  Document numbers grow by one per
-insert, in time order, so eviction walks them from the oldest (``tail``).
+* Hash tables ("i" doc ids, "x" exact keys) are spread over buckets by *linear hashing*: a small hash
+  (<= 128 fields of <= 64 bytes) is a compact listpack at ~3 bytes per entry beyond its data, a big one a
+  hashtable at ~70, so buckets split one at a time as the table grows, keeping each small at any size.
+* Records: ``r:<num // 64>`` field ``num % 64`` -> ``kind(1) time(4) canonical(4) similarity(2) exact(8)
+  doc_id``; kind 0 is a canonical, 1 an exact, 2 a near duplicate and 3 a rewritten copy, plus 16 when the
+  doc_id is an article id (32 hex digits) stored as its 16 bytes (so too in "i").
+* Samples of canonicals: ``c:<num // 16>``, one string of entries ``B num % 16, >H m, >H n`` then the
+  stored shingle sample (``m`` bytes, features.Fingerprint.stored) and the anchor sample (``n`` bytes,
+  anchors.anchor_sample); written by GET and SET (APPEND would leave Redis's doubling slack in the string).
+* Postings ("p" shingles, "q" anchor pairs): linear-hashed buckets too, but each a string of fixed-size
+  entries (the feature's bits its bucket number does not give, then the document number's low 3 bytes),
+  appended in document order.  Entries of evicted documents (number below ``tail``) are dropped from a
+  bucket whenever it is written, and a cursor sweeps the rest, so eviction never has to find them.
+
+Document numbers grow by one per insert, in time order, so eviction walks them from the oldest (``tail``);
+postings keep their low 24 bits, read back as the latest number with those bits (an index holds far fewer
+than 16.7M documents in one retention window).
 A canonical's record doubles as its cluster's state: its canonical field holds the
 cluster's current original (0: itself) and its similarity field the cluster's epoch
 (how often the original changed).  Origin evidence (index.evidence_blob) of each
@@ -46,7 +55,8 @@ local REWRITE_CANDIDATES = tonumber(ARGV[11])
 local ANCHOR_POST = tonumber(ARGV[12])  -- anchor pairs below this are posted to the 'q' table
 local ANCHOR_COVER = tonumber(ARGV[13])
 local ANCHOR_QUORUM = tonumber(ARGV[14])
-local N0, LOAD = 16, 32
+local N0, LOAD, PACKED_LOAD = 16, 32, 128  -- first buckets; entries per hash bucket, per posting bucket
+local BLOB_GROUP = 16  -- canonicals' samples per 'c' string
 local NOW = tonumber(redis.call('TIME')[1])
 
 local M, dirty = {}, {}
@@ -114,7 +124,8 @@ local function rec_key(num) return P .. 'r:' .. num_str(math.floor(num / 64)) en
 local function rec_field(num) return num_str(num % 64) end
 local function rec_get(num) return redis.call('HGET', rec_key(num), rec_field(num)) end
 local function rec_alive(rec) return u32(rec, 2) > NOW - RETENTION end
-local function rec_docid(rec) return string.sub(rec, 20) end
+local function rec_kind(rec) return string.byte(rec, 1) % 16 end
+local function rec_idfield(rec) return string.sub(rec, 20) end  -- the doc id as the 'i' table keys it
 
 -- origin evidence ------------------------------------------------------------
 -- >BBBddB flags (1: named as its source by another member, 2: published is a day only), reason of being the
@@ -135,11 +146,40 @@ local function ev_put(num, e)
   e.raw = struct.pack('>BB', e.flags, e.reason) .. string.sub(e.raw, 3)
   redis.call('HSET', ev_key(num), rec_field(num), e.raw)
 end
+local function hex_bytes(h) return (string.gsub(h, '..', function(x) return string.char(tonumber(x, 16)) end)) end
 local function id_bytes(docid)  -- an article id (32 hex digits) as 16 bytes; nil for any other doc id
   if #docid ~= 32 or string.find(docid, '[^0-9a-f]') then return nil end
-  return (string.gsub(docid, '..', function(h) return string.char(tonumber(h, 16)) end))
+  return hex_bytes(docid)
 end
 local function id_hex(b) return (string.gsub(b, '.', function(c) return string.format('%02x', string.byte(c)) end)) end
+-- the doc id as stored: an article id as its 16 bytes, any other as it is (a record says which: kind + 16)
+local function id_field(docid) return id_bytes(docid) or docid end
+local function rec_docid(rec)
+  local f = rec_idfield(rec)
+  if string.byte(rec, 1) >= 16 then return id_hex(f) end
+  return f
+end
+-- the 'i' table: doc id -> number (>I4), an article id keyed by 8 bytes of its SHA-1 (whatever its bytes look
+-- like; its record holds them all, and id_get compares); id fields as id_field gives them, binary for article ids
+local function id_key(f, binary) return binary and hex_bytes(string.sub(redis.sha1hex(f), 1, 16)) or f end
+local function id_get(f, binary)
+  local k = id_key(f, binary)
+  local v = lh_get('i', lh_addr('i', k), k)
+  local num = v and u32(v)
+  local rec = num and rec_get(num)
+  if rec and rec_idfield(rec) == f then return num, rec end
+  return nil
+end
+local function id_set(f, binary, num)
+  local k = id_key(f, binary)
+  lh_set('i', lh_addr('i', k), k, p32(num))
+end
+local function id_del(f, binary, num)
+  local k = id_key(f, binary)
+  local h = lh_addr('i', k)
+  local cur = lh_get('i', h, k)
+  if cur and u32(cur) == num then lh_del('i', h, k) end
+end
 local function named(e) return e.flags % 2 == 1 end
 local function day_only(e) return math.floor(e.flags / 2) % 2 == 1 end
 
@@ -174,152 +214,311 @@ local function set_original(anchor, arec, o, epoch)
   redis.call('HSET', rec_key(anchor), rec_field(anchor), string.sub(arec, 1, 5) .. field .. string.sub(arec, 12))
 end
 
+-- the query form of a sample (features.Fingerprint.sample): full hashes, ascending, each with its segment
 local function parse_sample(blob)
   local nseg = string.byte(blob, 7)
   local n = (#blob - 7 - nseg) / 5
-  local s = {tau = u32(blob, 1), nidx = (struct.unpack('>I2', blob, 5)), n = n, vs = {}, vn = {}}
+  local s = {tau = u32(blob, 1), nidx = (struct.unpack('>I2', blob, 5)), n = n, v = {}}
   s.len = {string.byte(blob, 8, 7 + nseg)}
   s.sg = {string.byte(blob, 8 + nseg, 7 + nseg + n)}
-  local vs, i = s.vs, 0
-  for v in string.gmatch(string.sub(blob, 8 + nseg + n), '....') do i = i + 1; vs[i] = v end
+  local bytes, v = {string.byte(blob, 8 + nseg + n, #blob)}, s.v
+  for i = 1, n do
+    local o = 4 * i
+    v[i] = ((bytes[o - 3] * 256 + bytes[o - 2]) * 256 + bytes[o - 1]) * 256 + bytes[o]
+  end
   return s
 end
-local function vnum(s, i)
-  local v = s.vn[i]
-  if not v then v = u32(s.vs[i]); s.vn[i] = v end
-  return v
-end
--- how many of s's hashes (ascending) lie below tau
-local function below(s, tau)
-  local k = s.n
-  if tau >= s.tau then return k end
-  while k > 0 and vnum(s, k) >= tau do k = k - 1 end
-  return k
-end
-local function sample_set(s)
-  local set = {}
-  for i = 1, s.n do set[s.vs[i]] = true end
-  return set
+-- the stored form (Fingerprint.stored): >I4 tau, B m, m x (B length, B count), then 12-bit scaled hashes,
+-- two to 3 bytes
+local SCALE = 4096
+local function parse_stored(blob)
+  local tau, m = struct.unpack('>I4B', blob)
+  local bytes = {string.byte(blob, 6, #blob)}
+  local y = {tau = tau, key = {}, seg = {}, len = {}, set = {}}
+  local i, o = 0, 2 * m
+  for g = 1, m do
+    y.len[g] = bytes[2 * g - 1]
+    for _ = 1, bytes[2 * g] do
+      i = i + 1
+      local at = o + 3 * math.floor((i - 1) / 2)
+      local k
+      if i % 2 == 1 then k = bytes[at + 1] * 16 + math.floor(bytes[at + 2] / 16)
+      else k = (bytes[at + 2] % 16) * 256 + bytes[at + 3] end
+      y.key[i], y.seg[i], y.set[k] = k, g, true
+    end
+  end
+  y.n = i
+  return y
 end
 
--- share of a's text (in tokens, over segments holding samples below tau) in segments that reappear
--- in b, and the plain share of a's samples found in b
-local function cover(a, bset, tau)
-  local n, hit, vs, sg = {}, {}, a.vs, a.sg
-  local samples = below(a, tau)
-  if samples < MIN_COMPARED then return 0, 0 end
-  for i = 1, samples do
-    local g = sg[i]
-    n[g] = (n[g] or 0) + 1
-    if bset[vs[i]] then hit[g] = (hit[g] or 0) + 1 end
+-- share of a text (in tokens, over the segments holding compared samples) in segments where at least QUORUM of
+-- their samples reappear, and the plain share of its compared samples that reappear: sample i of n lies in
+-- segment seg[i] (len[g] tokens long) and reappears when hit[i]
+local function cover(n, seg, len, hit)
+  if n < MIN_COMPARED then return 0, 0 end
+  local cnt, hits = {}, {}
+  for i = 1, n do
+    local g = seg[i]
+    cnt[g] = (cnt[g] or 0) + 1
+    if hit[i] then hits[g] = (hits[g] or 0) + 1 end
   end
   local good, total, shared = 0, 0, 0
-  for g, c in pairs(n) do
-    local w = a.len[g + 1] or 1
+  for g, c in pairs(cnt) do
+    local w = len[g] or 1
     total = total + w
-    local h = hit[g] or 0
+    local h = hits[g] or 0
     shared = shared + h
     if h >= 1 and h >= QUORUM * c then good = good + w end
   end
-  return good / total, shared / samples
+  return good / total, shared / n
+end
+-- both covers of a query sample x and a stored sample y over their samples below the smaller tau, compared in
+-- y's scale (a hash h is y's key floor(h * SCALE / y.tau)): (cover of x, shared share of x, the same of y)
+local function near_covers(x, y)
+  local tau = math.min(x.tau, y.tau)
+  local xn, xseg, xhit, xkeys = 0, {}, {}, {}
+  for i = 1, x.n do
+    local h = x.v[i]
+    if h >= tau then break end
+    local k = math.floor(h * SCALE / y.tau)
+    xn = xn + 1
+    xseg[xn], xhit[xn], xkeys[k] = x.sg[i] + 1, y.set[k], true
+  end
+  local limit = tau * SCALE / y.tau  -- y's keys below it are y's hashes below tau
+  local yn, yseg, yhit = 0, {}, {}
+  for i = 1, y.n do
+    local k = y.key[i]
+    if k < limit then
+      yn = yn + 1
+      yseg[yn], yhit[yn] = y.seg[i], xkeys[k]
+    end
+  end
+  local fwd, fwd_shared = cover(xn, xseg, x.len, xhit)
+  local rev, rev_shared = cover(yn, yseg, y.len, yhit)
+  return fwd, fwd_shared, rev, rev_shared
 end
 
--- anchor samples (anchors.py): >H tau, >H n, n x >H ascending, then n regions of 2 bits, 4 to a byte
+-- canonicals' samples, BLOB_GROUP to a string: entries B slot, >H m, >H n, m bytes shingles, n bytes anchors
+local blob_cache = {}
+local function blob_key(num) return P .. 'c:' .. num_str(math.floor(num / BLOB_GROUP)) end
+local function blob_raw(key)
+  local raw = blob_cache[key]
+  if raw == nil then raw = redis.call('GET', key) or ''; blob_cache[key] = raw end
+  return raw
+end
+local function blob_find(raw, slot)  -- offset of slot's entry in raw and its lengths, or nil
+  local o = 1
+  while o < #raw do
+    local at, m, n = struct.unpack('>BI2I2', raw, o)
+    if at == slot then return o, m, n end
+    o = o + 5 + m + n
+  end
+  return nil
+end
+local function blob_get(num)  -- a canonical's stored shingle sample and anchor sample, or nil
+  local raw = blob_raw(blob_key(num))
+  local o, m, n = blob_find(raw, num % BLOB_GROUP)
+  if not o then return nil end
+  return string.sub(raw, o + 5, o + 4 + m), string.sub(raw, o + 5 + m, o + 4 + m + n)
+end
+local function blob_write(key, raw)
+  blob_cache[key] = raw
+  if #raw == 0 then redis.call('DEL', key) else redis.call('SET', key, raw) end
+end
+local function blob_put(num, shingles, anchors)
+  local key = blob_key(num)
+  blob_write(key, blob_raw(key) .. struct.pack('>BI2I2', num % BLOB_GROUP, #shingles, #anchors) .. shingles .. anchors)
+end
+local function blob_del(num)
+  local key = blob_key(num)
+  local raw = blob_raw(key)
+  local o, m, n = blob_find(raw, num % BLOB_GROUP)
+  if o then blob_write(key, string.sub(raw, 1, o - 1) .. string.sub(raw, o + 5 + m + n)) end
+end
+
+-- anchor samples, as queried (anchors.py): >H tau, >H n, n x >H ascending, then n regions of 2 bits, 4 to a byte
 local function parse_anchors(blob)
   local tau, n = struct.unpack('>I2I2', blob)
-  local a = {tau = tau, n = n, v = {}, set = {}, region = {}}
+  local a = {tau = tau, n = n, v = {}, region = {}}
+  local bytes = {string.byte(blob, 5, #blob)}
   for i = 1, n do
-    local raw = string.sub(blob, 3 + 2 * i, 4 + 2 * i)
-    a.v[i] = (struct.unpack('>I2', raw))
-    a.set[raw] = i
-  end
-  local base = 4 + 2 * n
-  for i = 1, n do
-    local byte = string.byte(blob, base + math.floor((i - 1) / 4) + 1) or 0
-    a.region[i] = math.floor(byte / 4 ^ ((i - 1) % 4)) % 4
+    a.v[i] = bytes[2 * i - 1] * 256 + bytes[2 * i]
+    a.region[i] = math.floor(bytes[2 * n + math.floor((i - 1) / 4) + 1] / 4 ^ ((i - 1) % 4)) % 4
   end
   return a
 end
--- share of a sample's features (below tau) in regions where at least ANCHOR_QUORUM of them are shared
-local function anchor_cover(a, tau, hit)
-  local n, h, total = {0, 0, 0, 0}, {0, 0, 0, 0}, 0
-  for i = 1, a.n do
-    if a.v[i] <= tau then
-      local r = a.region[i] + 1
-      n[r] = n[r] + 1
-      total = total + 1
-      if hit[i] then h[r] = h[r] + 1 end
+-- as stored (anchors.stored_anchors): >H tau, 4 x B features per region, then 12-bit scaled features
+local function parse_stored_anchors(blob)
+  local tau = struct.unpack('>I2', blob)
+  local bytes = {string.byte(blob, 3, #blob)}
+  local b = {tau = tau, key = {}, region = {}, set = {}}
+  local i = 0
+  for r = 0, 3 do
+    for _ = 1, bytes[r + 1] do
+      i = i + 1
+      local at = 4 + 3 * math.floor((i - 1) / 2)
+      local k
+      if i % 2 == 1 then k = bytes[at + 1] * 16 + math.floor(bytes[at + 2] / 16)
+      else k = (bytes[at + 2] % 16) * 256 + bytes[at + 3] end
+      b.key[i], b.region[i], b.set[k] = k, r, i
     end
+  end
+  b.n = i
+  return b
+end
+-- share of compared features (region[i], hit[i] for i = 1..n) in regions where at least ANCHOR_QUORUM are shared
+local function anchor_cover(n, region, hit)
+  local count, h = {0, 0, 0, 0}, {0, 0, 0, 0}
+  for i = 1, n do
+    local r = region[i] + 1
+    count[r] = count[r] + 1
+    if hit[i] then h[r] = h[r] + 1 end
   end
   local good = 0
   for r = 1, 4 do
-    if h[r] >= 1 and h[r] >= ANCHOR_QUORUM * n[r] then good = good + n[r] end
+    if h[r] >= 1 and h[r] >= ANCHOR_QUORUM * count[r] then good = good + count[r] end
   end
-  return total > 0 and good / total or 0
+  return n > 0 and good / n or 0
 end
 -- anchor pairs in common below the smaller threshold, their share of the larger sample, and the smaller of the
--- two texts' covers (how evenly the shared pairs spread over each text: a mix shares them in one part only)
+-- two texts' covers (how evenly the shared pairs spread over each text: a mix shares them in one part only);
+-- a is a query sample, b a stored one, compared in b's scale
 local function anchor_match(a, b)
   local tau = math.min(a.tau, b.tau)
-  local na, nb, shared, ahit, bhit = 0, 0, 0, {}, {}
+  local scale = SCALE / (b.tau + 1)
+  local na, nb, shared, aregion, ahit, bregion, bhit, bseen = 0, 0, 0, {}, {}, {}, {}, {}
   for i = 1, a.n do
     if a.v[i] <= tau then
       na = na + 1
-      local j = b.set[struct.pack('>I2', a.v[i])]
-      if j then shared = shared + 1; ahit[i] = true; bhit[j] = true end
+      aregion[na] = a.region[i]
+      local j = b.set[math.floor(a.v[i] * scale)]
+      if j and not bseen[j] then shared = shared + 1; ahit[na] = true; bseen[j] = true end
     end
   end
-  for i = 1, b.n do if b.v[i] <= tau then nb = nb + 1 end end
+  local limit = (tau + 1) * scale  -- b's keys below it are its features <= tau
+  for j = 1, b.n do
+    if b.key[j] < limit then
+      nb = nb + 1
+      bregion[nb], bhit[nb] = b.region[j], bseen[j]
+    end
+  end
   local larger = math.max(na, nb)
   if larger == 0 then return 0, 0, 0 end
-  return shared, shared / larger, math.min(anchor_cover(a, tau, ahit), anchor_cover(b, tau, bhit))
+  return shared, shared / larger, math.min(anchor_cover(na, aregion, ahit), anchor_cover(nb, bregion, bhit))
+end
+
+-- postings ---------------------------------------------------------------------
+-- a bucket is entries of W[t] bytes of feature (its value // SHIFT[t]: the bucket number gives the rest, as every
+-- bucket number is the value modulo a multiple of N0 >= SHIFT) and 3 bytes of document number, oldest first
+local W, SHIFT = {p = 3, q = 2}, {p = 16, q = 1}
+local WIDTH = {p = '>I3', q = '>I2'}
+local pk_cache = {}
+local function pk_raw(key)
+  local raw = pk_cache[key]
+  if raw == nil then raw = redis.call('GET', key) or ''; pk_cache[key] = raw end
+  return raw
+end
+local function pk_num(raw, o, w)  -- the full document number of the entry at o (see the layout above)
+  local low = struct.unpack('>I3', raw, o + w)
+  local seq = mget('seq')
+  return seq - (seq - low) % 16777216
+end
+local function pk_live_from(raw, w)  -- offset of the first entry not of an evicted document
+  local tail, o = mget('tail'), 1
+  while o < #raw and pk_num(raw, o, w) < tail do o = o + w + 3 end
+  return o
+end
+local function pk_write(t, key, raw, removed)
+  pk_cache[key] = raw
+  if #raw == 0 then redis.call('DEL', key) else redis.call('SET', key, raw) end
+  if removed ~= 0 then mset(t .. 'n', mget(t .. 'n') - removed) end
+end
+local function pk_split(t)
+  local base, s = lh_base(t), mget(t .. 's')
+  local src, dst = P .. t .. ':' .. num_str(s), P .. t .. ':' .. num_str(s + base)
+  local w = W[t]
+  local raw = pk_raw(src)
+  local o = pk_live_from(raw, w)
+  local stay, move = {}, {}
+  local low = s % SHIFT[t]
+  for at = o, #raw, w + 3 do
+    local e = string.sub(raw, at, at + w + 2)
+    local value = struct.unpack(WIDTH[t], e) * SHIFT[t] + low
+    if value % (2 * base) == s then stay[#stay + 1] = e else move[#move + 1] = e end
+  end
+  pk_write(t, src, table.concat(stay), (o - 1) / (w + 3))
+  pk_write(t, dst, pk_raw(dst) .. table.concat(move), 0)
+  s = s + 1
+  if s >= base then mset(t .. 'L', mget(t .. 'L') + 1); s = 0 end
+  mset(t .. 's', s)
+end
+local function pk_feature(t, value) return struct.pack(WIDTH[t], math.floor(value / SHIFT[t])) end
+-- offsets in raw of the entries of feature f (w bytes)
+local function pk_find(raw, f, w)
+  local out, init = {}, 1
+  while true do
+    local at = string.find(raw, f, init, true)
+    if not at then return out end
+    if (at - 1) % (w + 3) == 0 then out[#out + 1] = at; init = at + w + 3 else init = at + 1 end
+  end
+end
+-- the live documents posted under value (newest last)
+local function pk_get(t, value)
+  local w = W[t]
+  local raw = pk_raw(lh_key(t, value))
+  local tail, nums = mget('tail'), {}
+  for _, at in ipairs(pk_find(raw, pk_feature(t, value), w)) do
+    local num = pk_num(raw, at, w)
+    if num >= tail then nums[#nums + 1] = num end
+  end
+  return nums
+end
+-- post num under value: evicted documents leave the bucket, and the feature's oldest when it holds POSTING_CAP
+local function pk_add(t, value, num)
+  local w, key, f = W[t], lh_key(t, value), pk_feature(t, value)
+  local raw = pk_raw(key)
+  local o = pk_live_from(raw, w)
+  local removed = (o - 1) / (w + 3)
+  raw = string.sub(raw, o)
+  local mine = pk_find(raw, f, w)
+  if #mine >= POSTING_CAP then
+    raw = string.sub(raw, 1, mine[1] - 1) .. string.sub(raw, mine[1] + w + 3)
+    removed = removed + 1
+  end
+  pk_write(t, key, raw .. f .. struct.pack('>I3', num % 16777216), removed - 1)
+  if mget(t .. 'n') > PACKED_LOAD * (lh_base(t) + mget(t .. 's')) then pk_split(t) end
+end
+-- drop evicted documents' entries from up to limit buckets, from a cursor going round the table
+local function pk_purge(t, limit)
+  local buckets = lh_base(t) + mget(t .. 's')
+  local c = mget(t .. 'c')
+  for _ = 1, math.min(limit, buckets) do
+    if c >= buckets then c = 0 end
+    local key = P .. t .. ':' .. num_str(c)
+    local raw = pk_raw(key)
+    local o = pk_live_from(raw, W[t])
+    if o > 1 then pk_write(t, key, string.sub(raw, o), (o - 1) / (W[t] + 3)) end
+    c = c + 1
+  end
+  if c ~= mget(t .. 'c') then mset(t .. 'c', c) end
 end
 
 -- eviction -----------------------------------------------------------------
-local function posting_remove(t, v, vs, me)
-  local pl = lh_get(t, v, vs)
-  if not pl then return end
-  local kept = {}
-  for o = 1, #pl, 4 do
-    local c = string.sub(pl, o, o + 3)
-    if c ~= me then kept[#kept + 1] = c end
-  end
-  if #kept == 0 then lh_del(t, v, vs) else redis.call('HSET', lh_key(t, v), vs, table.concat(kept)) end
-end
-
 local function drop(num, rec)
   redis.call('HDEL', rec_key(num), rec_field(num))
   redis.call('HDEL', ev_key(num), rec_field(num))
-  local docid = rec_docid(rec)
-  local idh = lh_addr('i', docid)
-  local cur = lh_get('i', idh, docid)
-  if cur and u32(cur) == num then lh_del('i', idh, docid) end
-  if string.byte(rec, 1) ~= 0 then return end
+  id_del(rec_idfield(rec), string.byte(rec, 1) >= 16, num)
+  if rec_kind(rec) ~= 0 then return end
   local ex = string.sub(rec, 12, 19)
   local exh = u32(ex)
   local cur2 = lh_get('x', exh, ex)
   if cur2 and u32(cur2) == num then lh_del('x', exh, ex) end
-  local skey = P .. 's:' .. num_str(num)
-  local blob = redis.call('GET', skey)
-  if blob then
-    local s = parse_sample(blob)
-    local me = p32(num)
-    for i = 1, s.nidx do posting_remove('p', vnum(s, i), s.vs[i], me) end
-    redis.call('DEL', skey)
-  end
-  local akey = P .. 'a:' .. num_str(num)
-  local ablob = redis.call('GET', akey)
-  if ablob then
-    local a, me = parse_anchors(ablob), p32(num)
-    for i = 1, a.n do
-      if a.v[i] >= ANCHOR_POST then break end
-      posting_remove('q', a.v[i], struct.pack('>I4', a.v[i]), me)
-    end
-    redis.call('DEL', akey)
-  end
+  blob_del(num)  -- its postings go when their buckets are next written or purged (pk_add, pk_purge)
 end
 
-local function evict(limit)
+-- evict up to limit expired documents, oldest first, and purge as many posting buckets of each table
+-- (at least min_purge)
+local function evict(limit, min_purge)
   local tail, seq, done, steps = mget('tail'), mget('seq'), 0, 0
   if tail == 0 then tail = 1 end
   while done < limit and tail <= seq and steps < 8 * limit do
@@ -333,6 +532,8 @@ local function evict(limit)
     tail = tail + 1
   end
   if tail ~= mget('tail') then mset('tail', tail) end
+  local purge = math.max(done, min_purge)
+  if purge > 0 then pk_purge('p', purge); pk_purge('q', purge) end
   return done
 end
 """

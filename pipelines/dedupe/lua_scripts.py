@@ -1,8 +1,9 @@
 """The index's Lua entry points; each runs atomically, reads first and writes last.
 
-``CHECK_AND_ADD`` KEYS[1] = the meta hash (see lua_common); ARGV[15..20] = doc_id, exact key (8 bytes),
-sample (may be empty), peek ("1": return the verdict and write nothing), anchor sample (may be empty),
-origin evidence (index.evidence_blob; may be empty: such a document never takes over a cluster).
+``CHECK_AND_ADD`` KEYS[1] = the meta hash (see lua_common); ARGV[15..22] = doc_id, exact key (8 bytes),
+sample (query form; may be empty), peek ("1": return the verdict and write nothing), anchor sample (may be
+empty), origin evidence (index.evidence_blob; may be empty: such a document never takes over a cluster), the
+stored forms of the sample and of the anchor sample (features.Fingerprint.stored, anchors.stored_anchors).
 Returns ``{kind, anchor doc_id, similarity x 10000, inserted, original doc_id, epoch, reason}``: kind 0
 (a new canonical: its own anchor), 1 (exact), 2 (near) or 3 (rewritten copy of the anchor); the cluster's
 original and epoch as they are after this call, and why it is the original (lua_common's reason codes).
@@ -16,12 +17,14 @@ from pipelines.dedupe.lua_common import COMMON
 
 _CHECK = r"""
 local DOCID, EX, BLOB, ABLOB, EVBLOB = ARGV[15], ARGV[16], ARGV[17], ARGV[19], ARGV[20]
-local IDH = lh_addr('i', DOCID)
+local STORED, ASTORED = ARGV[21], ARGV[22]
+local IDF = id_field(DOCID)
+local BINARY_ID = #IDF ~= #DOCID
 
 -- a member's verdict as the cluster stands now: its kind and similarity against the anchor (an anchor that lost
 -- the original to a copy takes that copy's), the anchor, the original, the epoch and the original's reason
 local function verdict_of(num, rec, inserted)
-  local kind = string.byte(rec, 1)
+  local kind = rec_kind(rec)
   local anchor = kind == 0 and num or u32(rec, 6)
   local arec = kind == 0 and rec or rec_get(anchor)
   if not arec then return {0, '', 0, inserted, '', 0, 0} end
@@ -29,44 +32,49 @@ local function verdict_of(num, rec, inserted)
   local orec = rec_get(o)
   local oe = ev_get(o)
   local sim = kind == 0 and 0 or (struct.unpack('>I2', rec, 10))
-  if kind == 0 and o ~= num then kind, sim = string.byte(orec, 1), (struct.unpack('>I2', orec, 10)) end
+  if kind == 0 and o ~= num then kind, sim = rec_kind(orec), (struct.unpack('>I2', orec, 10)) end
   return {kind, rec_docid(arec), sim, inserted, rec_docid(orec), epoch, oe and oe.reason or 0}
 end
 
--- 1. the same doc_id again: the verdict as the cluster stands now, nothing written
-local known = lh_get('i', IDH, DOCID)
-if known then
-  local rec = rec_get(u32(known))
-  if rec and rec_alive(rec) then return verdict_of(u32(known), rec, 0) end
+-- a live canonical's record, or nil
+local function live_canonical(num)
+  local rec = rec_get(num)
+  if rec and rec_alive(rec) and rec_kind(rec) == 0 then return rec end
+  return nil
 end
 
--- 2. exact: same normalised text as a live canonical
+-- 1. the same doc_id again: the verdict as the cluster stands now, nothing written
+do
+  local known, rec = id_get(IDF, BINARY_ID)
+  if known and rec_alive(rec) then return verdict_of(known, rec, 0) end
+end
+
+-- 2. exact: same normalised text as a live canonical.  A text with posted shingles finds it among the canonicals
+-- sharing all of them (as the same text does), by the record's key; any other in the 'x' table
 local kind, canon, sim = 0, 0, 0
 local EXH = u32(EX)
-local ex = lh_get('x', EXH, EX)
-if ex then
-  local crec = rec_get(u32(ex))
-  if crec and rec_alive(crec) then kind, canon, sim = 1, u32(ex), 10000 end
+local X, order, raw_counts, counts = nil, {}, {}, {}
+if #BLOB > 0 then X = parse_sample(BLOB) end
+local POSTED = X and X.nidx > 0
+if POSTED then
+  for i = 1, X.nidx do
+    for _, c in ipairs(pk_get('p', X.v[i])) do
+      if not counts[c] then counts[c] = 0; raw_counts[c] = 0; order[#order + 1] = c end
+      counts[c] = counts[c] + 1
+      raw_counts[c] = raw_counts[c] + 1
+    end
+  end
+  for _, c in ipairs(order) do
+    local crec = counts[c] == X.nidx and live_canonical(c)
+    if crec and string.sub(crec, 12, 19) == EX then kind, canon, sim = 1, c, 10000; break end
+  end
+else
+  local ex = lh_get('x', EXH, EX)
+  if ex and live_canonical(u32(ex)) then kind, canon, sim = 1, u32(ex), 10000 end
 end
 
 -- 3. near: canonicals sharing posted shingles, best few verified by segment cover
-local X, postings, order, raw_counts = nil, {}, {}, {}
-if #BLOB > 0 then X = parse_sample(BLOB) end
 if kind == 0 and X then
-  local counts = {}
-  for i = 1, X.nidx do
-    local pl = lh_get('p', vnum(X, i), X.vs[i])
-    postings[i] = pl
-    if pl then
-      for o = 1, #pl, 4 do
-        local c = string.sub(pl, o, o + 3)
-        if not counts[c] then counts[c] = 0; raw_counts[c] = 0; order[#order + 1] = c end
-        counts[c] = counts[c] + 1
-        raw_counts[c] = raw_counts[c] + 1
-      end
-    end
-  end
-  local xset = nil
   local best, best_num = 0, 0
   for _ = 1, CANDIDATES do
     local top, topc = nil, 0
@@ -75,38 +83,29 @@ if kind == 0 and X then
     end
     if not top then break end
     counts[top] = -1
-    local num = u32(top)
-    local crec = rec_get(num)
-    local blob = crec and rec_alive(crec) and string.byte(crec, 1) == 0 and redis.call('GET', P .. 's:' .. num_str(num))
-    if blob then
-      local Y = parse_sample(blob)
-      xset = xset or sample_set(X)
-      local tau = math.min(X.tau, Y.tau)
-      local fwd, fwd_shared = cover(X, sample_set(Y), tau)
-      local rev, rev_shared = cover(Y, xset, tau)
+    local crec = live_canonical(top)
+    if crec and string.sub(crec, 12, 19) == EX then best, best_num, kind = 1, top, 1; break end  -- capped postings
+    local stored = crec and blob_get(top)
+    if stored and #stored > 0 then
+      local fwd, fwd_shared, rev, rev_shared = near_covers(X, parse_stored(stored))
       local score = math.max(fwd, rev)
-      if math.max(fwd_shared, rev_shared) >= MIN_SHARED and score > best then best, best_num = score, num end
+      if math.max(fwd_shared, rev_shared) >= MIN_SHARED and score > best then best, best_num = score, top end
       if best >= THRESHOLD then break end  -- candidates come best-first: the first copy found wins
     end
   end
-  if best >= THRESHOLD then kind, canon, sim = 2, best_num, math.floor(best * 10000 + 0.5) end
+  if kind == 1 then canon, sim = best_num, 10000
+  elseif best >= THRESHOLD then kind, canon, sim = 2, best_num, math.floor(best * 10000 + 0.5) end
 end
 
 -- 3b. rewritten: the same candidates (most shared postings first), judged by their anchor pairs
-local A, apost = nil, {}
+local A = nil
 if #ABLOB > 0 then A = parse_anchors(ABLOB) end
 if kind == 0 and A then
   for i = 1, A.n do
     if A.v[i] >= ANCHOR_POST then break end
-    local f = struct.pack('>I4', A.v[i])
-    local pl = lh_get('q', A.v[i], f)
-    apost[i] = pl
-    if pl then
-      for o = 1, #pl, 4 do
-        local c = string.sub(pl, o, o + 3)
-        if not raw_counts[c] then raw_counts[c] = 0; order[#order + 1] = c end
-        raw_counts[c] = raw_counts[c] + 4
-      end
+    for _, c in ipairs(pk_get('q', A.v[i])) do
+      if not raw_counts[c] then raw_counts[c] = 0; order[#order + 1] = c end
+      raw_counts[c] = raw_counts[c] + 4
     end
   end
 end
@@ -119,14 +118,12 @@ if kind == 0 and A and #order > 0 then
     end
     if not top then break end
     raw_counts[top] = -1
-    local num = u32(top)
-    local crec = rec_get(num)
-    local live = crec and rec_alive(crec) and string.byte(crec, 1) == 0
-    local ablob = live and redis.call('GET', P .. 'a:' .. num_str(num))
-    if ablob then
-      local shared, share, spread = anchor_match(A, parse_anchors(ablob))
+    local _, ablob = nil, nil
+    if live_canonical(top) then _, ablob = blob_get(top) end
+    if ablob and #ablob > 0 then
+      local shared, share, spread = anchor_match(A, parse_stored_anchors(ablob))
       if shared >= MIN_ANCHOR_SHARED and spread >= ANCHOR_COVER and share > best_share then
-        best_share, best_num = share, num
+        best_share, best_num = share, top
       end
     end
   end
@@ -141,13 +138,14 @@ if ARGV[18] == '1' then
   return {kind, rec_docid(rec_get(canon)), sim, 0, rec_docid(rec_get(o)), epoch, oe and oe.reason or 0}
 end
 
--- 4. write: record, id, evidence; for a copy the cluster's original; for a canonical its exact key, sample
+-- 4. write: record, id, evidence; for a copy the cluster's original; for a canonical its exact key, samples
 -- and postings
 local num = mget('seq') + 1
 mset('seq', num)
 local me = p32(num)
-redis.call('HSET', rec_key(num), rec_field(num), struct.pack('>BI4I4I2', kind, NOW, canon, sim) .. EX .. DOCID)
-lh_set('i', IDH, DOCID, me)
+local head = struct.pack('>BI4I4I2', kind + (BINARY_ID and 16 or 0), NOW, canon, sim)
+redis.call('HSET', rec_key(num), rec_field(num), head .. EX .. IDF)
+id_set(IDF, BINARY_ID, num)
 local E = #EVBLOB > 0 and ev_parse(EVBLOB) or nil
 if kind > 0 then
   local o, epoch, arec = cluster_state(canon)
@@ -156,11 +154,8 @@ if kind > 0 then
   -- a member the new page names as its source is named, and weighed against the original
   if E then
     for b, _ in pairs(E.names) do
-      local hex = id_hex(b)
-      local m = lh_get('i', lh_addr('i', hex), hex)
-      local mnum = m and u32(m)
-      local mrec = mnum and rec_get(mnum)
-      if mrec and (mnum == canon or (string.byte(mrec, 1) ~= 0 and u32(mrec, 6) == canon)) then
+      local mnum, mrec = id_get(b, true)
+      if mrec and (mnum == canon or (rec_kind(mrec) ~= 0 and u32(mrec, 6) == canon)) then
         local ev = ev_get(mnum)
         if ev and (not named(ev) or (mnum == o and ev.reason == 0)) then
           if not named(ev) then ev.flags = ev.flags + 1 end
@@ -188,46 +183,35 @@ if kind > 0 then
 end
 if E then ev_put(num, E) end
 if kind == 0 then
-  lh_set('x', EXH, EX, me)
+  if not POSTED then lh_set('x', EXH, EX, me) end
   if X then
-    redis.call('SET', P .. 's:' .. num_str(num), BLOB)
+    blob_put(num, STORED, A and ASTORED or '')
+    for i = 1, X.nidx do pk_add('p', X.v[i], num) end
     if A then
-      redis.call('SET', P .. 'a:' .. num_str(num), ABLOB)
       for i = 1, A.n do
         if A.v[i] >= ANCHOR_POST then break end
-        local pl = (apost[i] or '') .. me
-        if #pl > 4 * POSTING_CAP then pl = string.sub(pl, 5) end
-        lh_set('q', A.v[i], struct.pack('>I4', A.v[i]), pl)
+        pk_add('q', A.v[i], num)
       end
-    end
-    for i = 1, X.nidx do
-      local pl = (postings[i] or '') .. me
-      if #pl > 4 * POSTING_CAP then pl = string.sub(pl, 5) end
-      lh_set('p', vnum(X, i), X.vs[i], pl)
     end
   end
 end
-evict(EVICT)
+evict(EVICT, 0)
 meta_save()
 return verdict_of(num, rec_get(num), 1)
 """
 
 _FORGET = r"""
-local DOCID = ARGV[15]
-local IDH = lh_addr('i', DOCID)
-local known = lh_get('i', IDH, DOCID)
+local IDF = id_field(ARGV[15])
+local num, rec = id_get(IDF, #IDF ~= #ARGV[15])
 local gone = 0
-if known then
-  local num = u32(known)
-  local rec = rec_get(num)
-  if rec then drop(num, rec); gone = 1 else lh_del('i', IDH, DOCID) end
-end
+if num then drop(num, rec); gone = 1 end
 meta_save()
 return gone
 """
 
 _SWEEP = r"""
-local n = evict(tonumber(ARGV[15]))
+local limit = tonumber(ARGV[15])
+local n = evict(limit, limit)
 meta_save()
 return n
 """

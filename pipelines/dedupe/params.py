@@ -12,7 +12,8 @@ class DedupeParams:
     Shingles are sampled by hash value ("keep every shingle whose hash is below
     a threshold"), so the samples of two documents are comparable for containment
     as well as resemblance: a truncated copy keeps exactly the samples of the
-    part it kept.  Stored per canonical document: ``max_samples`` x 5 bytes.
+    part it kept.  Stored per canonical document: ``max_samples`` x 1.5 bytes plus 2
+    bytes per segment holding samples (lua_common's layout).
     """
 
     shingle_size: int = 3
@@ -30,7 +31,7 @@ class DedupeParams:
     min_shared: float = 0.35  # plain share of samples in common (smaller text): a floor against chance
     candidates: int = 3  # canonicals verified per call, most shared postings first
     evict_per_call: int = 3  # > 1, so eviction outpaces inserts and memory stays bounded
-    posting_cap: int = 15  # docnums per feature: keeps each hash field under Redis's 64-byte listpack limit
+    posting_cap: int = 15  # canonicals per posted feature: a shingle common to many stories is no evidence
     # Rewritten copies (anchors.py): judged on the same candidates by their names-and-numbers pairs.
     # Set on the tuning half of bench/dedupe_rewritten.py (domains not held out) and the synthetic stream:
     # follow-up reports on the same people and figures share at most ~0.3 of the larger text's anchor pairs;
@@ -38,7 +39,7 @@ class DedupeParams:
     # pairs must also spread over both texts (anchor_cover): then 0.35 suffices.
     max_anchor_chars: int = 100_000  # bounded work: anchors are read from the first 100k characters
     min_anchor_features: int = 5  # fewer anchor pairs than this: the text is not judged for rewording
-    max_anchor_samples: int = 48  # 2 bytes each per canonical
+    max_anchor_samples: int = 48  # 1.5 bytes each per canonical
     rewrite_threshold: float = 0.35  # anchor pairs in common over the larger text's count
     anchor_cover: float = 0.8  # share of each text's pairs in regions (quarters) where shared pairs are common
     anchor_region_quorum: float = 0.15  # a region counts when at least this share of its pairs is shared

@@ -147,8 +147,10 @@ def test_forget_removes_a_document(index: DedupeIndex, dedupe_redis: redis.Redis
     assert index.forget("a") is True
     assert index.forget("a") is False
     assert index.check_and_add("b", text) == NO_DUPLICATE
-    remaining = {k.decode() for k in _keys(redis_client, namespace)}
-    assert not any(k.startswith(keys.dedupe(namespace, "s:1")) for k in remaining)
+    # what is left of "a" (document 1) in the bucket of canonicals' samples is nothing: only "b" (document 2)
+    samples = redis_client.get(keys.dedupe(namespace, "c:0"))
+    assert isinstance(samples, bytes) and samples[0] == 2
+    assert len(samples) == 5 + int.from_bytes(samples[1:3]) + int.from_bytes(samples[3:5])
 
 
 def test_rebuild_reindexes_rows_in_order(index: DedupeIndex) -> None:
