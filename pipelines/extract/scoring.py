@@ -47,16 +47,32 @@ class Tally:
 
 def tally(blocks: list[Block]) -> Tally:
     out = Tally()
-    chars, links, prose = out.chars, out.link_chars, out.prose
-    for block in blocks:
-        n, k = len(block.text), block.link_chars
+    # Runs under one owner share its path: sum per path first, then add each sum along the path once.
+    # (Dicts keep first-seen order, so each element enters the tally where it did block by block.)
+    per_path: dict[int, tuple[tuple[etree._Element, ...], list[int]]] = {}
+    prose_per_path: dict[int, tuple[tuple[etree._Element, ...], list[int]]] = {}
+    for text, k, owner, path in blocks:
+        n = len(text)
+        entry = per_path.get(id(path))
+        if entry is None:
+            entry = per_path[id(path)] = (path, [0, 0])
+        sums = entry[1]
+        sums[0] += n
+        sums[1] += k
         # Only <p> counts as prose: list items with summaries are tickers as often as text.
-        good = n >= PROSE_MIN_CHARS and k < PROSE_MAX_LINK_DENSITY * n and block.owner.tag == "p"
-        for el in block.path:
+        if n >= PROSE_MIN_CHARS and k < PROSE_MAX_LINK_DENSITY * n and owner.tag == "p":
+            good = prose_per_path.get(id(path))
+            if good is None:
+                good = prose_per_path[id(path)] = (path, [0])
+            good[1][0] += n
+    chars, links, prose = out.chars, out.link_chars, out.prose
+    for path, (n, k) in per_path.values():
+        for el in path:
             chars[el] = chars.get(el, 0) + n
             links[el] = links.get(el, 0) + k
-            if good:
-                prose[el] = prose.get(el, 0) + n
+    for path, (n,) in prose_per_path.values():
+        for el in path:
+            prose[el] = prose.get(el, 0) + n
     return out
 
 
