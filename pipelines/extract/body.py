@@ -62,11 +62,22 @@ def choose_containers(
     return chosen
 
 
-def _skipped(path: tuple[etree._Element, ...], counts: Tally) -> bool:
+def _skips(el: etree._Element, counts: Tally) -> bool:
     # A <figure> holding pages of text is a layout wrapper (or one left unclosed), not an image and its caption.
-    return any(
-        el.tag in SKIP_IN_BODY or (el.tag == "figure" and counts.chars.get(el, 0) <= FIGURE_MAX_CHARS) for el in path
-    )
+    tag = el.tag
+    return tag in SKIP_IN_BODY or (tag == "figure" and counts.chars.get(el, 0) <= FIGURE_MAX_CHARS)
+
+
+def _skipped(path: tuple[etree._Element, ...], counts: Tally, under: dict[etree._Element, bool]) -> bool:
+    """Whether any element of ``path`` is one the body skips; ``under`` caches the answer per element's own path."""
+    start = len(path)
+    while start and path[start - 1] not in under:  # back up to the deepest element already answered
+        start -= 1
+    found = under[path[start - 1]] if start else False
+    for el in path[start:]:
+        found = found or _skips(el, counts)
+        under[el] = found
+    return found
 
 
 def is_teaser_heading(block: Block) -> bool:
@@ -90,15 +101,11 @@ def is_heading(block: Block) -> bool:
     return block.owner.tag in HEADING_TAGS
 
 
-def _drop_reason(block: Block, counts: Tally, skipped: dict[int, bool]) -> StripCategory | None:
-    """Why ``block`` is left out; ``skipped`` caches :func:`_skipped` per path (runs of one owner share it)."""
+def _drop_reason(block: Block, counts: Tally, under: dict[etree._Element, bool]) -> StripCategory | None:
+    """Why ``block`` is left out (``under``: see :func:`_skipped`)."""
     n = len(block.text)
     limit = LONG_BLOCK_LINK_DENSITY if n >= LONG_BLOCK_CHARS else MAX_BLOCK_LINK_DENSITY
-    path = block.path
-    skip = skipped.get(id(path))
-    if skip is None:
-        skip = skipped[id(path)] = _skipped(path, counts)
-    if skip:
+    if _skipped(block.path, counts, under):
         return "other"
     if block.link_chars > limit * n:
         return "related_links"
@@ -151,8 +158,8 @@ def gather(blocks: list[Block], containers: list[etree._Element], counts: Tally)
             indices.append(i)
     ours = lead_blocks(blocks, indices[0]) if indices else []
     ours.extend(blocks[i] for i in indices)
-    skipped: dict[int, bool] = {}
-    reasons = [_drop_reason(b, counts, skipped) for b in ours]
+    under: dict[etree._Element, bool] = {}
+    reasons = [_drop_reason(b, counts, under) for b in ours]
     kept: list[Block] = []
     dropped: list[StrippedBlock] = []
     for i, block in enumerate(ours):

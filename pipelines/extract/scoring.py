@@ -47,32 +47,34 @@ class Tally:
 
 def tally(blocks: list[Block]) -> Tally:
     out = Tally()
-    # Runs under one owner share its path: sum per path first, then add each sum along the path once.
-    # (Dicts keep first-seen order, so each element enters the tally where it did block by block.)
-    per_path: dict[int, tuple[tuple[etree._Element, ...], list[int]]] = {}
-    prose_per_path: dict[int, tuple[tuple[etree._Element, ...], list[int]]] = {}
+    chars, links, prose = out.chars, out.link_chars, out.prose
+    # Sums land on each block's owner, then flow up child to parent once per element:
+    # walking every block's whole path cost its depth in dict updates per block.
+    parent: dict[etree._Element, etree._Element] = {}
+    depth: dict[etree._Element, int] = {}
     for text, k, owner, path in blocks:
         n = len(text)
-        entry = per_path.get(id(path))
-        if entry is None:
-            entry = per_path[id(path)] = (path, [0, 0])
-        sums = entry[1]
-        sums[0] += n
-        sums[1] += k
+        if owner not in depth:
+            for i in range(len(path) - 1, -1, -1):  # up to the first element already placed
+                el = path[i]
+                if el in depth:
+                    break
+                depth[el] = i
+                if i:
+                    parent[el] = path[i - 1]
+        chars[owner] = chars.get(owner, 0) + n
+        links[owner] = links.get(owner, 0) + k
         # Only <p> counts as prose: list items with summaries are tickers as often as text.
         if n >= PROSE_MIN_CHARS and k < PROSE_MAX_LINK_DENSITY * n and owner.tag == "p":
-            good = prose_per_path.get(id(path))
-            if good is None:
-                good = prose_per_path[id(path)] = (path, [0])
-            good[1][0] += n
-    chars, links, prose = out.chars, out.link_chars, out.prose
-    for path, (n, k) in per_path.values():
-        for el in path:
-            chars[el] = chars.get(el, 0) + n
-            links[el] = links.get(el, 0) + k
-    for path, (n,) in prose_per_path.values():
-        for el in path:
-            prose[el] = prose.get(el, 0) + n
+            prose[owner] = prose.get(owner, 0) + n
+    for el in sorted(depth, key=depth.__getitem__, reverse=True):
+        up = parent.get(el)
+        if up is None:
+            continue
+        chars[up] = chars.get(up, 0) + chars.get(el, 0)
+        links[up] = links.get(up, 0) + links.get(el, 0)
+        if el in prose:
+            prose[up] = prose.get(up, 0) + prose[el]
     return out
 
 
