@@ -36,50 +36,37 @@ def split_blocks(root: etree._Element) -> list[Block]:
     links = 0
     block_tags = BLOCK_TAGS
 
-    def flush() -> None:
-        text = " ".join("".join(parts).split())
-        if text and stack:
-            at = owners[-1]
-            owner = stack[at]
-            path = paths.get(at)
-            if path is None or path[-1] is not owner:
-                path = paths[at] = tuple(stack[: at + 1])
-            out.append(Block(text, min(link_chars, len(text)), owner, path))
-
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
         if not isinstance(tag, str):
             continue
+        is_block = tag in block_tags
+        if is_block and parts:  # a boundary: the run so far becomes a block
+            text = " ".join("".join(parts).split())
+            if text and stack:
+                at = owners[-1]
+                owner = stack[at]
+                path = paths.get(at)
+                if path is None or path[-1] is not owner:
+                    path = paths[at] = tuple(stack[: at + 1])
+                out.append(Block(text, min(link_chars, len(text)), owner, path))
+            parts.clear()
+            link_chars = 0
         if event == "start":
-            is_block = tag in block_tags
-            if is_block and parts:
-                flush()
-                parts.clear()
-                link_chars = 0
             owners.append(len(stack) if is_block else (owners[-1] if owners else 0))
             stack.append(el)
             if tag == "a":
                 links += 1
             text = el.text
-            if text:
-                parts.append(text)
-                if links:
-                    link_chars += len(text.strip())
         else:
-            if tag in block_tags and parts:
-                flush()
-                parts.clear()
-                link_chars = 0
             stack.pop()
             owners.pop()
             if tag == "a":
                 links -= 1
-            if el is not root:
-                text = el.tail
-                if text:
-                    parts.append(text)
-                    if links > 0:
-                        link_chars += len(text.strip())
-    if parts:
-        flush()
+            text = el.tail if el is not root else None
+        if text:
+            parts.append(text)
+            if links:
+                link_chars += len(text.strip())
+    # Text after the last boundary sits outside every block-level element: the walk ends with an empty stack.
     return out
