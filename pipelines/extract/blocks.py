@@ -42,7 +42,7 @@ def split_blocks(root: etree._Element) -> list[Block]:
             continue
         is_block = tag in block_tags
         if is_block and parts:  # a boundary: the run so far becomes a block
-            text = " ".join("".join(parts).split())
+            text = " ".join("".join(parts).split())  # whitespace runs collapsed, as tree.squash does
             if text and stack:
                 at = owners[-1]
                 owner = stack[at]
@@ -57,16 +57,16 @@ def split_blocks(root: etree._Element) -> list[Block]:
             stack.append(el)
             if tag == "a":
                 links += 1
-            text = el.text
+            piece = el.text
         else:
             stack.pop()
             owners.pop()
             if tag == "a":
                 links -= 1
-            text = el.tail if el is not root else None
-        if text:
-            parts.append(text)
+            piece = el.tail if el is not root else None
+        if piece:
+            parts.append(piece)
             if links:
-                link_chars += len(text.strip())
+                link_chars += len(piece.strip())
     # Text after the last boundary sits outside every block-level element: the walk ends with an empty stack.
     return out
