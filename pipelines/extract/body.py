@@ -62,12 +62,22 @@ def choose_containers(
     return chosen
 
 
-def _skipped(block: Block, counts: Tally) -> bool:
+def _skips(el: etree._Element, counts: Tally) -> bool:
     # A <figure> holding pages of text is a layout wrapper (or one left unclosed), not an image and its caption.
-    return any(
-        el.tag in SKIP_IN_BODY or (el.tag == "figure" and counts.chars.get(el, 0) <= FIGURE_MAX_CHARS)
-        for el in block.path
-    )
+    tag = el.tag
+    return tag in SKIP_IN_BODY or (tag == "figure" and counts.chars.get(el, 0) <= FIGURE_MAX_CHARS)
+
+
+def _skipped(path: tuple[etree._Element, ...], counts: Tally, under: dict[etree._Element, bool]) -> bool:
+    """Whether any element of ``path`` is one the body skips; ``under`` caches the answer per element's own path."""
+    start = len(path)
+    while start and path[start - 1] not in under:  # back up to the deepest element already answered
+        start -= 1
+    found = under[path[start - 1]] if start else False
+    for el in path[start:]:
+        found = found or _skips(el, counts)
+        under[el] = found
+    return found
 
 
 def is_teaser_heading(block: Block) -> bool:
@@ -91,10 +101,11 @@ def is_heading(block: Block) -> bool:
     return block.owner.tag in HEADING_TAGS
 
 
-def _drop_reason(block: Block, counts: Tally) -> StripCategory | None:
+def _drop_reason(block: Block, counts: Tally, under: dict[etree._Element, bool]) -> StripCategory | None:
+    """Why ``block`` is left out (``under``: see :func:`_skipped`)."""
     n = len(block.text)
     limit = LONG_BLOCK_LINK_DENSITY if n >= LONG_BLOCK_CHARS else MAX_BLOCK_LINK_DENSITY
-    if _skipped(block, counts):
+    if _skipped(block.path, counts, under):
         return "other"
     if block.link_chars > limit * n:
         return "related_links"
@@ -136,10 +147,19 @@ def lead_blocks(blocks: list[Block], first: int) -> list[Block]:
 def gather(blocks: list[Block], containers: list[etree._Element], counts: Tally) -> Gathered:
     """Blocks inside the containers, minus captions, link lists and the headings of link lists; then any lead."""
     inside = set(containers)
-    indices = [i for i, b in enumerate(blocks) if any(el in inside for el in b.path)]
+    within: dict[int, bool] = {}  # per path: runs of one owner share it
+    indices: list[int] = []
+    for i, block in enumerate(blocks):
+        path = block.path
+        found = within.get(id(path))
+        if found is None:
+            found = within[id(path)] = not inside.isdisjoint(path)
+        if found:
+            indices.append(i)
     ours = lead_blocks(blocks, indices[0]) if indices else []
     ours.extend(blocks[i] for i in indices)
-    reasons = [_drop_reason(b, counts) for b in ours]
+    under: dict[etree._Element, bool] = {}
+    reasons = [_drop_reason(b, counts, under) for b in ours]
     kept: list[Block] = []
     dropped: list[StrippedBlock] = []
     for i, block in enumerate(ours):

@@ -42,9 +42,10 @@ SALVAGE_CHARS = 120  # prose worth a lenient second pass (the shortest article p
 
 def is_hidden(el: etree._Element) -> bool:
     """Hidden by attribute or inline style: invisible to readers, often duplicate metadata."""
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+    get = el.get
+    if get("hidden") is not None or get("aria-hidden") == "true":
         return True
-    style = el.get("style")
+    style = get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
@@ -177,7 +178,8 @@ def strip_chrome(root: etree._Element, keep: frozenset[etree._Element], strict: 
     stack = [start]
     while stack:
         el = stack.pop()
-        if strict and is_hidden(el):
+        named = strict and bool(el.keys())  # a third of elements have no attributes: no hidden or name check
+        if named and is_hidden(el):
             doomed.append((el, "other"))
             soft.append(el)
             continue
@@ -188,7 +190,7 @@ def strip_chrome(root: etree._Element, keep: frozenset[etree._Element], strict: 
                 # An unclosed <header> or <aside> swallows the article after it: keep what holds it.
                 if guard.holds_article(el):
                     category = None
-            elif strict:
+            elif named:
                 category = _named_category(el)
                 if category is not None and (category == "comments" or not guard.holds_article(el)):
                     soft.append(el)
@@ -197,7 +199,7 @@ def strip_chrome(root: etree._Element, keep: frozenset[etree._Element], strict: 
         if category is not None:
             doomed.append((el, category))
             continue
-        stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
+        stack.extend(el.iterchildren(reversed=True, tag=etree.Element))  # elements only, no comments
     stripped: list[StrippedBlock] = []
     for el, category in doomed:
         if len(stripped) < MAX_STRIPPED_BLOCKS:

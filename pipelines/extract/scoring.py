@@ -48,15 +48,33 @@ class Tally:
 def tally(blocks: list[Block]) -> Tally:
     out = Tally()
     chars, links, prose = out.chars, out.link_chars, out.prose
-    for block in blocks:
-        n, k = len(block.text), block.link_chars
+    # Sums land on each block's owner, then flow up child to parent once per element:
+    # walking every block's whole path cost its depth in dict updates per block.
+    parent: dict[etree._Element, etree._Element] = {}
+    depth: dict[etree._Element, int] = {}
+    for text, k, owner, path in blocks:
+        n = len(text)
+        if owner not in depth:
+            for i in range(len(path) - 1, -1, -1):  # up to the first element already placed
+                el = path[i]
+                if el in depth:
+                    break
+                depth[el] = i
+                if i:
+                    parent[el] = path[i - 1]
+        chars[owner] = chars.get(owner, 0) + n
+        links[owner] = links.get(owner, 0) + k
         # Only <p> counts as prose: list items with summaries are tickers as often as text.
-        good = n >= PROSE_MIN_CHARS and k < PROSE_MAX_LINK_DENSITY * n and block.owner.tag == "p"
-        for el in block.path:
-            chars[el] = chars.get(el, 0) + n
-            links[el] = links.get(el, 0) + k
-            if good:
-                prose[el] = prose.get(el, 0) + n
+        if n >= PROSE_MIN_CHARS and k < PROSE_MAX_LINK_DENSITY * n and owner.tag == "p":
+            prose[owner] = prose.get(owner, 0) + n
+    for el in sorted(depth, key=depth.__getitem__, reverse=True):
+        up = parent.get(el)
+        if up is None:
+            continue
+        chars[up] = chars.get(up, 0) + chars.get(el, 0)
+        links[up] = links.get(up, 0) + links.get(el, 0)
+        if el in prose:
+            prose[up] = prose.get(up, 0) + prose[el]
     return out
 
 

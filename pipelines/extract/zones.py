@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -11,6 +12,7 @@ MAX_HEADLINES = 3  # <h1> elements whose ancestors are never a zone
 _ZONE_TAGS = frozenset({"footer", "aside", "nav"})
 # Containers whose classes describe the page ("single-post comments-open"), never a zone.
 _CONTAINERS = frozenset({"html", "body", "main", "article"})
+_NON_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 _ZONE_NAMES = re.compile(
     r"comment|footer|related|sidebar|teaser|recommend|respond|reply|discussion|more-stories|"
     r"popular|trending|newsletter|copyright|breadcrumb|kommentar|commentaire|comentario",
@@ -33,13 +35,20 @@ def headline_path(root: etree._Element) -> frozenset[etree._Element]:
     return frozenset(path)
 
 
-def _starts_zone(node: etree._Element, headline: frozenset[etree._Element]) -> bool:
-    if node.tag in _ZONE_TAGS:
-        return True
-    if node.tag in _CONTAINERS or node in headline:
-        return False
-    names = f"{node.get('class') or ''} {node.get('id') or ''}"
+# A site repeats the same few hundred class/id strings on every page.
+@lru_cache(maxsize=8192)
+def _zone_named(classes: str | None, ident: str | None) -> bool:
+    names = f"{classes or ''} {ident or ''}"
     return bool(names.strip() and _ZONE_NAMES.search(names))
+
+
+def _starts_zone(node: etree._Element, headline: frozenset[etree._Element]) -> bool:
+    tag = node.tag
+    if tag in _ZONE_TAGS:
+        return True
+    if tag in _CONTAINERS or node in headline:
+        return False
+    return _zone_named(node.get("class"), node.get("id"))
 
 
 def in_chrome_zone(el: etree._Element, headline: frozenset[etree._Element] = frozenset()) -> bool:
@@ -62,22 +71,29 @@ def text_runs(root: etree._Element, headline: frozenset[etree._Element] = frozen
     seen_h1 = False
     starts_zone: list[bool] = []
     for event, node in etree.iterwalk(root, events=("start", "end")):
-        if not isinstance(node.tag, str):
+        tag = node.tag
+        if not isinstance(tag, str):
             continue
         if event == "start":
             zone = _starts_zone(node, headline)
             starts_zone.append(zone)
             zone_depth += zone
-            if node.tag == "h1" and not seen_h1:
+            if tag == "h1" and not seen_h1:
                 h1_depth, seen_h1 = 1, True
             elif h1_depth:
                 h1_depth += 1
-            if node.text and node.text.strip() and node.tag not in ("script", "style", "noscript", "template"):
-                runs.append((node.text.strip(), zone_depth > 0, h1_depth > 0))
+            text = node.text
+            if text and tag not in _NON_TEXT_TAGS:
+                text = text.strip()
+                if text:
+                    runs.append((text, zone_depth > 0, h1_depth > 0))
         else:
             zone_depth -= starts_zone.pop() if starts_zone else False
             if h1_depth:
                 h1_depth -= 1
-            if node.tail and node.tail.strip():
-                runs.append((node.tail.strip(), zone_depth > 0, h1_depth > 0))
+            text = node.tail
+            if text:
+                text = text.strip()
+                if text:
+                    runs.append((text, zone_depth > 0, h1_depth > 0))
     return runs
