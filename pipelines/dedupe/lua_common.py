@@ -228,6 +228,12 @@ local function parse_sample(blob)
   end
   return s
 end
+-- the i-th of the 12-bit values packed two to 3 bytes from bytes[o + 1] on
+local function unpack12(bytes, o, i)
+  local at = o + 3 * math.floor((i - 1) / 2)
+  if i % 2 == 1 then return bytes[at + 1] * 16 + math.floor(bytes[at + 2] / 16) end
+  return (bytes[at + 2] % 16) * 256 + bytes[at + 3]
+end
 -- the stored form (Fingerprint.stored): >I4 tau, B m, m x (B length, B count), then 12-bit scaled hashes,
 -- two to 3 bytes
 local SCALE = 4096
@@ -240,10 +246,7 @@ local function parse_stored(blob)
     y.len[g] = bytes[2 * g - 1]
     for _ = 1, bytes[2 * g] do
       i = i + 1
-      local at = o + 3 * math.floor((i - 1) / 2)
-      local k
-      if i % 2 == 1 then k = bytes[at + 1] * 16 + math.floor(bytes[at + 2] / 16)
-      else k = (bytes[at + 2] % 16) * 256 + bytes[at + 3] end
+      local k = unpack12(bytes, o, i)
       y.key[i], y.seg[i], y.set[k] = k, g, true
     end
   end
@@ -356,10 +359,7 @@ local function parse_stored_anchors(blob)
   for r = 0, 3 do
     for _ = 1, bytes[r + 1] do
       i = i + 1
-      local at = 4 + 3 * math.floor((i - 1) / 2)
-      local k
-      if i % 2 == 1 then k = bytes[at + 1] * 16 + math.floor(bytes[at + 2] / 16)
-      else k = (bytes[at + 2] % 16) * 256 + bytes[at + 3] end
+      local k = unpack12(bytes, 4, i)
       b.key[i], b.region[i], b.set[k] = k, r, i
     end
   end
