@@ -182,6 +182,6 @@ def test_sigterm_is_a_warm_shutdown_that_loses_nothing(rig: ChaosRig) -> None:
     assert code == 0
     assert left_unacked == 0
     assert stored + waiting >= count, "every page is stored or back on the queue"
-    assert shutdown < rig.settings.worker.visibility_timeout
+    assert shutdown < rig.settings.worker.visibility_timeout, f"warm shutdown took {shutdown} s:\n{rig.log()[-4000:]}"
     assert audit.lost == 0
     assert audit.duplicated == 0
