@@ -51,7 +51,9 @@ _KINDS = (
     _Kind(b"<!--", b"-->", re.compile(b""), re.compile(b">--")),
 )
 MAX_FALSE_CLOSERS = 64  # "</svg x" spellings skipped one by one before a single reversed scan takes over
-_BLANK_LINES = re.compile(r"[ \t\r]*\n\s*")
+# A match may start only where a run of blanks starts: from inside a run every start would rescan it
+# (2 MB of spaces without a newline took minutes), which the lookbehind turns into one scan per run.
+_BLANK_LINES = re.compile(r"(?<![ \t\r])[ \t\r]*\n\s*")
 _MARK = "\ufdd0".encode()  # a Unicode noncharacter: marks an opener that has no closer
 _REPLACEMENT = "\ufffd".encode()
 
