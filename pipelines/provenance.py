@@ -39,6 +39,9 @@ MARKUP_DATE_SOURCES = frozenset(
 # Cheap gate before a second parse: pages without any of these words cannot name a source.
 _MAYBE_NAMES = re.compile(r"og:url|source|original", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+# A real page names one source, rarely a few; a hostile one could name thousands, each stored with the article and
+# sent to the dedupe script.
+MAX_NAMED_SOURCES = 8
 
 
 def _foreign(url: str, page_url: str) -> str | None:
@@ -73,6 +76,8 @@ def declared_sources(html: str, page_url: str, foreign_canonical: str | None = N
     first: dict[str, NamedSource] = {}
     for source in found:
         first.setdefault(source.url, source)
+        if len(first) == MAX_NAMED_SOURCES:
+            break
     return tuple(first.values())
 
 

@@ -129,6 +129,23 @@ def _refresh_copy_flags(
         _open_item(connection, member.id, outcome, now)
 
 
+def review_item_row(
+    article_id: str, outcome: FlagOutcome, source_id: str, language: str | None, now: datetime
+) -> dict[str, Any]:
+    """A pending review item for an article whose combined outcome asks for review."""
+    return {
+        "article_id": article_id,
+        "state": "pending",
+        "priority": outcome.review_priority,
+        "action": outcome.action,
+        "score": outcome.score,
+        "codes": " ".join(sorted({f.code for f in outcome.flags if not f.shadow})),
+        "source_id": source_id,
+        "language": language,
+        "created_at": now,
+    }
+
+
 def _open_item(connection: Connection, article_id: str, outcome: FlagOutcome, now: datetime) -> None:
     """Queue a copy that became one only when its original arrived (it was stored clean, so it has no item).
 
@@ -149,12 +166,9 @@ def _open_item(connection: Connection, article_id: str, outcome: FlagOutcome, no
     stored = connection.execute(
         select(articles.c.source_id, articles.c.language).where(articles.c.id == article_id)
     ).one()
-    codes = sorted({f.code for f in outcome.flags if not f.shadow})
     connection.execute(
-        insert(review_items).values(article_id=article_id, state="pending", priority=outcome.review_priority,
-                                    action=outcome.action, score=outcome.score, codes=" ".join(codes),
-                                    source_id=stored.source_id, language=stored.language, created_at=now)
-    )  # fmt: skip
+        insert(review_items).values(review_item_row(article_id, outcome, stored.source_id, stored.language, now))
+    )
 
 
 def _is_lone(state: ClusterState, article_id: str) -> bool:

@@ -24,7 +24,7 @@ from pipelines.copy_flags import CopyFlags
 from pipelines.errors import StorageUnavailable
 from pipelines.models import ExtractedArticle, ProcessedArticle
 from pipelines.storage import search
-from pipelines.storage.clusters import REVIEW_ACTIONS, cluster_of, evidence_row, settle_many
+from pipelines.storage.clusters import REVIEW_ACTIONS, cluster_of, evidence_row, review_item_row, settle_many
 from pipelines.storage.metadata_row import metadata_row
 from pipelines.storage.schema import articles, audit_log, dead_letters, flags, page_html, review_items
 
@@ -193,18 +193,9 @@ def _flag_rows(processed: ProcessedArticle) -> list[dict[str, Any]]:
 
 
 def _review_row(processed: ProcessedArticle, now: datetime) -> dict[str, Any]:
-    codes = sorted({f.code for f in processed.outcome.flags if not f.shadow})
-    return {
-        "article_id": processed.article_id,
-        "state": "pending",
-        "priority": processed.outcome.review_priority,
-        "action": processed.outcome.action,
-        "score": processed.outcome.score,
-        "codes": " ".join(codes),
-        "source_id": processed.page.source_id,
-        "language": processed.article.language,
-        "created_at": now,
-    }
+    return review_item_row(
+        processed.article_id, processed.outcome, processed.page.source_id, processed.article.language, now
+    )
 
 
 def _upsert_rows(

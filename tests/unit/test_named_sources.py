@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.models import NamedSource
-from pipelines.provenance import declared_sources, named_sources
+from pipelines.provenance import MAX_NAMED_SOURCES, declared_sources, named_sources
 
 PAGE = "https://blog.test/post"
 HTML = """<html><head><meta property="og:url" content="https://wire.test/story"></head><body>
@@ -22,3 +22,9 @@ def test_each_named_url_keeps_the_first_markup_that_names_it() -> None:
 
 def test_a_source_link_within_the_page_s_own_site_names_nothing() -> None:
     assert declared_sources('<a href="https://blog.test/x">Source link</a>', PAGE) == ()
+
+
+def test_a_page_naming_thousands_of_sources_keeps_the_first_few() -> None:
+    links = "".join(f"<a href='https://w{i}.test/s'>Source link</a>" for i in range(5_000))
+    sources = declared_sources(f"<html><body><p>Story.</p>{links}</body></html>", PAGE)
+    assert [s.url for s in sources] == [f"https://w{i}.test/s" for i in range(MAX_NAMED_SOURCES)]
