@@ -18,6 +18,7 @@ from pipelines.storage import repository
 from pipelines.storage.engine import make_engine
 from workers.context import WorkerContext
 from workers.metrics import install_worker_metrics
+from workers.pool_exit import bound_child_exit_wait
 from workers.queues import ALL_QUEUES, PROCESS_PAGE_TASK
 from workers.records import PagePayload, PageRef
 from workers.runtime import build_runtime, resolve_broker_url
@@ -55,6 +56,7 @@ def run_worker(settings: Settings, args: argparse.Namespace) -> int:
     if args.max_tasks_per_child:
         argv.append(f"--max-tasks-per-child={args.max_tasks_per_child}")
     install_worker_metrics(settings)
+    bound_child_exit_wait()  # before the pool forks: a warm shutdown must not wait 30 s per child
     drainer = SpoolDrainer(Spool.of(settings), runtime.dispatcher.enqueue_page)
     # Started once the pool has forked, so no pool process inherits the thread.
     signals.worker_ready.connect(lambda **_: drainer.start(), weak=False)
