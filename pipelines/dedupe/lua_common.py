@@ -418,11 +418,11 @@ local function pk_raw(key)
   if raw == nil then raw = redis.call('GET', key) or ''; pk_cache[key] = raw end
   return raw
 end
-local function pk_num(raw, o, w)  -- the full document number of the entry at o (see the layout above)
-  local low = struct.unpack('>I3', raw, o + w)
+local function full_num(low)  -- the latest document number with these low 24 bits (see the layout above)
   local seq = mget('seq')
   return seq - (seq - low) % 16777216
 end
+local function pk_num(raw, o, w) return full_num((struct.unpack('>I3', raw, o + w))) end  -- the entry at o's
 local function pk_live_from(raw, w)  -- offset of the first entry not of an evicted document
   local tail, o = mget('tail'), 1
   while o < #raw and pk_num(raw, o, w) < tail do o = o + w + 3 end
@@ -473,23 +473,29 @@ local function pk_get(t, value)
   end
   return nums
 end
--- post num under value: evicted documents leave the bucket, and the feature's oldest when it holds POSTING_CAP
+-- post num under value: evicted documents leave the bucket, and the feature's oldest when it holds POSTING_CAP;
+-- posting num twice leaves one entry (a sharded index's client may repeat a post: lua_shards)
 local function pk_add(t, value, num)
   local w, key, f = W[t], lh_key(t, value), pk_feature(t, value)
   local raw = pk_raw(key)
+  local low = struct.pack('>I3', num % 16777216)
   local o = pk_live_from(raw, w)
   local removed = (o - 1) / (w + 3)
   raw = string.sub(raw, o)
   local mine = pk_find(raw, f, w)
+  for _, at in ipairs(mine) do
+    if string.sub(raw, at + w, at + w + 2) == low then return end
+  end
   if #mine >= POSTING_CAP then
     raw = string.sub(raw, 1, mine[1] - 1) .. string.sub(raw, mine[1] + w + 3)
     removed = removed + 1
   end
-  pk_write(t, key, raw .. f .. struct.pack('>I3', num % 16777216), removed - 1)
+  pk_write(t, key, raw .. f .. low, removed - 1)
   if mget(t .. 'n') > PACKED_LOAD * (lh_base(t) + mget(t .. 's')) then pk_split(t) end
 end
 -- drop evicted documents' entries from up to limit buckets, from a cursor going round the table
 local function pk_purge(t, limit)
+  if mget(t .. 'n') == 0 then return end  -- nothing posted here (a sharded index's record slot: lua_shards)
   local buckets = lh_base(t) + mget(t .. 's')
   local c = mget(t .. 'c')
   for _ = 1, math.min(limit, buckets) do
