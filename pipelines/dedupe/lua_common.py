@@ -9,11 +9,12 @@ of its own, so per-document data lives in shared buckets, never in a key per doc
 * Records: ``r:<num // 64>`` field ``num % 64`` -> ``kind(1) time(4) canonical(4) similarity(2) exact(8)
   doc_id``; kind 0 is a canonical, 1 an exact, 2 a near duplicate and 3 a rewritten copy, plus 16 when the
   doc_id is an article id (32 hex digits) stored as its 16 bytes (so too in "i").
-* Samples of canonicals: ``c:<num // 16>``, one string of entries ``B num % 16, >H m, >H n`` then the
-  stored shingle sample (``m`` bytes, features.Fingerprint.stored) and the anchor sample (``n`` bytes,
-  anchors.anchor_sample); written by GET and SET (APPEND would leave Redis's doubling slack in the string).
+* Samples of canonicals: ``c:<num // 16>``, one string of entries ``B num % 16`` (+ 128 when an anchor
+  sample follows), then the stored shingle sample (features.Fingerprint.stored) and the anchor sample
+  (anchors.stored_anchors), each as long as its header's counts say; written by GET and SET (APPEND would
+  leave Redis's doubling slack in the string).
 * Postings ("p" shingles, "q" anchor pairs): linear-hashed buckets too, but each a string of fixed-size
-  entries (the feature's bits its bucket number does not give, then the document number's low 3 bytes),
+  entries (2 bytes of the feature its bucket number does not give, then the document number's low 3 bytes),
   appended in document order.  Entries of evicted documents (number below ``tail``) are dropped from a
   bucket whenever it is written, and a cursor sweeps the rest, so eviction never has to find them.
 
@@ -234,13 +235,13 @@ local function unpack12(bytes, o, i)
   if i % 2 == 1 then return bytes[at + 1] * 16 + math.floor(bytes[at + 2] / 16) end
   return (bytes[at + 2] % 16) * 256 + bytes[at + 3]
 end
--- the stored form (Fingerprint.stored): >I4 tau, B m, m x (B length, B count), then 12-bit scaled hashes,
--- two to 3 bytes
+-- the stored form (Fingerprint.stored): >H tau // 65536, B m, m x (B length, B count), then 12-bit scaled
+-- hashes, two to 3 bytes
 local SCALE = 4096
 local function parse_stored(blob)
-  local tau, m = struct.unpack('>I4B', blob)
-  local bytes = {string.byte(blob, 6, #blob)}
-  local y = {tau = tau, key = {}, seg = {}, len = {}, set = {}}
+  local tau16, m = struct.unpack('>I2B', blob)
+  local bytes = {string.byte(blob, 4, #blob)}
+  local y = {tau = tau16 * 65536, key = {}, seg = {}, len = {}, set = {}}
   local i, o = 0, 2 * m
   for g = 1, m do
     y.len[g] = bytes[2 * g - 1]
@@ -301,7 +302,9 @@ local function near_covers(x, y)
   return fwd, fwd_shared, rev, rev_shared
 end
 
--- canonicals' samples, BLOB_GROUP to a string: entries B slot, >H m, >H n, m bytes shingles, n bytes anchors
+-- canonicals' samples, BLOB_GROUP to a string: entries B slot (+ 128 when it has an anchor sample), then the
+-- stored shingle sample and the stored anchor sample, each telling its own length (the counts in its header)
+local HAS_ANCHORS = 128
 local blob_cache = {}
 local function blob_key(num) return P .. 'c:' .. num_str(math.floor(num / BLOB_GROUP)) end
 local function blob_raw(key)
@@ -309,12 +312,24 @@ local function blob_raw(key)
   if raw == nil then raw = redis.call('GET', key) or ''; blob_cache[key] = raw end
   return raw
 end
-local function blob_find(raw, slot)  -- offset of slot's entry in raw and its lengths, or nil
+local function packed12_len(count) return 3 * math.ceil(count / 2) end
+local function stored_len(raw, o)  -- bytes of the stored shingle sample at o: header, segments, samples
+  local m, count = string.byte(raw, o + 2), 0
+  for g = 1, m do count = count + string.byte(raw, o + 2 + 2 * g) end
+  return 3 + 2 * m + packed12_len(count)
+end
+local function stored_anchors_len(raw, o)  -- the same of a stored anchor sample: tau, four region counts, features
+  local a, b, c, d = string.byte(raw, o + 2, o + 5)
+  return 6 + packed12_len(a + b + c + d)
+end
+local function blob_find(raw, slot)  -- offset of slot's entry in raw and its two samples' lengths, or nil
   local o = 1
   while o < #raw do
-    local at, m, n = struct.unpack('>BI2I2', raw, o)
-    if at == slot then return o, m, n end
-    o = o + 5 + m + n
+    local head = string.byte(raw, o)
+    local m = stored_len(raw, o + 1)
+    local n = head >= HAS_ANCHORS and stored_anchors_len(raw, o + 1 + m) or 0
+    if head % HAS_ANCHORS == slot then return o, m, n end
+    o = o + 1 + m + n
   end
   return nil
 end
@@ -322,7 +337,7 @@ local function blob_get(num)  -- a canonical's stored shingle sample and anchor 
   local raw = blob_raw(blob_key(num))
   local o, m, n = blob_find(raw, num % BLOB_GROUP)
   if not o then return nil end
-  return string.sub(raw, o + 5, o + 4 + m), string.sub(raw, o + 5 + m, o + 4 + m + n)
+  return string.sub(raw, o + 1, o + m), string.sub(raw, o + 1 + m, o + m + n)
 end
 local function blob_write(key, raw)
   blob_cache[key] = raw
@@ -330,13 +345,14 @@ local function blob_write(key, raw)
 end
 local function blob_put(num, shingles, anchors)
   local key = blob_key(num)
-  blob_write(key, blob_raw(key) .. struct.pack('>BI2I2', num % BLOB_GROUP, #shingles, #anchors) .. shingles .. anchors)
+  local head = string.char(num % BLOB_GROUP + (#anchors > 0 and HAS_ANCHORS or 0))
+  blob_write(key, blob_raw(key) .. head .. shingles .. anchors)
 end
 local function blob_del(num)
   local key = blob_key(num)
   local raw = blob_raw(key)
   local o, m, n = blob_find(raw, num % BLOB_GROUP)
-  if o then blob_write(key, string.sub(raw, 1, o - 1) .. string.sub(raw, o + 5 + m + n)) end
+  if o then blob_write(key, string.sub(raw, 1, o - 1) .. string.sub(raw, o + 1 + m + n)) end
 end
 
 -- anchor samples, as queried (anchors.py): >H tau, >H n, n x >H ascending, then n regions of 2 bits, 4 to a byte
@@ -410,8 +426,10 @@ end
 -- postings ---------------------------------------------------------------------
 -- a bucket is entries of W[t] bytes of feature (its value // SHIFT[t]: the bucket number gives the rest, as every
 -- bucket number is the value modulo a multiple of N0 >= SHIFT) and 3 bytes of document number, oldest first
-local W, SHIFT = {p = 3, q = 2}, {p = 16, q = 1}
-local WIDTH = {p = '>I3', q = '>I2'}
+-- SPAN: the values an entry tells apart (a shingle's lowest 20 bits, an anchor pair's 16); a table splits only
+-- while its bucket numbers stay below it (past 2^20 shingle buckets, ~134M postings, buckets grow instead)
+local W, SHIFT, SPAN = {p = 2, q = 2}, {p = 16, q = 1}, {p = 1048576, q = 65536}
+local WIDTH = {p = '>I2', q = '>I2'}
 local pk_cache = {}
 local function pk_raw(key)
   local raw = pk_cache[key]
@@ -452,7 +470,7 @@ local function pk_split(t)
   if s >= base then mset(t .. 'L', mget(t .. 'L') + 1); s = 0 end
   mset(t .. 's', s)
 end
-local function pk_feature(t, value) return struct.pack(WIDTH[t], math.floor(value / SHIFT[t])) end
+local function pk_feature(t, value) return struct.pack(WIDTH[t], math.floor(value % SPAN[t] / SHIFT[t])) end
 -- offsets in raw of the entries of feature f (w bytes)
 local function pk_find(raw, f, w)
   local out, init = {}, 1
@@ -491,7 +509,8 @@ local function pk_add(t, value, num)
     removed = removed + 1
   end
   pk_write(t, key, raw .. f .. low, removed - 1)
-  if mget(t .. 'n') > PACKED_LOAD * (lh_base(t) + mget(t .. 's')) then pk_split(t) end
+  local base = lh_base(t)
+  if mget(t .. 'n') > PACKED_LOAD * (base + mget(t .. 's')) and 2 * base <= SPAN[t] then pk_split(t) end
 end
 -- drop evicted documents' entries from up to limit buckets, from a cursor going round the table
 local function pk_purge(t, limit)

@@ -75,8 +75,8 @@ class PostingShards:
                 offset = 0 if table == 0 else len(group[0])
                 found[table].update(zip(values, reply[offset : offset + len(values)], strict=True))
         parts = [struct.pack(">HH", len(posted.shingles), len(posted.anchors))]
-        for table, values in enumerate((posted.shingles, posted.anchors)):
-            for value in values:
+        for table, asked in enumerate((posted.shingles, posted.anchors)):
+            for value in asked:
                 lows = found[table].get(value, b"")
                 parts.append(struct.pack(">H", len(lows) // 3) + lows)
         return b"".join(parts)
