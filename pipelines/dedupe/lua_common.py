@@ -25,18 +25,14 @@ A canonical's record doubles as its cluster's state: its canonical field holds t
 cluster's current original (0: itself) and its similarity field the cluster's epoch
 (how often the original changed).  Origin evidence (index.evidence_blob) of each
 document: ``e:<num // 64>`` field ``num % 64``.
-Keys, and why one slot: KEYS[1] is the index's meta hash ``newsdesk:{<namespace>}:m``
-(pipelines.keys.dedupe); it is declared, so a cluster client routes the call to the
-slot's primary, and every other key of the index carries the same ``{<namespace>}``
-hash tag, so the whole call stays in that one slot (Redis refuses a script that
-reaches into another slot).  The bucket, record and sample keys a call touches
-depend on what it reads (the table's split level, the postings' documents), so the
-script derives them from KEYS[1]'s prefix: declaring them would take a read round
-trip and a version check per call.  The index is not spread over slots by shard or
-band because the check-and-insert must see every canonical a text could match in
-one atomic step: split over slots, two copies racing on two shards could both
-become canonical.  An index grows on one primary; separate namespaces (one per
-desk or language) land on different slots.  ARGV[1..14] are the parameters below.
+Keys: KEYS[1] is a meta hash, ``newsdesk:{<namespace>}:m`` (pipelines.keys.dedupe) for the record slot; it is
+declared, so a cluster client routes the call to the slot's primary, and every other key a call touches carries the
+same hash tag, so the call stays in that one slot (Redis refuses a script that reaches into another slot).  The
+bucket, record and sample keys a call touches depend on what it reads (the table's split level, the postings'
+documents), so the script derives them from KEYS[1]'s prefix: declaring them would take a read round trip and a
+version check per call.  By default the posting tables live in the record slot too and a check-and-insert is one
+call; a sharded index (``posting_shards`` > 0) keeps them in slots of their own, each with its own meta hash as
+KEYS[1] and the same code for its tables (lua_shards).  ARGV[1..14] are the parameters below.
 """
 
 COMMON = r"""
