@@ -113,8 +113,8 @@ class DedupeIndex:
         if self.params.sample_rate_bits < 1:
             raise ValueError("sample_rate_bits must be at least 1: a stored sample keeps its threshold in 16 bits")
         if self.params.index_rate_bits < 4:
-            # posted shingle hashes stay below 2**28: a sharded index's pending list (lua_shards) adds 2**28 to an
-            # anchor pair's feature to tell it apart
+            # posted shingle hashes must fit 28 bits: a posting keeps 24 of them, its bucket number the lowest 4
+            # (and a sharded index's pending list tells an anchor pair's feature by 2**28 added: lua_shards)
             raise ValueError("index_rate_bits must be at least 4")
         self._check = redis.register_script(CHECK_AND_ADD)
         self._forget = redis.register_script(FORGET)

@@ -14,7 +14,7 @@ of its own, so per-document data lives in shared buckets, never in a key per doc
   (anchors.stored_anchors), each as long as its header's counts say; written by GET and SET (APPEND would
   leave Redis's doubling slack in the string).
 * Postings ("p" shingles, "q" anchor pairs): linear-hashed buckets too, but each a string of fixed-size
-  entries (2 bytes of the feature its bucket number does not give, then the document number's low 3 bytes),
+  entries (the feature's bits its bucket number does not give, then the document number's low 3 bytes),
   appended in document order.  Entries of evicted documents (number below ``tail``) are dropped from a
   bucket whenever it is written, and a cursor sweeps the rest, so eviction never has to find them.
 
@@ -422,10 +422,8 @@ end
 -- postings ---------------------------------------------------------------------
 -- a bucket is entries of W[t] bytes of feature (its value // SHIFT[t]: the bucket number gives the rest, as every
 -- bucket number is the value modulo a multiple of N0 >= SHIFT) and 3 bytes of document number, oldest first
--- SPAN: the values an entry tells apart (a shingle's lowest 20 bits, an anchor pair's 16); a table splits only
--- while its bucket numbers stay below it (past 2^20 shingle buckets, ~134M postings, buckets grow instead)
-local W, SHIFT, SPAN = {p = 2, q = 2}, {p = 16, q = 1}, {p = 1048576, q = 65536}
-local WIDTH = {p = '>I2', q = '>I2'}
+local W, SHIFT = {p = 3, q = 2}, {p = 16, q = 1}
+local WIDTH = {p = '>I3', q = '>I2'}
 local pk_cache = {}
 local function pk_raw(key)
   local raw = pk_cache[key]
@@ -466,7 +464,7 @@ local function pk_split(t)
   if s >= base then mset(t .. 'L', mget(t .. 'L') + 1); s = 0 end
   mset(t .. 's', s)
 end
-local function pk_feature(t, value) return struct.pack(WIDTH[t], math.floor(value % SPAN[t] / SHIFT[t])) end
+local function pk_feature(t, value) return struct.pack(WIDTH[t], math.floor(value / SHIFT[t])) end
 -- offsets in raw of the entries of feature f (w bytes)
 local function pk_find(raw, f, w)
   local out, init = {}, 1
@@ -505,8 +503,7 @@ local function pk_add(t, value, num)
     removed = removed + 1
   end
   pk_write(t, key, raw .. f .. low, removed - 1)
-  local base = lh_base(t)
-  if mget(t .. 'n') > PACKED_LOAD * (base + mget(t .. 's')) and 2 * base <= SPAN[t] then pk_split(t) end
+  if mget(t .. 'n') > PACKED_LOAD * (lh_base(t) + mget(t .. 's')) then pk_split(t) end
 end
 -- drop evicted documents' entries from up to limit buckets, from a cursor going round the table
 local function pk_purge(t, limit)
