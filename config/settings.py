@@ -90,6 +90,7 @@ class DedupeSettings:
     retention_days: int = 30
     # Slots the index's postings are spread over on a Redis Cluster (pipelines.dedupe.lua_shards); 0 keeps the
     # whole index in the namespace's slot, one script call per article (the right choice on one Redis).
+    # Changing it on a live index moves every posting: clear and rebuild the index (DedupeIndex.rebuild).
     posting_shards: int = 0
 
 
