@@ -9,9 +9,10 @@ slot given what they found, and for a new canonical ``POST`` on the same shards.
 
 Racing copies still meet in the record slot.  A canonical's postings reach the shards after its check returns,
 so a copy looking up in between would miss it; the check therefore also writes the new canonical's posted
-features to the record slot's *pending* string ``w`` (entries ``>I4 feature`` (an anchor pair's plus 2^28),
-``>I4 num``, ``>I4 time``), kept ``pending_seconds``, and every check reads the features it looks for there as
-well as in what the shards returned.  Checks run one at a time in the record slot, so of two copies the second
+features to the record slot's *pending* strings ``w:<feature % 64>`` (entries ``>I4 feature`` (an anchor
+pair's plus 2^28), ``>I4 num``, ``>I4 time``, in time order), kept ``pending_seconds`` (pruned when written, and
+one more string per insert round the table), and every check reads the features it looks for there as well as in
+what the shards returned.  Checks run one at a time in the record slot, so of two copies the second
 sees the first as a canonical whether or not its postings are in the shards yet: the decision stays serial as
 long as a client posts within ``pending_seconds`` of its check (it posts right after; a client that dies in
 between leaves that canonical unposted, to be found by no later copy, as a lost posting would).
@@ -29,16 +30,19 @@ from pipelines.dedupe.lua_common import COMMON
 
 # Record-slot side, used by CHECK_AND_ADD: the pending string and the shards' lookup replies.
 PENDING = r"""
-local PEND_W, PEND_Q = 12, 268435456  -- bytes per pending entry; what an anchor pair's feature is offset by
-local pend_cache = nil
-local function pend_raw()
-  if pend_cache == nil then pend_cache = redis.call('GET', P .. 'w') or '' end
-  return pend_cache
+local PEND_W, PEND_Q, PEND_BUCKETS = 12, 268435456, 64  -- bytes per entry; anchor pairs' offset; strings
+local pend_cache = {}
+local function pend_number(t, value) return t == 'p' and value or value + PEND_Q end
+local function pend_key(n) return P .. 'w:' .. num_str(n % PEND_BUCKETS) end
+local function pend_raw(key)
+  local raw = pend_cache[key]
+  if raw == nil then raw = redis.call('GET', key) or ''; pend_cache[key] = raw end
+  return raw
 end
-local function pend_feature(t, value) return p32(t == 'p' and value or value + PEND_Q) end
--- the canonicals posted under value in the pending string at or after time since
+-- the canonicals posted under value in the pending strings at or after time since
 local function pend_get(t, value, since)
-  local raw, f, out, init = pend_raw(), pend_feature(t, value), {}, 1
+  local n = pend_number(t, value)
+  local raw, f, out, init = pend_raw(pend_key(n)), p32(n), {}, 1
   while true do
     local at = string.find(raw, f, init, true)
     if not at then return out end
@@ -51,15 +55,29 @@ local function pend_get(t, value, since)
     end
   end
 end
--- add num's features ({table, value} pairs) to the pending string, dropping entries older than since
-local function pend_add(features, num, since)
-  local raw, o = pend_raw(), 1
+-- a pending string with its entries older than since dropped (entries are in time order), plus added
+local function pend_write(key, since, added)
+  local raw, o = pend_raw(key), 1
   while o < #raw and u32(raw, o + 8) < since do o = o + PEND_W end
-  local stamp, add = struct.pack('>I4I4', num, NOW), {}
-  for i, tv in ipairs(features) do add[i] = pend_feature(tv[1], tv[2]) .. stamp end
-  raw = string.sub(raw, o) .. table.concat(add)
-  pend_cache = raw
-  if #raw == 0 then redis.call('DEL', P .. 'w') else redis.call('SET', P .. 'w', raw) end
+  local new = string.sub(raw, o) .. added
+  if new == raw then return end
+  pend_cache[key] = new
+  if #new == 0 then redis.call('DEL', key) else redis.call('SET', key, new) end
+end
+-- add num's features ({table, value} pairs) to their pending strings, and prune one more string round the table
+local function pend_add(features, num, since)
+  local stamp, by_key, order = struct.pack('>I4I4', num, NOW), {}, {}
+  for _, tv in ipairs(features) do
+    local n = pend_number(tv[1], tv[2])
+    local key = pend_key(n)
+    if not by_key[key] then by_key[key] = {}; order[#order + 1] = key end
+    local list = by_key[key]
+    list[#list + 1] = p32(n) .. stamp
+  end
+  for _, key in ipairs(order) do pend_write(key, since, table.concat(by_key[key])) end
+  local cursor = mget('wc')
+  pend_write(P .. 'w:' .. num_str(cursor), since, '')
+  mset('wc', (cursor + 1) % PEND_BUCKETS)
 end
 -- the shards' replies as the client passes them: >H n_p, >H n_q, then per feature >H count and count x 3 bytes
 local function parse_looked(blob)
