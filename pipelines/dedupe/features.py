@@ -29,7 +29,6 @@ _MULT = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64
 _FMIX = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 _HEADER = struct.Struct(">IHB")
 _CACHE_LIMIT = 1_000_000
-TAU_STEP_BITS = 16  # a sample's threshold is a multiple of 2**16 (its stored form keeps the top 16 bits)
 
 
 class _TokenHashes(dict[str, int]):
@@ -57,7 +56,7 @@ class Fingerprint:
     shingle hashes as ``>I``, ascending and all below ``tau``; the first
     ``n_indexed`` are posted.  (Columns, not records: Lua reads each in one call.)
     That is the form a text is *queried* with.  ``stored`` is the compact form
-    kept for a canonical (lua_common.parse_stored): ``>H tau // 2**16, B m``, then for
+    kept for a canonical (lua_common.parse_stored): ``>I tau, B m``, then for
     each of the ``m`` segments holding samples its length and its number of
     samples (a byte each), then every sample, segment by segment, as the 12 bits
     ``hash * 4096 // tau``, two to 3 bytes (high bits first).  Scaled to its own
@@ -128,7 +127,7 @@ def _stored(tau: int, kept: _U64, kept_segs: _U64, seg_lengths: bytes) -> bytes:
     segs, counts = np.unique(kept_segs, return_counts=True)
     pairs = zip(segs.tolist(), counts.tolist(), strict=True)
     head = bytes(b for seg, count in pairs for b in (seg_lengths[seg], count))
-    return struct.pack(">HB", tau >> TAU_STEP_BITS, len(segs)) + head + pack12(scaled(kept[order], tau))
+    return struct.pack(">IB", tau, len(segs)) + head + pack12(scaled(kept[order], tau))
 
 
 def _sample(words: list[str], segs: _U64, seg_lengths: bytes, params: DedupeParams) -> tuple[bytes, bytes]:
@@ -139,10 +138,8 @@ def _sample(words: list[str], segs: _U64, seg_lengths: bytes, params: DedupePara
     kept_segs = segs[: len(values)][keep][first]
     tau = limit
     if len(kept) > params.max_samples:
-        # a multiple of 2**16, so the stored form keeps it in 2 bytes; the few samples above it go too
-        tau = int(kept[params.max_samples]) >> TAU_STEP_BITS << TAU_STEP_BITS
-        within = min(params.max_samples, int(np.searchsorted(kept, np.uint64(tau))))
-        kept, kept_segs = kept[:within], kept_segs[:within]
+        tau = int(kept[params.max_samples])
+        kept, kept_segs = kept[: params.max_samples], kept_segs[: params.max_samples]
     if len(kept) == 0:
         return b"", b""
     index_limit = min(tau, 1 << (32 - params.index_rate_bits))

@@ -110,8 +110,6 @@ class DedupeIndex:
         self.pending_seconds = pending_seconds
         self.shards = PostingShards(redis, namespace, posting_shards) if posting_shards else None
         self.params = params or DedupeParams()
-        if self.params.sample_rate_bits < 1:
-            raise ValueError("sample_rate_bits must be at least 1: a stored sample keeps its threshold in 16 bits")
         if self.params.index_rate_bits < 4:
             # posted shingle hashes must fit 28 bits: a posting keeps 24 of them, its bucket number the lowest 4
             # (and a sharded index's pending list tells an anchor pair's feature by 2**28 added: lua_shards)

@@ -231,13 +231,13 @@ local function unpack12(bytes, o, i)
   if i % 2 == 1 then return bytes[at + 1] * 16 + math.floor(bytes[at + 2] / 16) end
   return (bytes[at + 2] % 16) * 256 + bytes[at + 3]
 end
--- the stored form (Fingerprint.stored): >H tau // 65536, B m, m x (B length, B count), then 12-bit scaled
--- hashes, two to 3 bytes
+-- the stored form (Fingerprint.stored): >I4 tau, B m, m x (B length, B count), then 12-bit scaled hashes,
+-- two to 3 bytes
 local SCALE = 4096
 local function parse_stored(blob)
-  local tau16, m = struct.unpack('>I2B', blob)
-  local bytes = {string.byte(blob, 4, #blob)}
-  local y = {tau = tau16 * 65536, key = {}, seg = {}, len = {}, set = {}}
+  local tau, m = struct.unpack('>I4B', blob)
+  local bytes = {string.byte(blob, 6, #blob)}
+  local y = {tau = tau, key = {}, seg = {}, len = {}, set = {}}
   local i, o = 0, 2 * m
   for g = 1, m do
     y.len[g] = bytes[2 * g - 1]
@@ -310,9 +310,9 @@ local function blob_raw(key)
 end
 local function packed12_len(count) return 3 * math.ceil(count / 2) end
 local function stored_len(raw, o)  -- bytes of the stored shingle sample at o: header, segments, samples
-  local m, count = string.byte(raw, o + 2), 0
-  for g = 1, m do count = count + string.byte(raw, o + 2 + 2 * g) end
-  return 3 + 2 * m + packed12_len(count)
+  local m, count = string.byte(raw, o + 4), 0
+  for g = 1, m do count = count + string.byte(raw, o + 4 + 2 * g) end
+  return 5 + 2 * m + packed12_len(count)
 end
 local function stored_anchors_len(raw, o)  -- the same of a stored anchor sample: tau, four region counts, features
   local a, b, c, d = string.byte(raw, o + 2, o + 5)

@@ -37,12 +37,12 @@ def test_stored_shingles_are_the_query_sample_scaled_and_grouped_by_segment() ->
     for seed in range(5):
         fp = fingerprint(_text(seed), PARAMS)
         tau, segs, hashes, lengths = _query(fp.sample)
-        stored_tau, m = struct.unpack(">HB", fp.stored[:3])
-        head = fp.stored[3 : 3 + 2 * m]
+        stored_tau, m = struct.unpack(">IB", fp.stored[:5])
+        head = fp.stored[5 : 5 + 2 * m]
         counts = list(head[1::2])
-        values = _unpack12(fp.stored[3 + 2 * m :], sum(counts))
-        assert stored_tau << 16 == tau and sum(counts) == len(hashes) and all(h < tau for h in hashes)
-        assert len(fp.stored) == 3 + 2 * m + 3 * ((len(hashes) + 1) // 2)
+        values = _unpack12(fp.stored[5 + 2 * m :], sum(counts))
+        assert stored_tau == tau and sum(counts) == len(hashes)
+        assert len(fp.stored) == 5 + 2 * m + 3 * ((len(hashes) + 1) // 2)
         expected = [(h << 12) // tau for _, h in sorted(zip(segs, hashes, strict=True), key=lambda p: p[0])]
         assert values == expected and all(v < 4096 for v in values)
         used = sorted(set(segs))
