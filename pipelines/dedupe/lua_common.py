@@ -311,7 +311,8 @@ end
 local function packed12_len(count) return 3 * math.ceil(count / 2) end
 local function stored_len(raw, o)  -- bytes of the stored shingle sample at o: header, segments, samples
   local m, count = string.byte(raw, o + 4), 0
-  for g = 1, m do count = count + string.byte(raw, o + 4 + 2 * g) end
+  local head = {string.byte(raw, o + 5, o + 4 + 2 * m)}  -- one call for every (length, count) pair
+  for g = 2, 2 * m, 2 do count = count + head[g] end
   return 5 + 2 * m + packed12_len(count)
 end
 local function stored_anchors_len(raw, o)  -- the same of a stored anchor sample: tau, four region counts, features
