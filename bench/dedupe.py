@@ -115,6 +115,8 @@ def rewritten(args: argparse.Namespace, client: redis.Redis) -> None:
     print()
     texts = ["\n".join(o.paragraphs) for o in dedupe_rewritten.load() if o.from_zyte]
     print("(c) " + dedupe_budget.measure(texts, client).describe(), flush=True)
+    if args.posting_shards:
+        print("(c') " + dedupe_budget.measure(texts, client, args.posting_shards).describe(), flush=True)
 
 
 def scale(args: argparse.Namespace, client: redis.Redis) -> None:
@@ -181,6 +183,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=0, help="latency/memory curve over this many documents")
     parser.add_argument("--window", type=int, default=100_000)
     parser.add_argument("--only-newsdesk", action="store_true")
+    parser.add_argument("--posting-shards", type=int, default=0, help="(c) again with the postings over N shards")
     parser.add_argument("--quick", action="store_true", help="small streams, no datasketch-on-Redis run")
     parser.add_argument("--skip-synthetic", action="store_true", help="only the rewritten stream and budgets")
     args = parser.parse_args()

@@ -88,6 +88,10 @@ class DedupeSettings:
 
     namespace: str = "dedupe"
     retention_days: int = 30
+    # Slots the index's postings are spread over on a Redis Cluster (pipelines.dedupe.lua_shards); 0 keeps the
+    # whole index in the namespace's slot, one script call per article (the right choice on one Redis).
+    # Changing it on a live index moves every posting: clear and rebuild the index (DedupeIndex.rebuild).
+    posting_shards: int = 0
 
 
 @dataclass(frozen=True)
@@ -287,6 +291,7 @@ def _validate(settings: Settings) -> Settings:
         raise ConfigError("flower.basic_auth", "expected USER:PASSWORD")
     _validate_access(settings)
     _validate_retention(settings)
+    _validate_dedupe(settings)
     for url_key in ("redis_url",):
         url = getattr(settings, url_key)
         if url.startswith("sentinel://") and not settings.redis.sentinel_master:
@@ -298,6 +303,12 @@ def _validate(settings: Settings) -> Settings:
 
 MAX_RETENTION_DAYS = 100 * 366
 MAX_RETENTION_BATCH = 50_000
+MAX_POSTING_SHARDS = 1024
+
+
+def _validate_dedupe(settings: Settings) -> None:
+    if not 0 <= settings.dedupe.posting_shards <= MAX_POSTING_SHARDS:
+        raise ConfigError("dedupe.posting_shards", f"expected a whole number from 0 to {MAX_POSTING_SHARDS}")
 
 
 def _validate_retention(settings: Settings) -> None:

@@ -14,12 +14,18 @@ def page_body(task_id: str) -> str:
 
 
 def dedupe(namespace: str, *parts: str) -> str:
-    """Keys of the near-duplicate index ``namespace`` (see pipelines.dedupe).
+    """Keys of the near-duplicate index ``namespace`` (see pipelines.dedupe) in its record slot.
 
-    The ``{namespace}`` hash tag puts every key of one index in one Redis Cluster slot: a check-and-insert is one
-    atomic script over the whole index (see pipelines.dedupe.lua_common for why it is not spread over slots).
+    The ``{namespace}`` hash tag puts them in one Redis Cluster slot, where a check-and-insert is one atomic
+    script; so are the postings unless the index has posting shards (``dedupe_shard``).
     """
     return ":".join((PREFIX, "{" + namespace + "}", *parts))
+
+
+def dedupe_shard(namespace: str, shard: int, *parts: str) -> str:
+    """Keys of posting shard ``shard`` of the near-duplicate index ``namespace``: a slot of its own
+    (``{<namespace>:p<K>}``), so a sharded index's postings spread over a cluster (pipelines.dedupe.lua_shards)."""
+    return ":".join((PREFIX, "{" + f"{namespace}:p{shard}" + "}", *parts))
 
 
 def task_attempts(task_key: str) -> str:

@@ -94,6 +94,7 @@ class WorkerContext:
             self.redis,
             namespace=self.settings.dedupe.namespace,
             retention_seconds=self.settings.dedupe.retention_days * DAY,
+            posting_shards=self.settings.dedupe.posting_shards,
         )
 
     @cached_property

@@ -11,7 +11,9 @@ best whose paragraphs cover >= 78% of either text (a paragraph counts when >= 30
 of its samples reappear) while >= 35% of the smaller text's samples are shared.
 Exact copies are told by the normalised-text hash (kept in each record, and in a
 table of its own only for texts with no posted shingle).  All of it, and the
-insert, is one Lua call, so racing workers see a serial order.
+insert, is one Lua call, so racing workers see a serial order; on a Redis Cluster
+the postings may be spread over slots of their own (``posting_shards``,
+lua_shards.py), with the decision still one call in the namespace's slot.
 """
 
 from pipelines.dedupe.index import NO_DUPLICATE, DedupeIndex

@@ -127,3 +127,12 @@ def stored_anchors(sample: bytes) -> bytes:
     order = np.argsort(regions, kind="stable")
     counts = np.bincount(regions, minlength=REGIONS)
     return struct.pack(">H", tau) + bytes(counts.tolist()) + pack12(scaled(values[order], tau + 1))
+
+
+def posted_anchors(sample: bytes, params: DedupeParams) -> list[int]:
+    """The features of an anchor ``sample`` posted to the inverted index: those below 2**(16 - post rate bits)."""
+    if not sample:
+        return []
+    _, n = _HEADER.unpack_from(sample)
+    limit = 1 << (16 - params.anchor_post_rate_bits)
+    return [value for value in struct.unpack_from(f">{n}H", sample, _HEADER.size) if value < limit]

@@ -173,3 +173,12 @@ def fingerprint(text: str, params: DedupeParams) -> Fingerprint:
     packed_lengths = bytes(min(n, 255) for n in seg_lengths)
     query, stored = _sample(words, segs, packed_lengths, params)
     return Fingerprint(digest, len(words), query, stored)
+
+
+def posted_shingles(sample: bytes) -> list[int]:
+    """The hashes of a query-form ``sample`` (see Fingerprint) that are posted to the inverted index."""
+    if not sample:
+        return []
+    _, n_indexed, n_segments = _HEADER.unpack_from(sample)
+    n = (len(sample) - _HEADER.size - n_segments) // 5
+    return list(struct.unpack_from(f">{n_indexed}I", sample, _HEADER.size + n_segments + n))

@@ -11,10 +11,11 @@ from typing import Any
 import redis
 
 from pipelines import keys
-from pipelines.dedupe.anchors import anchor_sample, stored_anchors
-from pipelines.dedupe.features import fingerprint
+from pipelines.dedupe.anchors import anchor_sample, posted_anchors, stored_anchors
+from pipelines.dedupe.features import fingerprint, posted_shingles
 from pipelines.dedupe.lua_scripts import CHECK_AND_ADD, FORGET, SWEEP
 from pipelines.dedupe.params import DedupeParams
+from pipelines.dedupe.shards import Posted, PostingShards
 from pipelines.errors import RedisUnavailable
 from pipelines.models import DedupeVerdict, DuplicateKind, OriginEvidence, OriginReason
 
@@ -88,6 +89,9 @@ class DedupeIndex:
     (verdict names the canonical, never another copy, so clusters cannot drift)
     or becomes a canonical itself.  Entries older than ``retention_seconds``
     are evicted a few at a time by later calls, so memory stays bounded.
+    With ``posting_shards`` > 0 the postings live in that many slots of their own
+    and a call takes up to three steps instead of one script (lua_shards); 0 keeps
+    the whole index in the namespace's slot, one call per document.
     """
 
     def __init__(
@@ -97,13 +101,18 @@ class DedupeIndex:
         namespace: str = "dedupe",
         retention_seconds: int = 30 * 86400,
         params: DedupeParams | None = None,
+        posting_shards: int = 0,
+        pending_seconds: int = 10,
     ) -> None:
         self.redis = redis
         self.namespace = namespace
         self.retention_seconds = retention_seconds
+        self.pending_seconds = pending_seconds
+        self.shards = PostingShards(redis, namespace, posting_shards) if posting_shards else None
         self.params = params or DedupeParams()
         if self.params.index_rate_bits < 4:
             # posted shingle hashes must fit 28 bits: a posting keeps 24 of them, its bucket number the lowest 4
+            # (and a sharded index's pending list tells an anchor pair's feature by 2**28 added: lua_shards)
             raise ValueError("index_rate_bits must be at least 4")
         self._check = redis.register_script(CHECK_AND_ADD)
         self._forget = redis.register_script(FORGET)
@@ -151,7 +160,15 @@ class DedupeIndex:
             fp.stored, stored_anchors(anchor),
         ]  # fmt: skip
         with _redis_errors():
-            reply = self._check(keys=self._keys, args=args)
+            if self.shards is None:
+                return _verdict_of(doc_id, self._check(keys=self._keys, args=args))
+            posted = Posted(posted_shingles(fp.sample), posted_anchors(anchor, self.params))
+            looked = self.shards.lookup(posted, self._config)
+            reply = self._check(keys=self._keys, args=[*args, looked, self.pending_seconds])
+            if len(reply) > 7 and int(reply[7]):  # a canonical whose postings are not known to be in the shards
+                inserted = int(reply[3]) == 1  # else a repeated call, posting again (idempotent) after a failed post
+                purge = 1 if inserted else 0
+                self.shards.post(int(reply[7]), int(reply[8]), posted, self._config, purge=purge)
         return _verdict_of(doc_id, reply)
 
     def forget(self, doc_id: str) -> bool:
@@ -160,22 +177,31 @@ class DedupeIndex:
             return bool(self._forget(keys=self._keys, args=[*self._config, doc_id]))
 
     def sweep(self, limit: int = 1000) -> int:
-        """Evict up to ``limit`` expired documents now (calls to check_and_add do a few each)."""
+        """Evict up to ``limit`` expired documents now (calls to check_and_add do a few each); a sharded index's
+        shards drop up to ``limit`` buckets' worth of evicted postings each."""
         with _redis_errors():
-            return int(self._sweep(keys=self._keys, args=[*self._config, limit]))
+            evicted = int(self._sweep(keys=self._keys, args=[*self._config, limit]))
+            if self.shards is not None:
+                seq, tail = (int(v or 0) for v in self.redis.hmget(self._keys[0], ["seq", "tail"]))
+                self.shards.purge(seq, tail, self._config, limit)
+        return evicted
 
     def clear(self) -> int:
         """Delete every key of this namespace; returns how many."""
+        patterns = [keys.dedupe(self.namespace, "*")]
+        if self.shards is not None:
+            patterns += [keys.dedupe_shard(self.namespace, shard, "*") for shard in range(self.shards.count)]
         deleted = 0
         with _redis_errors():
-            batch: list[bytes] = []
-            for key in self.redis.scan_iter(match=keys.dedupe(self.namespace, "*"), count=1000):
-                batch.append(key)
-                if len(batch) >= 500:
+            for pattern in patterns:
+                batch: list[bytes] = []
+                for key in self.redis.scan_iter(match=pattern, count=1000):
+                    batch.append(key)
+                    if len(batch) >= 500:
+                        deleted += int(self.redis.delete(*batch))
+                        batch = []
+                if batch:
                     deleted += int(self.redis.delete(*batch))
-                    batch = []
-            if batch:
-                deleted += int(self.redis.delete(*batch))
         return deleted
 
     def rebuild(self, docs: Iterable[tuple[str, str]]) -> int:

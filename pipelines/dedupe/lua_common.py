@@ -9,9 +9,10 @@ of its own, so per-document data lives in shared buckets, never in a key per doc
 * Records: ``r:<num // 64>`` field ``num % 64`` -> ``kind(1) time(4) canonical(4) similarity(2) exact(8)
   doc_id``; kind 0 is a canonical, 1 an exact, 2 a near duplicate and 3 a rewritten copy, plus 16 when the
   doc_id is an article id (32 hex digits) stored as its 16 bytes (so too in "i").
-* Samples of canonicals: ``c:<num // 16>``, one string of entries ``B num % 16, >H m, >H n`` then the
-  stored shingle sample (``m`` bytes, features.Fingerprint.stored) and the anchor sample (``n`` bytes,
-  anchors.anchor_sample); written by GET and SET (APPEND would leave Redis's doubling slack in the string).
+* Samples of canonicals: ``c:<num // 16>``, one string of entries ``B num % 16`` (+ 128 when an anchor
+  sample follows), then the stored shingle sample (features.Fingerprint.stored) and the anchor sample
+  (anchors.stored_anchors), each as long as its header's counts say; written by GET and SET (APPEND would
+  leave Redis's doubling slack in the string).
 * Postings ("p" shingles, "q" anchor pairs): linear-hashed buckets too, but each a string of fixed-size
   entries (the feature's bits its bucket number does not give, then the document number's low 3 bytes),
   appended in document order.  Entries of evicted documents (number below ``tail``) are dropped from a
@@ -24,18 +25,14 @@ A canonical's record doubles as its cluster's state: its canonical field holds t
 cluster's current original (0: itself) and its similarity field the cluster's epoch
 (how often the original changed).  Origin evidence (index.evidence_blob) of each
 document: ``e:<num // 64>`` field ``num % 64``.
-Keys, and why one slot: KEYS[1] is the index's meta hash ``newsdesk:{<namespace>}:m``
-(pipelines.keys.dedupe); it is declared, so a cluster client routes the call to the
-slot's primary, and every other key of the index carries the same ``{<namespace>}``
-hash tag, so the whole call stays in that one slot (Redis refuses a script that
-reaches into another slot).  The bucket, record and sample keys a call touches
-depend on what it reads (the table's split level, the postings' documents), so the
-script derives them from KEYS[1]'s prefix: declaring them would take a read round
-trip and a version check per call.  The index is not spread over slots by shard or
-band because the check-and-insert must see every canonical a text could match in
-one atomic step: split over slots, two copies racing on two shards could both
-become canonical.  An index grows on one primary; separate namespaces (one per
-desk or language) land on different slots.  ARGV[1..14] are the parameters below.
+Keys: KEYS[1] is a meta hash, ``newsdesk:{<namespace>}:m`` (pipelines.keys.dedupe) for the record slot; it is
+declared, so a cluster client routes the call to the slot's primary, and every other key a call touches carries the
+same hash tag, so the call stays in that one slot (Redis refuses a script that reaches into another slot).  The
+bucket, record and sample keys a call touches depend on what it reads (the table's split level, the postings'
+documents), so the script derives them from KEYS[1]'s prefix: declaring them would take a read round trip and a
+version check per call.  By default the posting tables live in the record slot too and a check-and-insert is one
+call; a sharded index (``posting_shards`` > 0) keeps them in slots of their own, each with its own meta hash as
+KEYS[1] and the same code for its tables (lua_shards).  ARGV[1..14] are the parameters below.
 """
 
 COMMON = r"""
@@ -301,7 +298,9 @@ local function near_covers(x, y)
   return fwd, fwd_shared, rev, rev_shared
 end
 
--- canonicals' samples, BLOB_GROUP to a string: entries B slot, >H m, >H n, m bytes shingles, n bytes anchors
+-- canonicals' samples, BLOB_GROUP to a string: entries B slot (+ 128 when it has an anchor sample), then the
+-- stored shingle sample and the stored anchor sample, each telling its own length (the counts in its header)
+local HAS_ANCHORS = 128
 local blob_cache = {}
 local function blob_key(num) return P .. 'c:' .. num_str(math.floor(num / BLOB_GROUP)) end
 local function blob_raw(key)
@@ -309,12 +308,25 @@ local function blob_raw(key)
   if raw == nil then raw = redis.call('GET', key) or ''; blob_cache[key] = raw end
   return raw
 end
-local function blob_find(raw, slot)  -- offset of slot's entry in raw and its lengths, or nil
+local function packed12_len(count) return 3 * math.ceil(count / 2) end
+local function stored_len(raw, o)  -- bytes of the stored shingle sample at o: header, segments, samples
+  local m, count = string.byte(raw, o + 4), 0
+  local head = {string.byte(raw, o + 5, o + 4 + 2 * m)}  -- one call for every (length, count) pair
+  for g = 2, 2 * m, 2 do count = count + head[g] end
+  return 5 + 2 * m + packed12_len(count)
+end
+local function stored_anchors_len(raw, o)  -- the same of a stored anchor sample: tau, four region counts, features
+  local a, b, c, d = string.byte(raw, o + 2, o + 5)
+  return 6 + packed12_len(a + b + c + d)
+end
+local function blob_find(raw, slot)  -- offset of slot's entry in raw and its two samples' lengths, or nil
   local o = 1
   while o < #raw do
-    local at, m, n = struct.unpack('>BI2I2', raw, o)
-    if at == slot then return o, m, n end
-    o = o + 5 + m + n
+    local head = string.byte(raw, o)
+    local m = stored_len(raw, o + 1)
+    local n = head >= HAS_ANCHORS and stored_anchors_len(raw, o + 1 + m) or 0
+    if head % HAS_ANCHORS == slot then return o, m, n end
+    o = o + 1 + m + n
   end
   return nil
 end
@@ -322,7 +334,7 @@ local function blob_get(num)  -- a canonical's stored shingle sample and anchor 
   local raw = blob_raw(blob_key(num))
   local o, m, n = blob_find(raw, num % BLOB_GROUP)
   if not o then return nil end
-  return string.sub(raw, o + 5, o + 4 + m), string.sub(raw, o + 5 + m, o + 4 + m + n)
+  return string.sub(raw, o + 1, o + m), string.sub(raw, o + 1 + m, o + m + n)
 end
 local function blob_write(key, raw)
   blob_cache[key] = raw
@@ -330,13 +342,14 @@ local function blob_write(key, raw)
 end
 local function blob_put(num, shingles, anchors)
   local key = blob_key(num)
-  blob_write(key, blob_raw(key) .. struct.pack('>BI2I2', num % BLOB_GROUP, #shingles, #anchors) .. shingles .. anchors)
+  local head = string.char(num % BLOB_GROUP + (#anchors > 0 and HAS_ANCHORS or 0))
+  blob_write(key, blob_raw(key) .. head .. shingles .. anchors)
 end
 local function blob_del(num)
   local key = blob_key(num)
   local raw = blob_raw(key)
   local o, m, n = blob_find(raw, num % BLOB_GROUP)
-  if o then blob_write(key, string.sub(raw, 1, o - 1) .. string.sub(raw, o + 5 + m + n)) end
+  if o then blob_write(key, string.sub(raw, 1, o - 1) .. string.sub(raw, o + 1 + m + n)) end
 end
 
 -- anchor samples, as queried (anchors.py): >H tau, >H n, n x >H ascending, then n regions of 2 bits, 4 to a byte
@@ -418,11 +431,11 @@ local function pk_raw(key)
   if raw == nil then raw = redis.call('GET', key) or ''; pk_cache[key] = raw end
   return raw
 end
-local function pk_num(raw, o, w)  -- the full document number of the entry at o (see the layout above)
-  local low = struct.unpack('>I3', raw, o + w)
+local function full_num(low)  -- the latest document number with these low 24 bits (see the layout above)
   local seq = mget('seq')
   return seq - (seq - low) % 16777216
 end
+local function pk_num(raw, o, w) return full_num((struct.unpack('>I3', raw, o + w))) end  -- the entry at o's
 local function pk_live_from(raw, w)  -- offset of the first entry not of an evicted document
   local tail, o = mget('tail'), 1
   while o < #raw and pk_num(raw, o, w) < tail do o = o + w + 3 end
@@ -473,23 +486,29 @@ local function pk_get(t, value)
   end
   return nums
 end
--- post num under value: evicted documents leave the bucket, and the feature's oldest when it holds POSTING_CAP
+-- post num under value: evicted documents leave the bucket, and the feature's oldest when it holds POSTING_CAP;
+-- posting num twice leaves one entry (a sharded index's client may repeat a post: lua_shards)
 local function pk_add(t, value, num)
   local w, key, f = W[t], lh_key(t, value), pk_feature(t, value)
   local raw = pk_raw(key)
+  local low = struct.pack('>I3', num % 16777216)
   local o = pk_live_from(raw, w)
   local removed = (o - 1) / (w + 3)
   raw = string.sub(raw, o)
   local mine = pk_find(raw, f, w)
+  for _, at in ipairs(mine) do
+    if string.sub(raw, at + w, at + w + 2) == low then return end
+  end
   if #mine >= POSTING_CAP then
     raw = string.sub(raw, 1, mine[1] - 1) .. string.sub(raw, mine[1] + w + 3)
     removed = removed + 1
   end
-  pk_write(t, key, raw .. f .. struct.pack('>I3', num % 16777216), removed - 1)
+  pk_write(t, key, raw .. f .. low, removed - 1)
   if mget(t .. 'n') > PACKED_LOAD * (lh_base(t) + mget(t .. 's')) then pk_split(t) end
 end
 -- drop evicted documents' entries from up to limit buckets, from a cursor going round the table
 local function pk_purge(t, limit)
+  if mget(t .. 'n') == 0 then return end  -- nothing posted here (a sharded index's record slot: lua_shards)
   local buckets = lh_base(t) + mget(t .. 's')
   local c = mget(t .. 'c')
   for _ = 1, math.min(limit, buckets) do

@@ -3,10 +3,12 @@
 ``CHECK_AND_ADD`` KEYS[1] = the meta hash (see lua_common); ARGV[15..22] = doc_id, exact key (8 bytes),
 sample (query form; may be empty), peek ("1": return the verdict and write nothing), anchor sample (may be
 empty), origin evidence (index.evidence_blob; may be empty: such a document never takes over a cluster), the
-stored forms of the sample and of the anchor sample (features.Fingerprint.stored, anchors.stored_anchors).
+stored forms of the sample and of the anchor sample (features.Fingerprint.stored, anchors.stored_anchors);
+on a sharded index (lua_shards) ARGV[23] = what the shards' LOOKUP returned, ARGV[24] = pending seconds.
 Returns ``{kind, anchor doc_id, similarity x 10000, inserted, original doc_id, epoch, reason}``: kind 0
 (a new canonical: its own anchor), 1 (exact), 2 (near) or 3 (rewritten copy of the anchor); the cluster's
 original and epoch as they are after this call, and why it is the original (lua_common's reason codes).
+An insert adds the number the client must post to the shards (0: none) and the record slot's ``tail``.
 
 The original is chosen by evidence, not arrival: each new member is weighed against the cluster's current
 original (lua_common.prefer), and a member the new page names as its source is weighed too; the winner is
@@ -14,12 +16,32 @@ written into the anchor's record in this same call, so racing workers see one or
 """
 
 from pipelines.dedupe.lua_common import COMMON
+from pipelines.dedupe.lua_shards import PENDING
 
 _CHECK = r"""
 local DOCID, EX, BLOB, ABLOB, EVBLOB = ARGV[15], ARGV[16], ARGV[17], ARGV[19], ARGV[20]
 local STORED, ASTORED = ARGV[21], ARGV[22]
 local IDF = id_field(DOCID)
 local BINARY_ID = #IDF ~= #DOCID
+-- a sharded index (lua_shards): what the shards returned for the posted features, and how long the pending
+-- string keeps a new canonical's
+local LOOKED = ARGV[23] and parse_looked(ARGV[23]) or nil
+local SINCE = LOOKED and NOW - tonumber(ARGV[24]) or 0
+
+-- the live documents posted under value, the i-th posted feature of table t: from the buckets here, or from the
+-- shards' reply and the pending string
+local function posted(t, i, value)
+  if not LOOKED then return pk_get(t, value) end
+  local nums, seen, tail, lows = {}, {}, mget('tail'), LOOKED[t][i] or ''
+  for o = 1, #lows, 3 do
+    local num = full_num((struct.unpack('>I3', lows, o)))
+    if num >= tail and not seen[num] then nums[#nums + 1] = num; seen[num] = true end
+  end
+  for _, num in ipairs(pend_get(t, value, SINCE)) do
+    if num >= tail and not seen[num] then nums[#nums + 1] = num; seen[num] = true end
+  end
+  return nums
+end
 
 -- a member's verdict as the cluster stands now: its kind and similarity against the anchor (an anchor that lost
 -- the original to a copy takes that copy's), the anchor, the original, the epoch and the original's reason
@@ -46,7 +68,12 @@ end
 -- 1. the same doc_id again: the verdict as the cluster stands now, nothing written
 do
   local known, rec = id_get(IDF, BINARY_ID)
-  if known and rec_alive(rec) then return verdict_of(known, rec, 0) end
+  if known and rec_alive(rec) then
+    local reply = verdict_of(known, rec, 0)
+    -- a sharded index's canonical again: its client posts again (idempotent), in case the first post failed
+    if LOOKED and rec_kind(rec) == 0 and #BLOB > 0 then reply[8], reply[9] = known, mget('tail') end
+    return reply
+  end
 end
 
 -- 2. exact: same normalised text as a live canonical.  A text with posted shingles finds it among the canonicals
@@ -58,7 +85,7 @@ if #BLOB > 0 then X = parse_sample(BLOB) end
 local POSTED = X and X.nidx > 0
 if POSTED then
   for i = 1, X.nidx do
-    for _, c in ipairs(pk_get('p', X.v[i])) do
+    for _, c in ipairs(posted('p', i, X.v[i])) do
       if not counts[c] then counts[c] = 0; raw_counts[c] = 0; order[#order + 1] = c end
       counts[c] = counts[c] + 1
       raw_counts[c] = raw_counts[c] + 1
@@ -103,7 +130,7 @@ if #ABLOB > 0 then A = parse_anchors(ABLOB) end
 if kind == 0 and A then
   for i = 1, A.n do
     if A.v[i] >= ANCHOR_POST then break end
-    for _, c in ipairs(pk_get('q', A.v[i])) do
+    for _, c in ipairs(posted('q', i, A.v[i])) do
       if not raw_counts[c] then raw_counts[c] = 0; order[#order + 1] = c end
       raw_counts[c] = raw_counts[c] + 4
     end
@@ -139,7 +166,8 @@ if ARGV[18] == '1' then
 end
 
 -- 4. write: record, id, evidence; for a copy the cluster's original; for a canonical its exact key, samples
--- and postings
+-- and postings (a sharded index's go to the pending string, and the client posts them: to_post)
+local to_post = 0
 local num = mget('seq') + 1
 mset('seq', num)
 local me = p32(num)
@@ -186,18 +214,27 @@ if kind == 0 then
   if not POSTED then lh_set('x', EXH, EX, me) end
   if X then
     blob_put(num, STORED, A and ASTORED or '')
-    for i = 1, X.nidx do pk_add('p', X.v[i], num) end
+    local features = {}
+    for i = 1, X.nidx do features[i] = {'p', X.v[i]} end
     if A then
       for i = 1, A.n do
         if A.v[i] >= ANCHOR_POST then break end
-        pk_add('q', A.v[i], num)
+        features[#features + 1] = {'q', A.v[i]}
       end
+    end
+    if LOOKED then
+      pend_add(features, num, SINCE)
+      to_post = num
+    else
+      for _, tv in ipairs(features) do pk_add(tv[1], tv[2], num) end
     end
   end
 end
 evict(EVICT, 0)
 meta_save()
-return verdict_of(num, rec_get(num), 1)
+local reply = verdict_of(num, rec_get(num), 1)
+reply[8], reply[9] = to_post, mget('tail')
+return reply
 """
 
 _FORGET = r"""
@@ -216,6 +253,6 @@ meta_save()
 return n
 """
 
-CHECK_AND_ADD = COMMON + _CHECK
+CHECK_AND_ADD = COMMON + PENDING + _CHECK
 FORGET = COMMON + _FORGET
 SWEEP = COMMON + _SWEEP

@@ -1,4 +1,5 @@
-"""Entries leave the index after the retention window, so an endless stream uses bounded memory."""
+"""Entries leave the index after the retention window, so an endless stream uses bounded memory (a sharded
+index's postings on a Redis Cluster too)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import redis
 
 from pipelines import keys
 from pipelines.dedupe import NO_DUPLICATE, DedupeIndex
+from tests.support.redis_topologies import RedisClusterGroup
+from workers.connections import Timeouts, connect, parse_endpoint
 
 
 def _text(seed: int) -> str:
@@ -46,3 +49,27 @@ def test_a_stream_over_many_windows_keeps_a_bounded_footprint(redis_client: redi
     assert sizes[3][1] <= sizes[0][1] * 1.2
     assert index.sweep() == per_window
     assert _footprint(redis_client, namespace) == (0, 0)
+
+
+def test_a_sharded_index_on_the_cluster_evicts_its_postings_too(
+    redis_cluster: RedisClusterGroup, namespace: str
+) -> None:
+    client = connect(
+        parse_endpoint("state", redis_cluster.url, setting="redis.state_url"), Timeouts(connect=2, read=10)
+    )
+    index = DedupeIndex(client, namespace=namespace, retention_seconds=1, posting_shards=4)
+    shard_keys = f"newsdesk:{{{namespace}:p*"
+    try:
+        for i in range(20):
+            index.check_and_add(f"old{i}", _text(100 + i))
+        assert index.check_and_add("copy-now", _text(100)).duplicate_of == "old0"
+        posted = [k for k in client.scan_iter(match=shard_keys, count=1000) if not k.endswith(b":m")]
+        assert posted
+        time.sleep(2.2)
+        assert index.sweep() == 21
+        # every posting named an evicted document: the purge empties the buckets, and an empty bucket is deleted
+        assert [k for k in client.scan_iter(match=shard_keys, count=1000) if not k.endswith(b":m")] == []
+        assert index.check_and_add("copy-later", _text(100)) == NO_DUPLICATE
+    finally:
+        index.clear()
+        client.close()

@@ -40,6 +40,7 @@ def test_ages_from_the_environment_and_the_file() -> None:
         ({"NEWSDESK_RETENTION_BATCH_SIZE": "0"}, "retention.batch_size", "from 1 to"),
         # A rebuilt duplicate index reads stored text: text must outlive the index's own retention.
         ({"NEWSDESK_RETENTION_TEXT_DAYS": "7"}, "retention.text_days", "dedupe.retention_days (30)"),
+        ({"NEWSDESK_DEDUPE_POSTING_SHARDS": "5000"}, "dedupe.posting_shards", "from 0 to 1024"),
     ],
 )
 def test_bad_values_name_the_key(environ: dict[str, str], key: str, says: str) -> None:
@@ -51,3 +52,8 @@ def test_bad_values_name_the_key(environ: dict[str, str], key: str, says: str) -
 def test_short_text_retention_with_a_shorter_duplicate_index() -> None:
     settings = parse_settings(None, {"NEWSDESK_RETENTION_TEXT_DAYS": "7", "NEWSDESK_DEDUPE_RETENTION_DAYS": "7"})
     assert settings.retention.text_days == 7
+
+
+def test_posting_shards_default_to_one_slot_and_are_read_from_the_environment() -> None:
+    assert parse_settings(None, {}).dedupe.posting_shards == 0
+    assert parse_settings(None, {"NEWSDESK_DEDUPE_POSTING_SHARDS": "12"}).dedupe.posting_shards == 12
