@@ -239,7 +239,8 @@ def _save_run(
     _upsert_rows(connection, articles, article_rows, ["id"], update_cols)
     page_rows = [_page_row(processed, now, body) for processed, body in zip(items, bodies, strict=True)]
     _upsert_rows(connection, page_html, page_rows, ["article_id"], ["body", "content_type", "stored_at"])
-    search.index_articles(connection, [(p.article_id, p.article.title, p.article.text) for p in items])
+    entries = [(p.article_id, p.article.title, p.article.text) for p in items]
+    search.index_articles(connection, entries, unindexed={i for i in ids if i not in before})
     connection.execute(_DELETE_FLAGS, [{"doomed_article_id": article_id} for article_id in ids])
     flag_rows = [row for processed in items for row in _flag_rows(processed)]
     if flag_rows:
