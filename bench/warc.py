@@ -171,7 +171,7 @@ class EndToEnd:
     worker_main_cpu: float  # of which the workers' main processes (Celery's consumer: broker, prefetch, acks)
     stages_cpu: float  # of which the processing stages, by the workers' own count
     redis_cpu: float
-    redis_commands: dict[str, float]  # CPU seconds inside each Redis command (INFO commandstats)
+    redis_commands: dict[str, float]  # seconds inside each Redis command (INFO commandstats)
 
     @property
     def cpu(self) -> float:
@@ -318,7 +318,7 @@ def end_to_end(args: argparse.Namespace, path: Path, work: Path, records: int) -
           f"processes {run.per_article_ms(run.worker_main_cpu):.2f}, pool processes "
           f"{run.per_article_ms(pool_cpu):.2f}, Redis server {run.per_article_ms(run.redis_cpu):.2f}")  # fmt: skip
     busiest = sorted(run.redis_commands.items(), key=lambda item: -item[1])[:REDIS_COMMANDS_SHOWN]
-    print("    Redis CPU ms per article inside commands: "
+    print("    Redis ms per article inside commands (their run time: a loaded machine stretches it): "
           + ", ".join(f"{name} {run.per_article_ms(spent):.2f}" for name, spent in busiest))  # fmt: skip
     limit = args.peer_records or args.e2e_records or records
     peer_rate, peer_cpu, done = run_trafilatura(path, args.workers, limit)
