@@ -43,7 +43,7 @@ from bench.e2e import cpu_model
 from bench.e2e_flow import _redis_cpu, rows, stored_total, warm_up
 from bench.e2e_pages import BenchPage, synthetic_pages, zyte_pages
 from bench.e2e_procs import cpu_between, sample
-from bench.e2e_stack import open_stack
+from bench.e2e_stack import Stack, open_stack
 from pipelines.storage import warc_files
 from pipelines.warc.job import WarcJob, file_id
 from pipelines.warc.reader import WarcReader
@@ -52,6 +52,7 @@ REPO = Path(__file__).resolve().parents[1]
 FLOOR_READ = 5000.0  # records/s, reading alone
 FLOOR_E2E = 150.0  # articles/s end to end on 2 cores
 WHEN = "2026-11-20T08:30:00Z"
+REDIS_COMMANDS_SHOWN = 6
 
 
 def load() -> str:
@@ -167,8 +168,10 @@ class EndToEnd:
     read_seconds: float  # until the ingest command exited (it waits on the queue's depth)
     reader_cpu: float  # the ingest command: FastWARC, records to pages, digests, compression, Redis writes
     worker_cpu: float  # the worker processes' trees, from /proc
+    worker_main_cpu: float  # of which the workers' main processes (Celery's consumer: broker, prefetch, acks)
     stages_cpu: float  # of which the processing stages, by the workers' own count
     redis_cpu: float
+    redis_commands: dict[str, float]  # seconds inside each Redis command (INFO commandstats)
 
     @property
     def cpu(self) -> float:
@@ -186,12 +189,19 @@ def ingest_command(path: Path, profile: Path | None) -> list[str]:
     return [sys.executable, *command]
 
 
+def command_seconds(stack: Stack) -> dict[str, float]:
+    """Seconds each Redis command has run so far (the rest of Redis's CPU is its event loop, I/O and AOF)."""
+    stats = stack.runtime.redis.info("commandstats")
+    return {name.removeprefix("cmdstat_"): float(entry["usec"]) / 1e6 for name, entry in stats.items()}
+
+
 def run_newsdesk(path: Path, work: Path, workers: int, profile: Path | None) -> EndToEnd:
     """``newsdesk ingest FILE`` with ``workers`` worker processes, until every queued page is stored."""
     with open_stack(work / "stack", None) as stack:
         stack.start_workers(workers, 1)
         warm_up(stack, 3 * workers)
         before, redis_cpu, reader_cpu = sample(stack.worker_pids), _redis_cpu(stack), children_cpu()
+        commands = command_seconds(stack)
         stages_cpu = stack.stages_cpu_seconds()
         started = time.perf_counter()
         result = subprocess.run(ingest_command(path, profile), env=stack.env, capture_output=True, text=True,
@@ -207,7 +217,10 @@ def run_newsdesk(path: Path, work: Path, workers: int, profile: Path | None) -> 
         while stored_total(stack) - warm < cp.records_queued and time.monotonic() < deadline:
             time.sleep(0.1)
         elapsed = time.perf_counter() - started
-        worker_cpu = cpu_between(before, sample(stack.worker_pids))
+        after = sample(stack.worker_pids)
+        worker_cpu = cpu_between(before, after)
+        mains = set(stack.worker_pids)
+        main_cpu = sum(cpu - before.cpu.get(pid, 0.0) for pid, cpu in after.cpu.items() if pid in mains)
         if "Traceback" in stack.worker_logs():
             print("warning: a worker logged a traceback; see its log")
         return EndToEnd(
@@ -217,8 +230,10 @@ def run_newsdesk(path: Path, work: Path, workers: int, profile: Path | None) -> 
             read_seconds=read_seconds,
             reader_cpu=reader_cpu,
             worker_cpu=worker_cpu,
+            worker_main_cpu=main_cpu,
             stages_cpu=stack.stages_cpu_seconds() - stages_cpu,
             redis_cpu=_redis_cpu(stack) - redis_cpu,
+            redis_commands={name: spent - commands.get(name, 0.0) for name, spent in command_seconds(stack).items()},
         )
 
 
@@ -248,7 +263,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--e2e-records", type=int, default=0, help="end to end over the first N records (0: all)")
     parser.add_argument("--peer-records", type=int, default=0, help="responses trafilatura extracts (0: as end to end)")
     parser.add_argument("--keep", type=Path, help="write the WARC here (and reuse it if it exists)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the reading comparison (each reader once)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the reading comparison (0: skip it)")
     parser.add_argument("--profile", type=int, default=0, help="print the top N functions of the ingest process")
     parser.add_argument("--skip-e2e", action="store_true", help="reading alone")
     return parser.parse_args(argv)
@@ -298,6 +313,13 @@ def end_to_end(args: argparse.Namespace, path: Path, work: Path, records: int) -
     print(f"    CPU ms per article: reader {run.per_article_ms(run.reader_cpu):.2f}, worker stages (decode..store) "
           f"{run.per_article_ms(run.stages_cpu):.2f}, worker outside the stages (Celery, body fetch, logging) "
           f"{run.per_article_ms(plumbing):.2f}, Redis {run.per_article_ms(run.redis_cpu):.2f}")  # fmt: skip
+    pool_cpu = run.worker_cpu - run.worker_main_cpu
+    print(f"    CPU ms per article by process: ingest command {run.per_article_ms(run.reader_cpu):.2f}, worker main "
+          f"processes {run.per_article_ms(run.worker_main_cpu):.2f}, pool processes "
+          f"{run.per_article_ms(pool_cpu):.2f}, Redis server {run.per_article_ms(run.redis_cpu):.2f}")  # fmt: skip
+    busiest = sorted(run.redis_commands.items(), key=lambda item: -item[1])[:REDIS_COMMANDS_SHOWN]
+    print("    Redis ms per article inside commands (their run time: a loaded machine stretches it): "
+          + ", ".join(f"{name} {run.per_article_ms(spent):.2f}" for name, spent in busiest))  # fmt: skip
     limit = args.peer_records or args.e2e_records or records
     peer_rate, peer_cpu, done = run_trafilatura(path, args.workers, limit)
     print(f"  trafilatura over warcio, {args.workers} processes  {peer_rate:>7,.1f} articles/s  {done} extracted "
@@ -328,7 +350,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{size / 2**20:.0f} MiB, gzip per record; {made} in {time.perf_counter() - clock:.0f} s; "
               f"{load()}\n")  # fmt: skip
         read_fastwarc(path)  # the file is in the page cache for everyone
-        compare_readers(path, records, args.rounds)
+        if args.rounds > 0:
+            compare_readers(path, records, args.rounds)
         if not args.skip_e2e:
             end_to_end(args, path, work, records)
     return 0

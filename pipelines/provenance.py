@@ -38,6 +38,10 @@ MARKUP_DATE_SOURCES = frozenset(
 )  # fmt: skip
 # Cheap gate before a second parse: pages without any of these words cannot name a source.
 _MAYBE_NAMES = re.compile(r"og:url|source|original", re.IGNORECASE)
+_GATE_WORDS = ("og:url", "source", "original")
+# The only characters outside ASCII that IGNORECASE matches to a letter of the gate's words (dotted and dotless i,
+# long s); a page holding one is scanned by the regex itself, so the gate answers exactly as the regex does.
+_FOLDED_ONTO_GATE = ("\u0130", "\u0131", "\u017f")
 _SPACES = re.compile(r"\s+")
 # A real page names one source, rarely a few; a hostile one could name thousands, each stored with the article and
 # sent to the dedupe script.
@@ -55,8 +59,20 @@ def _foreign(url: str, page_url: str) -> str | None:
     return canonicalize(url)
 
 
+def may_name_sources(html: str) -> bool:
+    """Whether ``html`` holds og:url, source or original in any case: what ``_MAYBE_NAMES`` finds.
+
+    Substring tests on the lower-cased page: an IGNORECASE alternation steps through the page character by
+    character, 3 ms on a 74 KiB page holding none of the words (more than parsing it), against 0.4 ms here.
+    """
+    low = html.lower()
+    if any(word in low for word in _GATE_WORDS):
+        return True
+    return any(ch in html for ch in _FOLDED_ONTO_GATE) and _MAYBE_NAMES.search(html) is not None
+
+
 def _declared(html: str, page_url: str) -> Iterator[tuple[str, NamingMarkup]]:
-    root = parse(html) if _MAYBE_NAMES.search(html) else None
+    root = parse(html) if may_name_sources(html) else None
     if root is None:
         return
     for meta in root.iter("meta"):

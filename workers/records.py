@@ -24,7 +24,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
+
+from isal import isal_zlib
 
 from pipelines import keys
 from pipelines.errors import InvalidPayload
@@ -41,6 +43,10 @@ MAX_FIELD_CHARS = 1_024
 MAX_BATCH_PAGES = 500
 # What a dead letter keeps of a message it could not decode: its digest, its size and this much of it.
 EXCERPT_BYTES = 4_096
+# ISA-L's levels run 0-3; 2 is as fast as 1 on HTML and a little smaller.
+BODY_COMPRESS_LEVEL = 2
+# isal's stubs declare its error class as an instance; it is a class (igzip_lib.IsalError).
+_INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, cast(type[Exception], isal_zlib.error))
 _BODY_KEY_PREFIX = keys.page_body("")
 _OPTIONAL_TEXT = ("content_type", "etag", "last_modified", "source_language", "crawl_run_id")
 _PAGE_FIELDS = ("url", "final_url", "status", "source_id", "fetched_at", *_OPTIONAL_TEXT)
@@ -85,15 +91,17 @@ def body_digest(body: bytes) -> str:
 
 
 def compress_body(body: bytes) -> bytes:
-    return zlib.compress(body, 3)
+    """A zlib stream (what the queue carries and ``page_html`` keeps), written by ISA-L: a fifth of zlib's CPU at
+    level 3 for a stream 4% larger (bench bodies), and the stdlib's ``zlib`` reads it as before."""
+    return isal_zlib.compress(body, BODY_COMPRESS_LEVEL)
 
 
 def decompress_body(blob: bytes, limit: int) -> bytes:
     """Inflate a stored body, refusing one that would exceed ``limit`` bytes (a zip bomb never inflates whole)."""
-    inflater = zlib.decompressobj()
+    inflater = isal_zlib.decompressobj()
     try:
         body = inflater.decompress(blob, limit + 1)
-    except zlib.error as exc:
+    except _INFLATE_ERRORS as exc:
         raise InvalidPayload(f"page body does not decompress: {exc}") from exc
     if len(body) > limit or inflater.unconsumed_tail:
         raise InvalidPayload(f"page body inflates past {limit} bytes")

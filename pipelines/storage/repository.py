@@ -227,6 +227,10 @@ def _save_run(
 ) -> list[bool]:  # fmt: skip
     """Store articles of distinct ids inside the caller's transaction; per article, whether it has a review item."""
     ids = [processed.article_id for processed in items]
+    # A write first (the flags are replaced below; nothing before that reads them): on SQLite it takes the write
+    # lock, so what ``before`` reads cannot change until this transaction commits (which ids are new decides whether
+    # their search entries need deleting).
+    connection.execute(_DELETE_FLAGS, [{"doomed_article_id": article_id} for article_id in ids])
     before = {
         row.id: row
         for row in connection.execute(
@@ -239,8 +243,8 @@ def _save_run(
     _upsert_rows(connection, articles, article_rows, ["id"], update_cols)
     page_rows = [_page_row(processed, now, body) for processed, body in zip(items, bodies, strict=True)]
     _upsert_rows(connection, page_html, page_rows, ["article_id"], ["body", "content_type", "stored_at"])
-    search.index_articles(connection, [(p.article_id, p.article.title, p.article.text) for p in items])
-    connection.execute(_DELETE_FLAGS, [{"doomed_article_id": article_id} for article_id in ids])
+    entries = [(p.article_id, p.article.title, p.article.text) for p in items]
+    search.index_articles(connection, entries, unindexed={i for i in ids if i not in before})
     flag_rows = [row for processed in items for row in _flag_rows(processed)]
     if flag_rows:
         connection.execute(_INSERT_FLAGS, flag_rows)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import ColumnElement, Connection, select, text
 
@@ -77,9 +77,17 @@ def index_article(conn: Connection, article_id: str, title: str, body: str) -> N
     index_articles(conn, [(article_id, title, body)])
 
 
-def index_articles(conn: Connection, entries: Sequence[tuple[str, str, str]]) -> None:
+def index_articles(
+    conn: Connection, entries: Sequence[tuple[str, str, str]], unindexed: Collection[str] = frozenset()
+) -> None:
     """Replace the entries of (article id, title, text), one statement per step for all of them (inside the
-    caller's transaction; the ids are distinct)."""
+    caller's transaction; the ids are distinct).
+
+    ``unindexed`` names ids the caller knows have no entry yet (articles not stored before this transaction:
+    an entry is only ever written with its article, and articles are never deleted).  On SQLite their DELETE is
+    skipped: ``article_id`` is an UNINDEXED column of the FTS5 table, so each DELETE scans the whole index, a
+    cost that grows with every article stored (a tenth of a worker's CPU at 3,000 articles).
+    """
     if not entries:
         return
     if conn.dialect.name == "postgresql":
@@ -92,7 +100,9 @@ def index_articles(conn: Connection, entries: Sequence[tuple[str, str, str]]) ->
             [{"id": i, "title": fold(title), "body": fold(body[:MAX_INDEXED_CHARS])} for i, title, body in entries],
         )
         return
-    conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE article_id = :id"), [{"id": i} for i, _, _ in entries])
+    doomed = [{"id": i} for i, _, _ in entries if i not in unindexed]
+    if doomed:
+        conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE article_id = :id"), doomed)
     conn.execute(
         text(f"INSERT INTO {SEARCH_TABLE} (article_id, title, body) VALUES (:id, :title, :body)"),
         [{"id": i, "title": title, "body": body[:MAX_INDEXED_CHARS]} for i, title, body in entries],

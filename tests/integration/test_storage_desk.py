@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, select
 
 from pipelines.flagging.loader import load_rules
-from pipelines.models import DedupeVerdict, OriginEvidence, Page
+from pipelines.models import DedupeVerdict, OriginEvidence, Page, ProcessedArticle
 from pipelines.process import ProcessingDeps, process_page
 from pipelines.storage import search
-from pipelines.storage.repository import save_processed, stored_page
+from pipelines.storage.repository import save_processed, save_processed_batch, stored_page
 from pipelines.storage.schema import articles
 
 PAGE = (
@@ -59,3 +59,24 @@ def test_saving_an_article_keeps_its_page_and_search_entry_in_step(engine: Engin
         entries = conn.exec_driver_sql("SELECT count(*) FROM article_search").scalar()
     assert body == page.body and content_type == page.content_type
     assert entries == 1
+
+
+def test_a_batch_of_new_articles_then_a_changed_one_keeps_one_search_entry_each(engine: Engine) -> None:
+    """New articles skip the index's DELETE (they have no entry yet); a stored one is replaced, never doubled."""
+    deps = ProcessingDeps(duplicates=NoDuplicates(), rules=load_rules(), source_of=lambda _id: None)
+
+    def processed(path: str, html: str) -> ProcessedArticle:
+        url = f"https://city.example/{path}"
+        page = Page(url=url, final_url=url, status=200, body=html.encode("utf-8"), source_id="city",
+                    fetched_at=datetime.now(UTC), content_type="text/html; charset=utf-8")  # fmt: skip
+        return process_page(page, deps)
+
+    bridge, ferry = processed("bridge", PAGE), processed("ferry", PAGE.replace("bridge", "ferry"))
+    save_processed_batch(engine, [bridge, ferry])
+    assert found(engine, "cyclists") == sorted([bridge.article_id, ferry.article_id])
+    save_processed_batch(engine, [processed("bridge", PAGE.replace("cyclists", "pedestrians"))])
+    assert found(engine, "cyclists") == [ferry.article_id]
+    assert found(engine, "pedestrians") == [bridge.article_id]
+    with engine.connect() as conn:
+        entries = conn.exec_driver_sql("SELECT count(*) FROM article_search").scalar()
+    assert entries == 2
