@@ -299,7 +299,11 @@ def main() -> None:
     before = _without(rules, {LEARNED, STRUCTURED})
     learned = _detector(rules, LEARNED)
     print(f"rules version {rules.version}: {len(rules.rules)} rules, threshold {rules.threshold}")
-    print(f"learned hate model {learned.model.version}, threshold {learned.threshold} (config/rules.yaml)")
+    gate = learned.gate
+    print(
+        f"learned hate model {learned.model.version}, thresholds general {gate.general_threshold}, social "
+        f"{gate.social_threshold}, register {gate.register_threshold} (config/rules.yaml)"
+    )
     table: list[str] = []
     news = news_items()
     print("\n-- rules before the learned/structured detectors:")

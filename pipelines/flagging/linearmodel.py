@@ -1,6 +1,7 @@
 """A hashed-feature logistic regression stored as plain arrays (no pickle), and its scorer.
 
-The model is two files: ``<name>.npz`` (``coef`` float32[dims], ``intercept`` float32[1], ``spec`` int64[3]),
+The model is two files: ``<name>.npz`` (``coef`` float32[heads, dims], ``intercept`` float32[heads], ``spec``
+int64[3]; a model of one head may store ``coef`` as float32[dims]: several heads share one tokenisation pass),
 written byte-for-byte reproducibly (fixed zip timestamps, fixed member order), and ``<name>.json``, a card naming
 the model's version (``<name>-`` + the first 12 hex digits of the npz's SHA-256), the full digest, and how it was
 trained.  Loading checks the digest, so a model file that is not the one its card describes is refused.
@@ -36,11 +37,11 @@ def model_version(name: str, npz: bytes) -> str:
     return f"{name}-{hashlib.sha256(npz).hexdigest()[:12]}"
 
 
-def npz_bytes(coef: npt.NDArray[np.float32], intercept: float, spec: FeatureSpec) -> bytes:
+def npz_bytes(coef: npt.NDArray[np.float32], intercept: npt.ArrayLike, spec: FeatureSpec) -> bytes:
     """The model's arrays as an ``.npz`` whose bytes depend on nothing but the arrays."""
     arrays: dict[str, npt.NDArray[Any]] = {
         "coef": np.ascontiguousarray(coef, dtype="<f4"),
-        "intercept": np.array([intercept], dtype="<f4"),
+        "intercept": np.atleast_1d(np.asarray(intercept, dtype="<f4")),
         "spec": np.array([spec.dims, spec.char_min, spec.char_max], dtype="<i8"),
     }
     out = io.BytesIO()
@@ -71,7 +72,8 @@ def card_bytes(data: Mapping[str, object]) -> bytes:
 
 
 class _WordTable:
-    """Per word: the sum of its unigram and character-gram weights, how many n-grams, its word hash.
+    """Per word: the sum of its unigram and character-gram weights (one column per head), how many n-grams, its
+    word hash.
 
     Words get row numbers in growing numpy arrays, so a text's words are looked up with one ``map`` and their
     sums gathered with one index.  Row 0 is ``BREAK`` (no weight, no n-grams): the end of a text.
@@ -81,7 +83,7 @@ class _WordTable:
         self._weights = weights
         self._spec = spec
         self.rows: dict[str, int] = {}
-        self.partial = np.zeros(1024, dtype=np.float64)
+        self.partial = np.zeros((1024, weights.shape[1]), dtype=np.float64)
         self.ngrams = np.zeros(1024, dtype=np.float64)
         self.hashes = np.zeros(1024, dtype=np.uint64)
         self.clear()
@@ -96,11 +98,11 @@ class _WordTable:
             return known
         row = len(self.rows)
         if row == len(self.partial):
-            self.partial = np.resize(self.partial, 2 * row)
+            self.partial = np.resize(self.partial, (2 * row, self.partial.shape[1]))
             self.ngrams = np.resize(self.ngrams, 2 * row)
             self.hashes = np.resize(self.hashes, 2 * row)
         found = word_buckets(word, self._spec)
-        self.partial[row] = math.fsum(self._weights[found].tolist())
+        self.partial[row] = [math.fsum(column) for column in self._weights[found].T.tolist()]
         self.ngrams[row] = len(found)
         self.hashes[row] = word_hash(word)
         self.rows[word] = row
@@ -118,30 +120,41 @@ class _WordTable:
 
 @dataclass
 class LinearTextModel:
-    """A loaded model.  Mutable on purpose: it memoises per-word partial scores (one model per process)."""
+    """A loaded model of one or more heads (``coef`` [heads, dims], ``intercept`` [heads]) over the same features.
+    Mutable on purpose: it memoises per-word partial scores (one model per process)."""
 
     name: str
     version: str
     spec: FeatureSpec
     coef: npt.NDArray[np.float32]
-    intercept: float
+    intercept: npt.NDArray[np.float64]
     card: Mapping[str, object] = field(default_factory=dict)
     _weights: npt.NDArray[np.float64] = field(init=False, repr=False)
     _table: _WordTable = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.coef.shape != (self.spec.dims,):
-            raise ModelFileError(f"coef has shape {self.coef.shape}, the feature spec says {self.spec.dims}")
-        self._weights = np.asarray(self.coef, dtype=np.float64)
+        self.coef = self.coef.reshape(1, -1) if self.coef.ndim == 1 else self.coef
+        self.intercept = np.atleast_1d(np.asarray(self.intercept, dtype=np.float64))
+        heads = self.intercept.shape[0]
+        if self.coef.shape != (heads, self.spec.dims):
+            raise ModelFileError(
+                f"coef has shape {self.coef.shape}, expected {heads} head(s) of the feature spec's {self.spec.dims}"
+            )
+        self._weights = np.ascontiguousarray(self.coef.T, dtype=np.float64)  # [dims, heads]: one gather per n-gram
         self._table = _WordTable(self._weights, self.spec)
 
-    def decisions(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-        """The logit of every text (the intercept alone for a text without words), all texts in one pass.
+    @property
+    def heads(self) -> int:
+        return int(self.intercept.shape[0])
+
+    def head_decisions(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """The logit of every text under every head, [texts, heads] (the intercepts alone for a text without
+        words), all texts and heads in one pass.
 
         One regex pass tokenises every text; per-word sums come from the word table; the bigrams are hashed and
         looked up as one numpy array, and the per-text totals summed with ``bincount``.
         """
-        out = np.full(len(texts), self.intercept, dtype=np.float64)
+        out = np.tile(self.intercept, (len(texts), 1))
         if not texts:
             return out
         table = self._table
@@ -156,22 +169,36 @@ class LinearTextModel:
         pair_weights = self._weights[bigram_buckets(table.hashes[left], table.hashes[right], self.spec.dims - 1)]
         n = len(texts)
         pair_owner = owner[:-1][pairs]
-        total = np.bincount(word_owner, table.partial[word_rows], n) + np.bincount(pair_owner, pair_weights, n)
         count = np.bincount(word_owner, table.ngrams[word_rows], n) + np.bincount(pair_owner, minlength=n)
         has_words = count > 0
-        out[has_words] += total[has_words] / np.sqrt(count[has_words])
+        norm = np.sqrt(count[has_words])
+        word_partial = table.partial[word_rows]
+        for head in range(self.heads):
+            words = np.bincount(word_owner, word_partial[:, head], n)
+            total = words + np.bincount(pair_owner, pair_weights[:, head], n)
+            out[has_words, head] += total[has_words] / norm
         return out
 
-    def decision(self, text: str) -> float:
+    def decisions(self, texts: Sequence[str], head: int = 0) -> npt.NDArray[np.float64]:
+        """The logit of every text under one head."""
+        return np.ascontiguousarray(self.head_decisions(texts)[:, head])
+
+    def decision(self, text: str, head: int = 0) -> float:
         """The logit of one text."""
-        return float(self.decisions([text])[0])
+        return float(self.decisions([text], head)[0])
 
-    def probabilities(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-        z = self.decisions(texts)
-        return np.asarray(0.5 * (1.0 + np.tanh(0.5 * z)), dtype=np.float64)  # the logistic, without overflow
+    def head_probabilities(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        return logistic(self.head_decisions(texts))
 
-    def probability(self, text: str) -> float:
-        return float(self.probabilities([text])[0])
+    def probabilities(self, texts: Sequence[str], head: int = 0) -> npt.NDArray[np.float64]:
+        return logistic(self.decisions(texts, head))
+
+    def probability(self, text: str, head: int = 0) -> float:
+        return float(self.probabilities([text], head)[0])
+
+
+def logistic(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * z)), dtype=np.float64)  # the logistic, without overflow
 
 
 def load_model(npz_path: Path, card_path: Path) -> LinearTextModel:
@@ -194,7 +221,7 @@ def model_from_bytes(raw: bytes, info: Mapping[str, object]) -> LinearTextModel:
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as arrays:
             coef = np.asarray(arrays["coef"], dtype=np.float32)
-            intercept = float(arrays["intercept"][0])
+            intercept = np.asarray(arrays["intercept"], dtype=np.float64)
             dims, char_min, char_max = (int(v) for v in arrays["spec"])
     except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
         raise ModelFileError(f"{info.get('name')}: not a model file: {exc}") from exc

@@ -1,4 +1,4 @@
-"""The learned hate rule: sentence evidence, the model version on the flag, threshold and shadow from the rules file."""
+"""The learned hate rule: sentence evidence, the model version on the flag, thresholds and shadow from the rules."""
 
 from __future__ import annotations
 
@@ -69,15 +69,30 @@ def test_clean_news_is_not_flagged_by_the_model() -> None:
     assert _hate_model_flag(load_rules(), CLEAN) is None
 
 
-def test_the_threshold_comes_from_the_rules_file(tmp_path: Path, bundled: dict[str, Any]) -> None:
+def test_the_thresholds_come_from_the_rules_file_and_the_card(tmp_path: Path, bundled: dict[str, Any]) -> None:
     text = f"{CLEAN.rstrip()}\n{HATEFUL}"
-    shipped = next(r for r in bundled["rules"] if r["id"] == "hate-model")["params"]["threshold"]
-    assert _detector(load_rules()).threshold == shipped
-    p = _detector(load_rules()).model.probability(HATEFUL)
-    strict = _with_hate_rule(tmp_path, bundled, params={"threshold": min(0.999, p + 0.01)})
-    assert _detector(strict).threshold == pytest.approx(min(0.999, p + 0.01))
+    shipped = next(r for r in bundled["rules"] if r["id"] == "hate-model")["params"]
+    detector = _detector(load_rules())
+    gate = detector.gate
+    assert (gate.general_threshold, gate.social_threshold, gate.register_threshold) == (
+        shipped["general_threshold"],
+        shipped["social_threshold"],
+        shipped["register_threshold"],
+    )
+    card = detector.model.card["gate"]
+    assert isinstance(card, dict)
+    assert {k: card[k] for k in ("general_threshold", "social_threshold", "register_threshold")} == {
+        k: shipped[k] for k in ("general_threshold", "social_threshold", "register_threshold")
+    }
+    # A forum-style sentence in prose is judged by the general head: its threshold decides.
+    heads = detector.model.head_decisions([HATEFUL])
+    assert not gate.is_social(heads)[0]
+    p = detector.model.probability(HATEFUL, gate.general)
+    one = {"min_sentences": 1, "long_threshold": 0.5, "strong": 1.0}
+    strict = _with_hate_rule(tmp_path, bundled, params={**one, "general_threshold": min(0.999, p + 0.01)})
+    assert _detector(strict).gate.general_threshold == pytest.approx(min(0.999, p + 0.01))
     assert _hate_model_flag(strict, text) is None
-    lenient = _with_hate_rule(tmp_path, bundled, params={"threshold": max(0.001, p - 0.01)})
+    lenient = _with_hate_rule(tmp_path, bundled, params={**one, "general_threshold": max(0.001, p - 0.01)})
     assert _hate_model_flag(lenient, text) is not None
 
 
@@ -92,7 +107,8 @@ def test_shadow_mode_records_the_flag_but_changes_nothing(tmp_path: Path, bundle
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"threshold": 1.5}, "params.threshold"),
+        ({"general_threshold": 1.5}, "params.general_threshold"),
+        ({"threshold": 0.5}, "params.threshold"),  # one shared threshold is gone: each head has its own
         ({"model": "no-such-dir/x.npz"}, "params.model"),
         ({"thresold": 0.5}, "params.thresold"),
     ],
@@ -117,13 +133,44 @@ def test_a_long_article_needs_several_sentences_or_one_strong_one_a_short_post_n
     assert not rollup.fires([], chars=120)
 
 
+def test_a_long_article_counts_sentences_at_its_own_cut_a_post_at_the_threshold() -> None:
+    rollup = RollUp(threshold=0.5, strong=0.9, min_sentences=2, short_chars=400, min_words=1, long_threshold=0.7)
+    assert rollup.cut(120) == 0.5 and rollup.cut(5000) == 0.7
+    assert RollUp(threshold=0.5, long_threshold=0.2).cut(5000) == 0.5  # never below the threshold
+    detector = _detector(load_rules())
+    strict = HateModelDetector(detector.model, detector.gate, rollup, top=3, max_sentences=400)
+    # A long article whose hateful sentences sit between 0.5 and 0.7 after calibration: no finding at 0.7.
+    text = f"{CLEAN.rstrip()}\n{HATEFUL}\n{HATEFUL}"
+    (p,) = detector.scores([HATEFUL])
+    assert p >= 0.5
+    lenient = HateModelDetector(
+        detector.model, detector.gate, RollUp(0.5, 1.0, 2, 400, 1, long_threshold=0.5), top=3, max_sentences=400
+    )
+    assert lenient.detect(FlagInput("a", "", text))
+    above = HateModelDetector(
+        detector.model, detector.gate, RollUp(0.5, 1.0, 2, 400, 1, long_threshold=min(1.0, p + 0.01)), 3, 400
+    )
+    assert not above.detect(FlagInput("a", "", text))
+    assert strict.rollup.fires([(0.75, "a b"), (0.72, "c d")], 5000)
+
+
 def test_the_roll_up_comes_from_the_rules_file(tmp_path: Path, bundled: dict[str, Any]) -> None:
     shipped = next(r for r in bundled["rules"] if r["id"] == "hate-model")["params"]
     card = _detector(load_rules()).model.card["article_rollup"]
     assert isinstance(card, dict)
-    assert {k: shipped[k] for k in ("short_chars", "min_words", "min_sentences", "strong")} == {
-        k: card[k] for k in ("short_chars", "min_words", "min_sentences", "strong")
-    }
+    keys = ("short_chars", "min_words", "min_sentences", "long_threshold", "strong")
+    assert {k: shipped[k] for k in keys} == {k: card[k] for k in keys}
     one = _with_hate_rule(tmp_path, bundled, params={"min_sentences": 1, "strong": 0.99})
     text = f"{CLEAN.rstrip()}\n{HATEFUL}"
     assert _detector(one).rollup.min_sentences == 1 and _hate_model_flag(one, text) is not None
+
+
+def test_a_short_post_is_scored_whole_and_a_long_article_sentence_by_sentence() -> None:
+    detector = _detector(load_rules())
+    post = "You people are all the same. Go back where you came from."
+    spans, scores = detector.sentence_probabilities("", post)
+    assert [s.text for _, _, s in spans] == [post] and scores == pytest.approx(detector.scores([post]))
+    article = f"{CLEAN.rstrip()}\n{post}"
+    spans, _ = detector.sentence_probabilities("Council news", article)
+    assert len(spans) > 3 and spans[0][1] == "title"
+    assert all(article[s.start : s.end] == s.text for _, field, s in spans if field == "text")

@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.train_hate import SETTINGS, reviewed_examples
+from bench.train_hate import HEADS, SETTINGS, reviewed_examples
 from pipelines.flagging.detectors.hate_model import BUNDLED, bundled_path, model_at
 from pipelines.flagging.hashfeatures import FeatureSpec, buckets, tokens
 from pipelines.flagging.linearmodel import ModelFileError, card_bytes, load_model, model_version
-from pipelines.flagging.train import Example, TrainSettings, matrix, train
+from pipelines.flagging.train import Example, HeadSpec, TrainSettings, matrix, train, train_heads
 
 TINY = TrainSettings(spec=FeatureSpec(dims=1 << 12), c=2.0, folds=3)
 HATEFUL = [
@@ -82,6 +82,32 @@ def test_a_trained_file_loads_without_pickle_and_scores_like_the_training_matrix
     assert model.probability("filthy zorbs are vermin") > 0.5 > model.probability("the weather will be mild")
 
 
+def test_a_multi_head_model_scores_each_head_like_its_training_matrix(tmp_path: Path) -> None:
+    heads = (
+        HeadSpec("all", c=2.0),
+        HeadSpec("b only", c=2.0, groups=frozenset({"b"})),
+        HeadSpec("is b", c=1.0, positive_groups=frozenset({"b"}), unweighted=True),
+    )
+    trained = train_heads(_examples(), "tiny3", heads, TINY, {})
+    again = train_heads(list(reversed(_examples())), "tiny3", heads, TINY, {})
+    assert trained.npz == again.npz and card_bytes(trained.card) == card_bytes(again.card)
+    assert trained.out_of_fold.shape == (len(_examples()), 3)
+    npz, card = tmp_path / "tiny3.npz", tmp_path / "tiny3.json"
+    npz.write_bytes(trained.npz)
+    card.write_bytes(card_bytes(trained.card))
+    model = load_model(npz, card)
+    described = model.card["heads"]
+    assert isinstance(described, list) and [h["name"] for h in described] == ["all", "b only", "is b"]
+    assert model.heads == 3
+    with np.load(npz, allow_pickle=False) as arrays:
+        coef = arrays["coef"].astype(np.float64)
+        assert coef.shape == (3, 1 << 12)
+    texts = ["zorbs are vermin", "the bus leaves at nine", "", "new new words, new"]
+    expected = matrix(texts, TINY.spec) @ coef.T + model.intercept
+    assert model.head_decisions(texts) == pytest.approx(expected, abs=1e-5)
+    assert list(model.decisions(texts, head=2)) == pytest.approx(list(expected[:, 2]), abs=1e-5)
+
+
 def test_a_model_that_does_not_match_its_card_is_refused(tmp_path: Path) -> None:
     trained = train(_examples(), "tiny", TINY, {})
     npz, card = tmp_path / "tiny.npz", tmp_path / "tiny.json"
@@ -100,9 +126,10 @@ def test_the_shipped_model_matches_its_card_and_the_training_script() -> None:
     assert card["version"] == model_version(BUNDLED, raw)
     # The card records what bench/train_hate.py trains with, so a rebuild uses the same settings.
     assert card["features"] == SETTINGS.spec.as_dict()
-    assert card["solver"] == f"liblinear C={SETTINGS.c} max_iter={SETTINGS.max_iter} seed={SETTINGS.seed}"
+    described = [{k: v for k, v in h.items() if k not in ("examples", "positive")} for h in card["heads"]]
+    assert described == [h.describe(SETTINGS) for h in HEADS]
     model = model_at(npz)
-    assert model.version == card["version"] and model.spec == SETTINGS.spec
+    assert model.version == card["version"] and model.spec == SETTINGS.spec and model.heads == len(HEADS)
 
 
 def test_features_are_stable_hashes_not_python_hash() -> None:
