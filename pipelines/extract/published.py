@@ -14,8 +14,8 @@ Order of trust:
    moved a late-evening story to the next day, is outvoted by what readers see;
 3. the visible date (:func:`visible_date`): a "published" label, a ``<time>`` element,
    an hAtom ``published`` stamp, the line at the headline, a date-named element;
-4. last resort, for pages that date nothing on purpose: any ``<time>``, then the first
-   date written in the page's text, copyright lines aside.
+4. last resort, for pages that date nothing on purpose: any ``<time>``, then an hAtom
+   ``updated`` stamp, then the first date written in the page's text, copyright lines aside.
 
 Nothing here reads the clock; a page with no date evidence at all gets None.
 """
@@ -31,6 +31,7 @@ from pipelines.extract.dates import url_date
 from pipelines.extract.textdates import (
     any_time_element,
     area_dates,
+    entry_updated,
     first_written,
     labelled_dates,
     marked_stamps,
@@ -140,6 +141,8 @@ def published_date(
         return shown
     if stamp := any_time_element(root):
         return MetadataField(stamp, Src.TIME)
+    if stamp := entry_updated(root):
+        return MetadataField(stamp, Src.MICRODATA)
     if day := first_written(page.runs, language):
         return MetadataField(day, Src.TEXT)
     return MetadataField()

@@ -172,6 +172,9 @@ def _itemprop_value(el: etree._Element) -> str:
         value = el.get(attr)
         if value and value.strip():
             return str(value).strip()
+    title = el.get("title")
+    if el.tag == "abbr" and title and title.strip():  # hAtom's <abbr title="2017-09-09T10:52:00+02:00">10:52</abbr>
+        return str(title).strip()
     return visible_text(el)
 
 
