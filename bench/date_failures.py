@@ -22,7 +22,7 @@ from pipelines.extract.metadata import _declared_dates, _language
 from pipelines.extract.published import _Page, _visible_steps, date_language
 from pipelines.extract.selectors import PUBLISHED_META
 from pipelines.extract.structured import meta_tags, read_json_ld, read_microdata
-from pipelines.extract.textdates import any_time_element, first_written
+from pipelines.extract.textdates import any_time_element, entry_updated, first_written
 from pipelines.extract.tree import bound, parse
 from pipelines.extract.zones import headline_path
 
@@ -36,15 +36,14 @@ def evidence(page: BenchPage) -> list[str]:
     headline = headline_path(root)
     language = date_language(root, _language(root, ld, meta).value)
     lines = [f"lang={language} url_day={url_date(page.url)}"]
-    lines += [
-        f"declared {d.source.value}: {d.value}" for d in _declared_dates("published", ld, micro, meta, PUBLISHED_META)
-    ]
+    lines += [f"declared {d.source}: {d.value}" for d in _declared_dates("published", ld, micro, meta, PUBLISHED_META)]
     state = _Page(root, headline)
     names = ("labelled", "time", "marked", "near_headline", "area")
     lines += [
         f"visible {name}: {found.value}" for name, found in zip(names, _visible_steps(state, language), strict=True)
     ]
-    lines.append(f"any_time: {any_time_element(root)}  first_written: {first_written(state.runs, language)}")
+    lines.append(f"any_time: {any_time_element(root)}  entry_updated: {entry_updated(root)}")
+    lines.append(f"first_written: {first_written(state.runs, language)}")
     return lines
 
 

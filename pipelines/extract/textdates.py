@@ -88,15 +88,25 @@ def time_element_dates(root: etree._Element, headline: frozenset[etree._Element]
 
 
 def _first_written(text: str, language: str | None) -> str | None:
-    """The first date of ``text`` on a line that names no copyright or update, nor follows a bare update label.
+    """The first date of ``text`` on a line that names no copyright, nor follows a bare update label, and before
+    any update label on its line.
 
-    Layouts put the label in its own element ("Last updated on" / "March 12, 2026"): the
-    line after a short update label is its date, not the publication's.
+    An update label governs what follows it: "January 19, 2020 / Updated 8 hours ago"
+    still gives the publication's day.  Layouts put the label in its own element ("Last
+    updated on" / "March 12, 2026"): the line after a short update label is its date.
     """
     after_label = False
     for line in text.split("\n"):
-        if COPYRIGHT.search(line) or _UPDATED.search(line):
-            after_label = len(line) <= UPDATE_LABEL_CHARS
+        if COPYRIGHT.search(line):
+            after_label = False
+            continue
+        update = _UPDATED.search(line)
+        if update:
+            dates = [] if after_label else find_text_dates(line[: update.start()], language)
+            if dates:
+                return dates[0]
+            # A bare label ("Last updated on"), its date on the next line; "Updated 12.02.2020" labels only itself.
+            after_label = len(line) <= UPDATE_LABEL_CHARS and not find_text_dates(line[update.end() :], language)
             continue
         dates = find_text_dates(line, language)
         if dates and not after_label:
@@ -181,10 +191,15 @@ def labelled_dates(runs: list[tuple[str, bool, bool]], language: str | None) -> 
         if zone or len(text) > MAX_AREA_CHARS:
             continue
         label = _LABELLED.search(text)  # the rarest condition first: most runs stop here
-        if label is None or COPYRIGHT.search(text) or _UPDATED.search(text):
+        if label is None or COPYRIGHT.search(text):
             continue
+        update = _UPDATED.search(text)
+        if update:  # "Published 10.02.2020 | Updated 12.02.2020": only what comes before the update label
+            label = _LABELLED.search(text[: update.start()])
+            if label is None:
+                continue
         rest = label.group(1).strip()
-        if not rest and i + 1 < len(runs) and not runs[i + 1][1]:
+        if not rest and not update and i + 1 < len(runs) and not runs[i + 1][1]:
             rest = runs[i + 1][0][:60]
         dates = find_text_dates(rest, language)
         if dates:

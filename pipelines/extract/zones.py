@@ -21,18 +21,24 @@ _ZONE_NAMES = re.compile(
 
 
 def headline_path(root: etree._Element) -> frozenset[etree._Element]:
-    """The ancestors of the page's first ``<h1>`` elements.
+    """The ancestors of the page's first ``<h1>`` elements (``<h2>`` on a page without one, see :func:`headline_tag`).
 
     A layout wrapper named for its sidebar ("layout-right-sidebar", "two-columns-sidebar")
     holds the whole story: an element that contains the headline is never a comment
     thread, footer or related list, whatever its class says.
     """
     path: set[etree._Element] = set()
-    for count, h1 in enumerate(root.iter("h1")):
+    for count, h1 in enumerate(root.iter(headline_tag(root))):
         if count >= MAX_HEADLINES:
             break
         path.update(h1.iterancestors())
     return frozenset(path)
+
+
+def headline_tag(root: etree._Element) -> str:
+    """``h1``; on a page without one (blog themes put the site's name in a logo, the post's title in
+    an ``<h2>``), ``h2``."""
+    return "h1" if root.find(".//h1") is not None else "h2"
 
 
 # A site repeats the same few hundred class/id strings on every page.
@@ -64,8 +70,9 @@ def in_chrome_zone(el: etree._Element, headline: frozenset[etree._Element] = fro
 
 
 def text_runs(root: etree._Element, headline: frozenset[etree._Element] = frozenset()) -> list[tuple[str, bool, bool]]:
-    """The page's visible text nodes in order: (text, in a chrome zone, inside the first ``<h1>``)."""
+    """The page's visible text nodes in order: (text, in a chrome zone, inside the first headline element)."""
     runs: list[tuple[str, bool, bool]] = []
+    heading = headline_tag(root)
     zone_depth = 0  # open elements that start a zone
     h1_depth = 0
     seen_h1 = False
@@ -78,7 +85,7 @@ def text_runs(root: etree._Element, headline: frozenset[etree._Element] = frozen
             zone = _starts_zone(node, headline)
             starts_zone.append(zone)
             zone_depth += zone
-            if tag == "h1" and not seen_h1:
+            if tag == heading and not seen_h1:
                 h1_depth, seen_h1 = 1, True
             elif h1_depth:
                 h1_depth += 1

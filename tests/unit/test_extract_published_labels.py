@@ -106,3 +106,29 @@ def test_an_hatom_updated_stamp_dates_a_page_that_dates_nothing_else() -> None:
 def test_an_hatom_updated_stamp_never_beats_a_visible_dateline() -> None:
     body = '<h1>Mozart</h1><p class="date">04.04.2013</p><span class="updated" title="2014-01-01T10:00:00Z"></span>'
     assert published(page(body=body, lang="de")).value == "2013-04-04"
+
+
+def test_a_date_before_an_update_label_on_its_line_stands() -> None:
+    body = "<p>January 19, 2020 / 12:25 PM / Updated 8 hours ago</p><h1>Parasite scores upset</h1>"
+    found = published(page(body=body))
+    assert (found.value, found.source) == ("2020-01-19", Src.TEXT)
+
+
+def test_a_published_label_before_an_update_label_on_one_line() -> None:
+    body = "<h1>Gemeinderat tagt</h1><p>Veröffentlicht am 10.02.2020 | aktualisiert am 12.02.2020</p>"
+    assert published(page(body=body, lang="de")).value == "2020-02-10"
+
+
+def test_a_date_after_an_update_label_on_its_line_does_not_count() -> None:
+    body = "<h1>Gemeinderat tagt</h1><p>Aktualisiert am 12.02.2020</p><p>Sitzung vom 03.02.2020</p>"
+    assert published(page(body=body, lang="de")).value == "2020-02-03"
+
+
+def test_without_an_h1_the_first_h2_is_the_headline() -> None:
+    # The post sits in a layout wrapper named for its sidebar: with the <h2> as headline, that wrapper is no zone.
+    body = (
+        '<div class="mainwrap sidebar"><div class="post"><h2>Fall in love with black</h2>'
+        '<div class="post-meta">08/09/2017</div></div></div>'
+    )
+    found = published(page(body=body, lang="de"))
+    assert (found.value, found.source) == ("2017-09-08", Src.TEXT)
