@@ -34,7 +34,7 @@ def evidence(page: BenchPage) -> list[str]:
     meta = meta_tags(root)
     ld, micro = read_json_ld(root), read_microdata(root)
     headline = headline_path(root)
-    language = date_language(root, _language(root, ld, meta).value)
+    language = date_language(root, _language(root, ld, meta).value, page.url)
     lines = [f"lang={language} url_day={url_date(page.url)}"]
     lines += [f"declared {d.source}: {d.value}" for d in _declared_dates("published", ld, micro, meta, PUBLISHED_META)]
     state = _Page(root, headline)

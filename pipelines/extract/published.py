@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -48,12 +49,21 @@ FIRST_DECLARED_VOTE = 1.5  # the most trusted declared stamp wins ties, and need
 # English read month-first ("04/05/2019" is April 5): the United States' usage, shared by Canada and the Philippines.
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _MONTH_FIRST_REGIONS = frozenset({"us", "ca", "ph"})
+# Country domains of English-speaking countries that write the day first.
+_DAY_FIRST_ENGLISH_DOMAINS = frozenset({"uk", "ie", "au", "nz", "za", "in"})
 
 
-def date_language(root: etree._Element, language: str | None) -> str | None:
-    """``language`` as :func:`.dates.find_text_dates` reads it: English of a day-first region ("en-GB") as "en-gb"."""
+def date_language(root: etree._Element, language: str | None, url: str | None = None) -> str | None:
+    """``language`` as :func:`.dates.find_text_dates` reads it: English of a day-first region ("en-GB") as "en-gb".
+
+    A page that declares English without a region ("en") takes it from its host's
+    country domain when that is a day-first English-speaking country (``.co.uk``, ``.ie``).
+    """
     declared = str(root.get("lang") or root.get("xml:lang") or root.get(_XML_LANG) or "").lower()
     region = declared.replace("_", "-").partition("-")[2][:2]
+    if language == "en" and not region:
+        host = (urlsplit(url).hostname or "") if url else ""
+        region = host.rpartition(".")[2] if host.rpartition(".")[2] in _DAY_FIRST_ENGLISH_DOMAINS else ""
     if language == "en" and region and region not in _MONTH_FIRST_REGIONS:
         return f"en-{region}"
     return language
@@ -133,7 +143,7 @@ def published_date(
         # A declared stamp of the same day says more (the time, the offset): that one, as its own evidence.
         return next((d for d in declared if _day(d.value) == day), MetadataField(day, Src.URL))
     page = _Page(root, headline)
-    language = date_language(root, language)
+    language = date_language(root, language, url)
     if declared:
         return _voted(declared, page, language)
     shown = visible_date(page, language)

@@ -132,3 +132,16 @@ def test_without_an_h1_the_first_h2_is_the_headline() -> None:
     )
     found = published(page(body=body, lang="de"))
     assert (found.value, found.source) == ("2017-09-08", Src.TEXT)
+
+
+@pytest.mark.parametrize(
+    ("url", "want"),
+    [
+        ("https://www.paper.co.uk/story", "2023-11-08"),  # a British domain: day first
+        ("https://www.paper.ie/story", "2023-11-08"),
+        ("https://www.paper.com/story", "2023-08-11"),  # no region anywhere: the US reading, as before
+    ],
+)
+def test_english_without_a_region_takes_it_from_a_country_domain(url: str, want: str) -> None:
+    body = '<h1>Halls too full</h1><p class="byline">08/11/2023</p>'
+    assert published(page(body=body, lang="en"), url).value == want
