@@ -145,3 +145,13 @@ def test_without_an_h1_the_first_h2_is_the_headline() -> None:
 def test_english_without_a_region_takes_it_from_a_country_domain(url: str, want: str) -> None:
     body = '<h1>Halls too full</h1><p class="byline">08/11/2023</p>'
     assert published(page(body=body, lang="en"), url).value == want
+
+
+def test_a_footer_widgets_h2_is_not_the_headline() -> None:
+    # Without an <h1>, the first <h2> outside footers and widgets titles the page; a widget's list keeps its dates.
+    body = (
+        '<div class="layout sidebar"><ul class="sidebar_widget"><li class="widget"><h2>Latest news</h2>'
+        "<p>Another story</p><p>09/09/2019</p></li></ul>"
+        '<div class="post"><h2>Un braconnier condamné</h2><p class="post-date">27/09/2016</p></div></div>'
+    )
+    assert published(page(body=body, lang="fr")).value == "2016-09-27"
