@@ -102,6 +102,24 @@ def _day(stamp: str | None) -> str:
     return stamp[:10] if stamp else ""
 
 
+def _kind_days(declared: list[MetadataField[str]], skip: Src | None) -> list[str]:
+    """One day per kind of declared evidence but ``skip``: the day most of its stamps name, the first on a tie.
+
+    One vote per kind, as a template repeats its own mistake; within a kind, the
+    majority ("date" and "DC.date.issued" against one stale "pubdate").
+    """
+    by_kind: dict[Src | None, list[str]] = {}
+    for stamp in declared:
+        if stamp.source != skip:
+            by_kind.setdefault(stamp.source, []).append(_day(stamp.value))
+    days: list[str] = []
+    for named in by_kind.values():
+        counts = Counter(named)
+        top = max(counts.values())
+        days.append(next(day for day in named if counts[day] == top))
+    return days
+
+
 def _voted(declared: list[MetadataField[str]], page: _Page, language: str | None) -> MetadataField[str]:
     """The declared stamp whose day most pieces of evidence name; the first declared one unless outvoted.
 
@@ -110,11 +128,8 @@ def _voted(declared: list[MetadataField[str]], page: _Page, language: str | None
     """
     first = declared[0]
     votes: Counter[str] = Counter({_day(first.value): FIRST_DECLARED_VOTE})
-    sources = {first.source}
-    for other in declared[1:]:
-        if other.source not in sources:  # one vote per kind of evidence: a template repeats its own mistake
-            sources.add(other.source)
-            votes[_day(other.value)] += 1
+    for day in _kind_days(declared, first.source):
+        votes[day] += 1
     shown: list[MetadataField[str]] = []
     remaining = VISIBLE_STEPS
     for found in _visible_steps(page, language):

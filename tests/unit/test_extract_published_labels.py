@@ -155,3 +155,26 @@ def test_a_footer_widgets_h2_is_not_the_headline() -> None:
         '<div class="post"><h2>Un braconnier condamné</h2><p class="post-date">27/09/2016</p></div></div>'
     )
     assert published(page(body=body, lang="fr")).value == "2016-09-27"
+
+
+def test_a_kind_of_declared_evidence_votes_for_the_day_most_of_its_stamps_name() -> None:
+    head = (
+        '<meta name="pubdate" content="2021-12-14T15:41:07+01:00"><meta name="date" content="2022-02-04 15:33">'
+        '<meta name="DC.date.issued" content="2022-02-04T15:33:00+01:00">'
+    )
+    body = (
+        '<div itemscope itemtype="http://schema.org/Article"><meta itemprop="datePublished" '
+        'content="2021-12-14T15:41:07+01:00"><h1>Warten lohnt sich</h1><p>04.02.2022</p></div>'
+    )
+    found = published(page(head, body, "de"))
+    assert (found.value, found.source) == ("2022-02-04T15:33:00", Src.META)
+
+
+def test_a_lone_other_meta_stamp_does_not_outvote_the_first_kinds_majority() -> None:
+    head = '<meta name="pubdate" content="2021-12-14"><meta name="date" content="2022-02-04">'
+    found = published(page(head + ld("2021-12-14T15:41:07+01:00"), "<h1>Warten lohnt sich</h1>", "de"))
+    assert found.value == "2021-12-14T15:41:07+01:00"
+
+
+def ld(stamp: str) -> str:
+    return f'<script type="application/ld+json">{{"@type": "NewsArticle", "datePublished": "{stamp}"}}</script>'
