@@ -15,7 +15,8 @@ Order of trust:
 3. the visible date (:func:`visible_date`): a "published" label, a ``<time>`` element,
    an hAtom ``published`` stamp, the line at the headline, a date-named element;
 4. last resort, for pages that date nothing on purpose: any ``<time>``, then an hAtom
-   ``updated`` stamp, then the first date written in the page's text, copyright lines aside.
+   ``updated`` stamp, then the first date written in the page's text, copyright lines aside,
+   then a publication key in a script's state (a page its scripts render).
 
 Nothing here reads the clock; a page with no date evidence at all gets None.
 """
@@ -28,7 +29,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from pipelines.extract.dates import url_date
+from pipelines.extract.dates import parse_stamp, url_date
+from pipelines.extract.structured import script_state_published
 from pipelines.extract.textdates import (
     any_time_element,
     area_dates,
@@ -170,4 +172,6 @@ def published_date(
         return MetadataField(stamp, Src.MICRODATA)
     if day := first_written(page.runs, language):
         return MetadataField(day, Src.TEXT)
+    if stamp := next(filter(None, map(parse_stamp, script_state_published(root))), None):
+        return MetadataField(stamp, Src.META)
     return MetadataField()

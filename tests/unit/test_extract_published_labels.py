@@ -178,3 +178,15 @@ def test_a_lone_other_meta_stamp_does_not_outvote_the_first_kinds_majority() -> 
 
 def ld(stamp: str) -> str:
     return f'<script type="application/ld+json">{{"@type": "NewsArticle", "datePublished": "{stamp}"}}</script>'
+
+
+def test_a_script_state_key_dates_a_page_that_writes_no_date() -> None:
+    state = '<script type="application/json">{"publishedDate":"2016-11-04T20:37:27Z","updatedDate":null}</script>'
+    found = published(page(body=f"<h1>Great service</h1>{state}"))
+    assert (found.value, found.source) == ("2016-11-04T20:37:27Z", Src.META)
+
+
+def test_a_script_state_key_never_beats_a_written_date() -> None:
+    state = '<script>window.state = {"publishDate": "01/01/2004"};</script>'
+    body = f"<h1>Pineapple cake</h1>{state}<p>Posted 13.06.2019</p>"
+    assert published(page(body=body, lang="de")).value == "2019-06-13"
