@@ -69,7 +69,8 @@ _TEXT_MDY = re.compile(
     rf"(?<!\w)({_MONTH_ALT})\.?\s{{1,2}}(\d{{1,2}})(?:st|nd|rd|th)?,?\s{{1,2}}(\d{{4}})(?!\d)", re.IGNORECASE
 )
 # Numbers only: "16.10.2019", "16/10/2019", "10/16/2019", "2019-10-16", "2019/10/16".
-_TEXT_NUMERIC = re.compile(r"(?<![\d.,/])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d,]|\.\d)")
+# A comma may follow ("15.2.2018, 19:51"), but not a digit after it: "1.2.2018,5" is a number.
+_TEXT_NUMERIC = re.compile(r"(?<![\d.,/])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[.,]\d)")
 _TEXT_ISO = re.compile(r"(?<![\d/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\d])")
 # URL paths: /2019/10/16/, /2019-10-16-, /20191016/ (the last only between separators).
 # A day in its own path segment must end it: "/2023/10/3-fragen" is October and a slug.

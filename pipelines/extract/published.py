@@ -14,8 +14,9 @@ Order of trust:
    moved a late-evening story to the next day, is outvoted by what readers see;
 3. the visible date (:func:`visible_date`): a "published" label, a ``<time>`` element,
    an hAtom ``published`` stamp, the line at the headline, a date-named element;
-4. last resort, for pages that date nothing on purpose: any ``<time>``, then the first
-   date written in the page's text, copyright lines aside.
+4. last resort, for pages that date nothing on purpose: any ``<time>``, then an hAtom
+   ``updated`` stamp, then the first date written in the page's text, copyright lines aside,
+   then a publication key in a script's state (a page its scripts render).
 
 Nothing here reads the clock; a page with no date evidence at all gets None.
 """
@@ -24,13 +25,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from lxml import etree
 
-from pipelines.extract.dates import url_date
+from pipelines.extract.dates import parse_stamp, url_date
+from pipelines.extract.structured import script_state_published
 from pipelines.extract.textdates import (
     any_time_element,
     area_dates,
+    entry_updated,
     first_written,
     labelled_dates,
     marked_stamps,
@@ -47,12 +51,21 @@ FIRST_DECLARED_VOTE = 1.5  # the most trusted declared stamp wins ties, and need
 # English read month-first ("04/05/2019" is April 5): the United States' usage, shared by Canada and the Philippines.
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _MONTH_FIRST_REGIONS = frozenset({"us", "ca", "ph"})
+# Country domains of English-speaking countries that write the day first.
+_DAY_FIRST_ENGLISH_DOMAINS = frozenset({"uk", "ie", "au", "nz", "za", "in"})
 
 
-def date_language(root: etree._Element, language: str | None) -> str | None:
-    """``language`` as :func:`.dates.find_text_dates` reads it: English of a day-first region ("en-GB") as "en-gb"."""
+def date_language(root: etree._Element, language: str | None, url: str | None = None) -> str | None:
+    """``language`` as :func:`.dates.find_text_dates` reads it: English of a day-first region ("en-GB") as "en-gb".
+
+    A page that declares English without a region ("en") takes it from its host's
+    country domain when that is a day-first English-speaking country (``.co.uk``, ``.ie``).
+    """
     declared = str(root.get("lang") or root.get("xml:lang") or root.get(_XML_LANG) or "").lower()
     region = declared.replace("_", "-").partition("-")[2][:2]
+    if language == "en" and not region:
+        host = (urlsplit(url).hostname or "") if url else ""
+        region = host.rpartition(".")[2] if host.rpartition(".")[2] in _DAY_FIRST_ENGLISH_DOMAINS else ""
     if language == "en" and region and region not in _MONTH_FIRST_REGIONS:
         return f"en-{region}"
     return language
@@ -91,6 +104,24 @@ def _day(stamp: str | None) -> str:
     return stamp[:10] if stamp else ""
 
 
+def _kind_days(declared: list[MetadataField[str]], skip: Src | None) -> list[str]:
+    """One day per kind of declared evidence but ``skip``: the day most of its stamps name, the first on a tie.
+
+    One vote per kind, as a template repeats its own mistake; within a kind, the
+    majority ("date" and "DC.date.issued" against one stale "pubdate").
+    """
+    by_kind: dict[Src | None, list[str]] = {}
+    for stamp in declared:
+        if stamp.source != skip:
+            by_kind.setdefault(stamp.source, []).append(_day(stamp.value))
+    days: list[str] = []
+    for named in by_kind.values():
+        counts = Counter(named)
+        top = max(counts.values())
+        days.append(next(day for day in named if counts[day] == top))
+    return days
+
+
 def _voted(declared: list[MetadataField[str]], page: _Page, language: str | None) -> MetadataField[str]:
     """The declared stamp whose day most pieces of evidence name; the first declared one unless outvoted.
 
@@ -99,11 +130,8 @@ def _voted(declared: list[MetadataField[str]], page: _Page, language: str | None
     """
     first = declared[0]
     votes: Counter[str] = Counter({_day(first.value): FIRST_DECLARED_VOTE})
-    sources = {first.source}
-    for other in declared[1:]:
-        if other.source not in sources:  # one vote per kind of evidence: a template repeats its own mistake
-            sources.add(other.source)
-            votes[_day(other.value)] += 1
+    for day in _kind_days(declared, first.source):
+        votes[day] += 1
     shown: list[MetadataField[str]] = []
     remaining = VISIBLE_STEPS
     for found in _visible_steps(page, language):
@@ -132,7 +160,7 @@ def published_date(
         # A declared stamp of the same day says more (the time, the offset): that one, as its own evidence.
         return next((d for d in declared if _day(d.value) == day), MetadataField(day, Src.URL))
     page = _Page(root, headline)
-    language = date_language(root, language)
+    language = date_language(root, language, url)
     if declared:
         return _voted(declared, page, language)
     shown = visible_date(page, language)
@@ -140,6 +168,10 @@ def published_date(
         return shown
     if stamp := any_time_element(root):
         return MetadataField(stamp, Src.TIME)
+    if stamp := entry_updated(root):
+        return MetadataField(stamp, Src.MICRODATA)
     if day := first_written(page.runs, language):
         return MetadataField(day, Src.TEXT)
+    if stamp := next(filter(None, map(parse_stamp, script_state_published(root))), None):
+        return MetadataField(stamp, Src.META)
     return MetadataField()

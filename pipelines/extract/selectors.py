@@ -149,6 +149,14 @@ PUBLISHED_META: tuple[str, ...] = (
     "parsely-pub-date", "article.published", "published_time", "published-date", "cxenseparse:recs:publishtime",
     "citation_publication_date", "citation_date", "originalpublicationdate", "article_date_original",
     "date_published", "release_date", "creation_date", "created", "dc.created", "pub_date", "displaydate",
+    # Less common spellings of the same: the vocabularies' colon forms (RDFa "dc:date"), CMS and
+    # search-appliance names ("publication_date"), video and Q&A OpenGraph types.
+    "publication_date", "published_date", "publisheddate", "publish_time", "dateposted", "datecreated",
+    "date_created", "content_create_date", "doc_date", "dc:date", "dc:created", "dc:date.created", "dc:date.issued",
+    "dc.date.publication", "dcterms:created", "dcterms:issued", "article:published_date", "article:post_date",
+    "article:publicationdate", "og:datepublished", "og:pubdate", "og:publish_date", "og:article:published",
+    "og:question:published_time", "rnews:datepublished", "shareaholic:article_published_time", "video:release_date",
+    "vr:published_time", "twt-published-at", "mediator_published_time",
 )  # fmt: skip
 MODIFIED_META: tuple[str, ...] = (
     "article:modified_time", "og:updated_time", "og:modified_time", "article:modified", "datemodified",

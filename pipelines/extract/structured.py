@@ -8,7 +8,9 @@ JSON-LD blobs by size and node count, lists by length.
 from __future__ import annotations
 
 import html
+import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,12 @@ MAX_LD_NODES = 2_000
 MAX_ITEMS = 20  # authors, tags, images per source
 MAX_MICRODATA = 200  # itemprop elements looked at
 MAX_SCOPE_DEPTH = 60  # ancestors walked to find the item an author belongs to
+MAX_SCRIPT_STATE_CHARS = 2_000_000  # script source read for a publication key, in all
+# A publication key in a script's state ("publishedDate":"2016-11-04T20:37:27Z"): pages rendered in the browser.
+_STATE_PUBLISHED = re.compile(
+    r"[\"']?(?:datePublished|publishedDate|publishDate|published_at|publishedAt|publication_date|date_published|"
+    r"firstPublished)[\"']?\s{0,3}[:=]\s{0,3}[\"']([^\"'<>]{8,40})[\"']"
+)
 _VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]", smart_strings=False)
 # Types that name the site rather than the story.
 _SITE_TYPES = frozenset({"website", "organization", "newsmediaorganization", "corporation", "localbusiness"})
@@ -172,6 +180,9 @@ def _itemprop_value(el: etree._Element) -> str:
         value = el.get(attr)
         if value and value.strip():
             return str(value).strip()
+    title = el.get("title")
+    if el.tag == "abbr" and title and title.strip():  # hAtom's <abbr title="2017-09-09T10:52:00+02:00">10:52</abbr>
+        return str(title).strip()
     return visible_text(el)
 
 
@@ -235,4 +246,23 @@ def meta_tags(root: etree._Element) -> dict[str, list[str]]:
             values = found.setdefault(key.strip().lower(), [])
             if len(values) < MAX_ITEMS:
                 values.append(squash(content))
+    return found
+
+
+def script_state_published(root: etree._Element) -> list[str]:
+    """Raw values of publication keys in the page's scripts other than JSON-LD (read by :func:`read_json_ld`),
+    in page order: the state an app renders its date from."""
+    found: list[str] = []
+    budget = MAX_SCRIPT_STATE_CHARS
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() == "application/ld+json":
+            continue
+        source = script.text or ""
+        if not source or budget <= 0:
+            continue
+        source = source[:budget]
+        budget -= len(source)
+        found += [m.group(1) for m in itertools.islice(_STATE_PUBLISHED.finditer(source), MAX_ITEMS - len(found))]
+        if len(found) >= MAX_ITEMS:
+            break
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -12,6 +13,7 @@ MAX_HEADLINES = 3  # <h1> elements whose ancestors are never a zone
 _ZONE_TAGS = frozenset({"footer", "aside", "nav"})
 # Containers whose classes describe the page ("single-post comments-open"), never a zone.
 _CONTAINERS = frozenset({"html", "body", "main", "article"})
+_FOOTER_NAMES = re.compile(r"footer|widget", re.IGNORECASE)
 _NON_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 _ZONE_NAMES = re.compile(
     r"comment|footer|related|sidebar|teaser|recommend|respond|reply|discussion|more-stories|"
@@ -20,18 +22,42 @@ _ZONE_NAMES = re.compile(
 )
 
 
+def headlines(root: etree._Element) -> list[etree._Element]:
+    """The page's first ``<h1>`` elements; on a page without one, its first ``<h2>`` outside a footer or widget.
+
+    Blog themes put the site's name in a logo and the post's title in an ``<h2>``; the
+    ``<h2>`` of a footer widget ("Recent posts") titles a list, not the page.
+    """
+    found = list(itertools.islice(root.iter("h1"), MAX_HEADLINES))
+    if found:
+        return found
+    for count, h2 in enumerate(root.iter("h2")):
+        if count >= MAX_HEADLINES * 10:
+            break
+        if not _in_footer(h2):
+            return [h2]
+    return []
+
+
+def _in_footer(el: etree._Element) -> bool:
+    for depth, node in enumerate(el.iterancestors()):
+        if depth >= MAX_DEPTH:
+            break
+        if node.tag in _ZONE_TAGS or _FOOTER_NAMES.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    return False
+
+
 def headline_path(root: etree._Element) -> frozenset[etree._Element]:
-    """The ancestors of the page's first ``<h1>`` elements.
+    """The ancestors of the page's :func:`headlines`.
 
     A layout wrapper named for its sidebar ("layout-right-sidebar", "two-columns-sidebar")
     holds the whole story: an element that contains the headline is never a comment
     thread, footer or related list, whatever its class says.
     """
     path: set[etree._Element] = set()
-    for count, h1 in enumerate(root.iter("h1")):
-        if count >= MAX_HEADLINES:
-            break
-        path.update(h1.iterancestors())
+    for headline in headlines(root):
+        path.update(headline.iterancestors())
     return frozenset(path)
 
 
@@ -64,8 +90,9 @@ def in_chrome_zone(el: etree._Element, headline: frozenset[etree._Element] = fro
 
 
 def text_runs(root: etree._Element, headline: frozenset[etree._Element] = frozenset()) -> list[tuple[str, bool, bool]]:
-    """The page's visible text nodes in order: (text, in a chrome zone, inside the first ``<h1>``)."""
+    """The page's visible text nodes in order: (text, in a chrome zone, inside the first headline element)."""
     runs: list[tuple[str, bool, bool]] = []
+    first = next(iter(headlines(root)), None)
     zone_depth = 0  # open elements that start a zone
     h1_depth = 0
     seen_h1 = False
@@ -78,7 +105,7 @@ def text_runs(root: etree._Element, headline: frozenset[etree._Element] = frozen
             zone = _starts_zone(node, headline)
             starts_zone.append(zone)
             zone_depth += zone
-            if tag == "h1" and not seen_h1:
+            if node is first and not seen_h1:
                 h1_depth, seen_h1 = 1, True
             elif h1_depth:
                 h1_depth += 1
