@@ -53,7 +53,8 @@ MIN_NETWORKS_ON_LINE = 2  # "Facebook Twitter" is a bar; "Facebook" alone needs 
 # lower-cased line must contain before the regex is tried (none: always try), pattern).
 LINE_PATTERNS: tuple[tuple[StripCategory, int, tuple[str, ...], re.Pattern[str]], ...] = (
     ("ad_slot", 80, (), re.compile(
-        r"^[-–—\s]*(?:advertisement|advertising disclosure|advertising|advertisment|sponsored(?: content)?|ad|ads|anzeige|publicidad|"
+        r"^[-–—\s]*(?:advertisement|advertising disclosure|advertising|advertisment|sponsored(?: content)?|"
+        r"ad|ads|anzeige|publicidad|"
         r"publicité|pubblicità|reklama|iklan|advert|story continues below(?: this)? advertisement|"
         r"skip advertisement|continue reading (?:the main story|below)|scroll to continue with content)"
         r"\s*[:.!]?[-–—\s]*$", _I)),
@@ -118,16 +119,19 @@ LINE_PATTERNS: tuple[tuple[StripCategory, int, tuple[str, ...], re.Pattern[str]]
     # Invitations to the comment section.
     ("comments", 80, (), re.compile(
         r"^(?:tell us what you think|leave a (?:comment|reply)|join the (?:discussion|conversation)|"
-        r"have your say|what do you think|post a comment|add (?:a|your) comment|comments are closed|no comments(?: yet)?|"
+        r"have your say|what do you think|post a comment|add (?:a|your) comment|comments are closed|"
+        r"no comments(?: yet)?|"
         r"kommentieren|keine kommentare|kommentare? (?:geschlossen|schreiben|verfassen|hinterlassen)|"
         r"kommentar (?:schreiben|verfassen|hinterlassen)|laisser un commentaire|aucun commentaire|"
         r"commentaires (?:fermés|clos)|deja (?:un|tu) comentario|sin comentarios|comentarios cerrados)\W*$", _I)),
     # Feedback prompts about the page itself: "Was this article helpful?", "War der Artikel nützlich?".
     ("text_residue", 100, (), re.compile(
-        r"^(?:was this (?:article|page|post) (?:helpful|useful)|did you (?:find|like|enjoy) this (?:article|post|story)|"
+        r"^(?:was this (?:article|page|post) (?:helpful|useful)|"
+        r"did you (?:find|like|enjoy) this (?:article|post|story)|"
         r"if you (?:enjoyed|liked) (?:reading )?this (?:article|post|story)|rate this (?:article|post|page)|"
         r"war (?:der|dieser) (?:artikel|beitrag) (?:hilfreich|nützlich)|(?:hier )?können sie (?:den|diesen) "
-        r"(?:artikel|beitrag) bewerten|(?:artikel|beitrag) bewerten|möchten sie (?:den|diesen) (?:artikel|beitrag) teilen|"
+        r"(?:artikel|beitrag) bewerten|(?:artikel|beitrag) bewerten|"
+        r"möchten sie (?:den|diesen) (?:artikel|beitrag) teilen|"
         r"(?:hat|gefällt) (?:ihnen|dir) (?:der|dieser) (?:artikel|beitrag)|"
         r"cet article vous a-t-il (?:été utile|plu)|¿?(?:te|le) (?:ha )?(?:resultado|sido|parecido) útil"
         r"(?: (?:este|el) artículo)?)\b.{0,40}$", _I)),
@@ -175,7 +179,8 @@ RELATED_HEADING = re.compile(
     r"(?:lesen sie|lies) (?:auch|mehr|weiter)|auch interessant|das könnte (?:dich|sie) (?:auch )?interessieren|"
     r"mehr zum thema(?:\s.{1,40})?|mehr (?:aus|von|zu)\b.{1,40}|weitere (?:artikel|beiträge|meldungen|nachrichten)"
     r"(?:\s.{1,40})?|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|themen|beiträge)|"
-    r"(?:videos|bilder|mehr) zum thema|lesen sie auch (?:die|diese) folgenden (?:beiträge|artikel)|meistgelesene?(?: artikel)?|"
+    r"(?:videos|bilder) zum thema|lesen sie auch (?:die|diese) folgenden (?:beiträge|artikel)|"
+    r"meistgelesene?(?: artikel)?|"
     r"meistdiskutierte?(?: artikel)?|schon gelesen|empfehlungen der redaktion|die redaktion empfiehlt|"
     r"(?:à|a) lire (?:aussi|également)|lire aussi|sur le même sujet|articles? (?:les plus lus|similaires|liés)|"
     r"(?:les )?plus lus|vous aimerez aussi|"
