@@ -71,3 +71,44 @@ def test_a_story_list_named_like_the_wrapper_is_still_chrome() -> None:
     assert "Paragraph 3 of the second part" in text
     assert "Another harbour headline" not in text
     assert "summary of another story" not in text
+
+
+def test_a_second_copy_of_the_article_for_another_screen_size_goes() -> None:
+    copy = f"<h2>The repairs</h2>{_paragraphs('repair', 6)}"
+    html = (
+        f"<html><body><div class='story'><div class='desktop'>{copy}</div>"
+        f"<div class='mobile'>{copy}</div></div></body></html>"
+    )
+    text = extract_article(html, URL).text
+    assert text.count("Paragraph 5 of the repair part") == 1
+    assert text.count("The repairs") == 1
+
+
+def test_a_step_repeated_through_a_plan_stays() -> None:
+    day = "<h3>Warm up</h3><p>Ten minutes of easy jogging, then five short strides at a faster pace.</p>"
+    days = "".join(
+        f"<h2>Day {i}</h2>{day}<p>The main set of day {i}: intervals, hills and a long run.</p>" for i in range(5)
+    )
+    html = f"<html><body><div class='story'>{_paragraphs('intro')}{days}</div></body></html>"
+    text = extract_article(html, URL).text
+    assert text.count("Ten minutes of easy jogging") == 5
+
+
+def test_a_grid_of_post_cards_after_the_story_goes() -> None:
+    cards = "".join(
+        f"<article class='card'><h3>Another harbour story {i}</h3>"
+        f"<p>The excerpt of another story number {i}, long enough to pass for a paragraph of prose here.</p></article>"
+        for i in range(3)
+    )
+    html = f"<html><body><div class='page'><div class='story'>{_paragraphs('main', 6)}</div>{cards}</div></body></html>"
+    text = extract_article(html, URL).text
+    assert "Paragraph 5 of the main part" in text
+    assert "Another harbour story" not in text
+    assert "excerpt of another story" not in text
+
+
+def test_an_article_among_sibling_articles_keeps_its_own_text() -> None:
+    others = "".join(f"<article><h3>Another harbour story {i}</h3><p>Short teaser {i}.</p></article>" for i in range(3))
+    html = f"<html><body><main><article>{_paragraphs('main', 6)}</article>{others}</main></body></html>"
+    text = extract_article(html, URL).text
+    assert "Paragraph 5 of the main part" in text
