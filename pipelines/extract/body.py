@@ -27,7 +27,11 @@ LEAD_REACH = 6  # levels above the body's first block at which the headline may 
 # Quotes, lists and minor headings are not a lead (an <h2> deck is one).
 LEAD_EXCLUDED = frozenset({"figure", "figcaption", "li", "td", "th", "blockquote", "h3", "h4", "h5", "h6"})
 STORY_LIST_MIN = 3
-_LISTED_STORY = etree.XPath(f".//article[count(../article) >= {STORY_LIST_MIN}]")
+_LISTED_STORY = etree.XPath(
+    f".//article[count(../article) >= {STORY_LIST_MIN}][.//*[self::h2 or self::h3 or self::h4 or self::h5]//a]"
+)
+CARDS_MAX_SHARE = 0.75
+CARD_MAX_CHARS = 600  # a card holds a title and an excerpt; a longer <article> is a section of the story
 REPEAT_MIN_CHARS = 80  # paragraphs this long count towards a copied run
 REPEAT_RUN_PARAGRAPHS = 5
 REPEAT_SHARE = 0.4
@@ -153,14 +157,20 @@ def lead_blocks(blocks: list[Block], first: int) -> list[Block]:
     return []
 
 
-def listed_stories(containers: list[etree._Element]) -> frozenset[etree._Element]:
+def listed_stories(containers: list[etree._Element], counts: Tally) -> frozenset[etree._Element]:
     """``<article>`` teasers inside the containers: one of :data:`STORY_LIST_MIN` or more sibling articles.
 
-    A grid of post cards (title, excerpt) after the story is other stories; the article the
-    containers sit in, if one of them, is not a teaser of itself.
+    A grid of post cards (a linked headline, an excerpt) after the story is other stories; the
+    article the containers sit in, if one of them, is not a teaser of itself, and cards that
+    make up most of the text are the story.
     """
     own = {el for c in containers for el in (c, *c.iterancestors())}
-    return frozenset(el for c in containers for el in _LISTED_STORY(c) if el not in own)
+    cards = frozenset(
+        el for c in containers for el in _LISTED_STORY(c) if el not in own and counts.chars.get(el, 0) <= CARD_MAX_CHARS
+    )
+    # A listicle is its cards ("the ten best restaurants"): cards beside a story of their own size are extras.
+    total = sum(counts.chars.get(c, 0) for c in containers)
+    return cards if sum(counts.chars.get(el, 0) for el in cards) <= CARDS_MAX_SHARE * total else frozenset()
 
 
 def gather(blocks: list[Block], containers: list[etree._Element], counts: Tally) -> Gathered:
@@ -178,7 +188,7 @@ def gather(blocks: list[Block], containers: list[etree._Element], counts: Tally)
     ours = lead_blocks(blocks, indices[0]) if indices else []
     ours.extend(blocks[i] for i in indices)
     under: dict[etree._Element, bool] = {}
-    stories = listed_stories(containers)
+    stories = listed_stories(containers, counts)
     reasons = [_drop_reason(b, counts, under, stories) for b in ours]
     for i, block in enumerate(ours):
         reason = reasons[i]

@@ -96,7 +96,7 @@ def test_a_step_repeated_through_a_plan_stays() -> None:
 
 def test_a_grid_of_post_cards_after_the_story_goes() -> None:
     cards = "".join(
-        f"<article class='card'><h3>Another harbour story {i}</h3>"
+        f"<article class='card'><h3><a href='/s/{i}'>Another harbour story {i}</a></h3>"
         f"<p>The excerpt of another story number {i}, long enough to pass for a paragraph of prose here.</p></article>"
         for i in range(3)
     )
@@ -108,7 +108,28 @@ def test_a_grid_of_post_cards_after_the_story_goes() -> None:
 
 
 def test_an_article_among_sibling_articles_keeps_its_own_text() -> None:
-    others = "".join(f"<article><h3>Another harbour story {i}</h3><p>Short teaser {i}.</p></article>" for i in range(3))
+    others = "".join(
+        f"<article><h3><a href='/s/{i}'>Another story {i}</a></h3><p>Teaser {i}.</p></article>" for i in range(3)
+    )
     html = f"<html><body><main><article>{_paragraphs('main', 6)}</article>{others}</main></body></html>"
     text = extract_article(html, URL).text
     assert "Paragraph 5 of the main part" in text
+
+
+def test_sections_written_as_sibling_articles_stay() -> None:
+    sections = "".join(f"<article><h2>Part {i}</h2>{_paragraphs(f'section {i}', 6)}</article>" for i in range(3))
+    html = f"<html><body><div class='story'>{sections}</div></body></html>"
+    text = extract_article(html, URL).text
+    assert all(f"Paragraph 5 of the section {i} part" in text for i in range(3))
+
+
+def test_a_listicle_made_of_cards_stays() -> None:
+    cards = "".join(
+        f"<article><h3><a href='/v/{i}'>Restaurant number {i}</a></h3>"
+        f"<p>Why restaurant number {i} made the list, with enough words, commas, and detail to be prose.</p></article>"
+        for i in range(8)
+    )
+    intro = "<p>The best places to eat this year, chosen by our critics.</p>"
+    html = f"<html><body><div class='story'>{intro}{cards}</div></body></html>"
+    text = extract_article(html, URL).text
+    assert "Why restaurant number 7 made the list" in text
