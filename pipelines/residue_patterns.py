@@ -53,11 +53,10 @@ MIN_NETWORKS_ON_LINE = 2  # "Facebook Twitter" is a bar; "Facebook" alone needs 
 # lower-cased line must contain before the regex is tried (none: always try), pattern).
 LINE_PATTERNS: tuple[tuple[StripCategory, int, tuple[str, ...], re.Pattern[str]], ...] = (
     ("ad_slot", 80, (), re.compile(
-        r"^[-–—\s]*(?:advertisement|advertising disclosure|advertising|advertisment|sponsored(?: content)?|"
-        r"ad|ads|anzeige|publicidad|"
+        r"^(?:advertisement|advertising|advertisment|sponsored(?: content)?|ad|ads|anzeige|publicidad|"
         r"publicité|pubblicità|reklama|iklan|advert|story continues below(?: this)? advertisement|"
         r"skip advertisement|continue reading (?:the main story|below)|scroll to continue with content)"
-        r"\s*[:.!]?[-–—\s]*$", _I)),
+        r"\s*[:.!]?$", _I)),
     ("text_residue", 200, (), re.compile(
         r"^(?:source link|source url|original source|read more at\b.*|read more on\b.*|"
         r"read the (?:full|original|rest of the) (?:story|article|post)\b.*|continue reading\b.*|"
@@ -66,12 +65,8 @@ LINE_PATTERNS: tuple[tuple[StripCategory, int, tuple[str, ...], re.Pattern[str]]
         r"(?:appeared|published|posted) (?:on|at|in)\b.*|view (?:the )?original (?:article|post)\b.*)$", _I)),
     # Interface labels and counters: "Comments", "12 comments", "Tags", "Text size", "Image 2 of 5".
     ("text_residue", 40, (), re.compile(
-        r"^(?:\d+\s+)?(?:comments?|tags|topics|text size|font size|print|more|filed under|permalink|views|"
-        r"(?:image|photo|picture|slide)s?|"
-        # The same labels in German, French and Spanish.
-        r"kommentare?|kommentare insgesamt|schlagw(?:ö|oe)rter|schlagworte|drucken|aufrufe|seite teilen|"
-        r"artikel teilen|beitrag teilen|commentaires?|étiquettes|mots-clés|imprimer|partager|permalien|"
-        r"comentarios?|etiquetas|temas|imprimir|compartir|enlace permanente)\s*(?:\(\d+\))?\s*[:|]?$|"
+        r"^(?:\d+\s+)?(?:comments?|tags|topics|text size|font size|print|more|filed under|"
+        r"(?:image|photo|picture|slide)s?)\s*(?:\(\d+\))?\s*[:|]?$|"
         r"^(?:(?:image|photo|picture|slide)\s+)?\d+\s*(?:of|/)\s*\d+$", _I)),
     # A dateline standing alone: "November 15, 2019", "05/10/2018 11:28", "Updated at 1:23 p.m.".
     ("text_residue", 60, (), re.compile(
@@ -82,18 +77,7 @@ LINE_PATTERNS: tuple[tuple[StripCategory, int, tuple[str, ...], re.Pattern[str]]
         r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
         r"(?:,?\s*(?:-|at|\|)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)?$",
         _I)),
-    ("text_residue", 80, (), re.compile(
-        r"^(?:(?:posted|published|written|updated)(?: on| by| at)\b|(?:last modified|release date)\s*:|"
-        r"(?:aktualisiert|veröffentlicht|erstellt|geschrieben)(?: am| von)\b|"
-        r"(?:publié|mis à jour|modifié)(?: le| par)\b|(?:publicado|actualizado)(?: el| por)\b).{0,60}$", _I)),
-    # A label over contact details, sources or credits at the article's end: "Kontakt:", "Further information".
-    ("text_residue", 40, (), re.compile(
-        r"^(?:contact|media contact|press contact|contact information|further information|more information|"
-        r"sources?|about the author|kontakt|pressekontakt|ansprechpartner(?:in)?|telefon|"
-        r"(?:weitere|mehr|zusatz)[- ]?informationen|quellen(?:angaben)?|titelbild|beitragsbild|bildnachweis|"
-        r"bildquellen?|weiterlesen|weiterführende links?|über (?:den autor|die autorin)|"
-        r"pour en savoir plus|à propos de l'auteur|contacto|más información|fuentes?|sobre el autor)\s*:?$",
-        _I)),
+    ("text_residue", 80, (), re.compile(r"^(?:posted|published|written|updated)(?: on| by| at)\b.{0,60}$", _I)),
     # Contributor credits: "Reporting by ...; editing by ...", "Jane Doe contributed to this report."
     ("text_residue", 300, ("reporting", "writing", "editing", "compiled", "research", "contributed"), re.compile(
         r"^\(?(?:additional )?(?:reporting|writing|editing|compiled|research) by\b.*$|"
@@ -103,9 +87,6 @@ LINE_PATTERNS: tuple[tuple[StripCategory, int, tuple[str, ...], re.Pattern[str]]
         r"^(?:[\w.+-]+@[\w-]+\.[\w.]+|(?:https?://|www\.)\S+|(?:twitter|facebook|instagram)\.com/\S+|@\w+)$|"
         r"^(?:email\b.{0,80}\bor )?follow (?:him|her|them|us|me|@\w+)\b.{0,40}\b(?:on )?"
         r"(?:twitter|facebook|instagram|linkedin|threads|bluesky|x)\b.*$|"
-        r"^(?:follow|you can keep up with)\b.{0,60}\bon (?:twitter|facebook|instagram|linkedin|telegram|x)\b.*$|"
-        r"^(?:s[ií]guenos|folgen sie uns|folge uns|suivez-nous|seguici|siga-nos)\b.{0,40}"
-        r"\b(?:twitter|facebook|instagram|linkedin|telegram|whatsapp|youtube|tiktok|x)\b.*$|"
         r"^like this (?:story|article|post)\?.{0,80}$", _I)),
     # A post-meta line: two or more "Label: value" fields ("Posted by: X - Category: Y - Tags: z").
     ("text_residue", 250, (":",), re.compile(
@@ -119,34 +100,13 @@ LINE_PATTERNS: tuple[tuple[StripCategory, int, tuple[str, ...], re.Pattern[str]]
     # Invitations to the comment section.
     ("comments", 80, (), re.compile(
         r"^(?:tell us what you think|leave a (?:comment|reply)|join the (?:discussion|conversation)|"
-        r"have your say|what do you think|post a comment|add (?:a|your) comment|comments are closed|"
-        r"no comments(?: yet)?|"
-        r"kommentieren|keine kommentare|kommentare? (?:geschlossen|schreiben|verfassen|hinterlassen)|"
-        r"kommentar (?:schreiben|verfassen|hinterlassen)|laisser un commentaire|aucun commentaire|"
-        r"commentaires (?:fermés|clos)|deja (?:un|tu) comentario|sin comentarios|comentarios cerrados)\W*$", _I)),
-    # Feedback prompts about the page itself: "Was this article helpful?", "War der Artikel nützlich?".
-    ("text_residue", 100, (), re.compile(
-        r"^(?:was this (?:article|page|post) (?:helpful|useful)|"
-        r"did you (?:find|like|enjoy) this (?:article|post|story)|"
-        r"if you (?:enjoyed|liked) (?:reading )?this (?:article|post|story)|rate this (?:article|post|page)|"
-        r"war (?:der|dieser) (?:artikel|beitrag) (?:hilfreich|nützlich)|(?:hier )?können sie (?:den|diesen) "
-        r"(?:artikel|beitrag) bewerten|(?:artikel|beitrag) bewerten|"
-        r"möchten sie (?:den|diesen) (?:artikel|beitrag) teilen|"
-        r"(?:hat|gefällt) (?:ihnen|dir) (?:der|dieser) (?:artikel|beitrag)|"
-        r"cet article vous a-t-il (?:été utile|plu)|¿?(?:te|le) (?:ha )?(?:resultado|sido|parecido) útil"
-        r"(?: (?:este|el) artículo)?)\b.{0,40}$", _I)),
-    # Paywall notices: "To view the full story, please subscribe", "... already a subscriber, log in".
-    ("other", 300, ("subscri", "abonn", "suscri"), re.compile(
-        r"^(?!.*[“”\"]).{0,80}\b(?:to (?:view|read|continue reading|access) (?:the )?(?:full|entire|rest of the) "
-        r"(?:story|article)|for the full (?:story|article)|(?:you(?:'|’)re|you are) already a subscriber|"
-        r"bereits abonnent|déjà abonné|ya (?:eres|es) suscriptor)\b.*$", _I)),
+        r"have your say|what do you think|post a comment|add (?:a|your) comment|comments are closed)\W*$", _I)),
     # Photo credits left by captions: "Jane Doe | Bloomberg | Getty Images", "Photo: AP".
     ("text_residue", 120, (
         "photo", "image", "picture", "video", "credit", "foto", "getty", "shutterstock", "istock", "reuters/",
-        "epa-efe", "alamy", "imago", "bild", "quelle", "crédit",
+        "epa-efe", "alamy", "imago",
     ), re.compile(
-        r"^(?:(?:photo|image|picture|photograph|video|credit|foto|bild|bildquelle|titelbild|quelle|"
-        r"crédits?(?: photos?)?|fotografía)s?(?: by| credit)?\s*:.*|photograph by\b.*|"
+        r"^(?:(?:photo|image|picture|photograph|video|credit|foto)s?(?: by| credit)?\s*:.*|"
         r".*\b(?:getty images|shutterstock|ap photo|istock(?:photo)?|afp via getty images|"
         r"reuters/[\w .]+|epa-efe|alamy|imago)\)?)$", _I)),
     # Prompts speak to the reader and quote nobody: a quotation mark means reporting, not a prompt.
@@ -178,13 +138,11 @@ RELATED_HEADING = re.compile(
     # German, French, Spanish, Portuguese, Italian: the same boxes' headings.
     r"(?:lesen sie|lies) (?:auch|mehr|weiter)|auch interessant|das könnte (?:dich|sie) (?:auch )?interessieren|"
     r"mehr zum thema(?:\s.{1,40})?|mehr (?:aus|von|zu)\b.{1,40}|weitere (?:artikel|beiträge|meldungen|nachrichten)"
-    r"(?:\s.{1,40})?|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|themen|beiträge)|"
-    r"(?:videos|bilder) zum thema|lesen sie auch (?:die|diese) folgenden (?:beiträge|artikel)|"
-    r"meistgelesene?(?: artikel)?|"
+    r"(?:\s.{1,40})?|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|themen)|meistgelesene?(?: artikel)?|"
     r"meistdiskutierte?(?: artikel)?|schon gelesen|empfehlungen der redaktion|die redaktion empfiehlt|"
     r"(?:à|a) lire (?:aussi|également)|lire aussi|sur le même sujet|articles? (?:les plus lus|similaires|liés)|"
     r"(?:les )?plus lus|vous aimerez aussi|"
-    r"(?:lee|lea|vea) también|(?:te|le) puede interesar|(?:noticias|artículos|notas) relacionad[oa]s|"
+    r"(?:lee|lea|vea) también|(?:te|le) puede interesar|(?:noticias|artículos) relacionad[oa]s|"
     r"más noticias|lo más leído|"
     r"(?:veja|leia) também|mais lidas|leggi anche|potrebbe interessarti)\s*[:.!?]?$",
     _I,

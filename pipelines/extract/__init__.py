@@ -30,7 +30,7 @@ from pipelines.extract.chrome import strip_chrome
 from pipelines.extract.metadata import Metadata, read_metadata
 from pipelines.extract.pagekind import empty_reason
 from pipelines.extract.scoring import best_candidate, score_candidates, tally
-from pipelines.extract.tree import bound, drop_junk, parse, reveal_streamed
+from pipelines.extract.tree import bound, drop_junk, parse
 from pipelines.models import ExtractedArticle, StrippedBlock
 from pipelines.strip import strip_residue
 
@@ -77,7 +77,6 @@ def _extract(html: str, url: str | None, strict: bool) -> tuple[ExtractedArticle
     if root is None:
         return None
     meta = read_metadata(root, url)
-    reveal_streamed(root, html)
     drop_junk(root)
     chrome = strip_chrome(root, _body_keep(root), strict)
     stripped = chrome.stripped

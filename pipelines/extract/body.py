@@ -26,15 +26,6 @@ LEAD_MAX_BLOCKS = 12  # blocks looked back from the body for its headline
 LEAD_REACH = 6  # levels above the body's first block at which the headline may join it
 # Quotes, lists and minor headings are not a lead (an <h2> deck is one).
 LEAD_EXCLUDED = frozenset({"figure", "figcaption", "li", "td", "th", "blockquote", "h3", "h4", "h5", "h6"})
-STORY_LIST_MIN = 3
-_LISTED_STORY = etree.XPath(
-    f".//article[count(../article) >= {STORY_LIST_MIN}][.//*[self::h2 or self::h3 or self::h4 or self::h5]//a]"
-)
-CARDS_MAX_SHARE = 0.75
-CARD_MAX_CHARS = 600  # a card holds a title and an excerpt; a longer <article> is a section of the story
-REPEAT_MIN_CHARS = 80  # paragraphs this long count towards a copied run
-REPEAT_RUN_PARAGRAPHS = 5
-REPEAT_SHARE = 0.4
 TEASER_MIN_CHARS = 20
 TEASER_LINK_DENSITY = 0.8
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "。")
@@ -110,16 +101,12 @@ def is_heading(block: Block) -> bool:
     return block.owner.tag in HEADING_TAGS
 
 
-def _drop_reason(
-    block: Block, counts: Tally, under: dict[etree._Element, bool], stories: frozenset[etree._Element]
-) -> StripCategory | None:
-    """Why ``block`` is left out (``under``: see :func:`_skipped`; ``stories``: see :func:`listed_stories`)."""
+def _drop_reason(block: Block, counts: Tally, under: dict[etree._Element, bool]) -> StripCategory | None:
+    """Why ``block`` is left out (``under``: see :func:`_skipped`)."""
     n = len(block.text)
     limit = LONG_BLOCK_LINK_DENSITY if n >= LONG_BLOCK_CHARS else MAX_BLOCK_LINK_DENSITY
     if _skipped(block.path, counts, under):
         return "other"
-    if stories and not stories.isdisjoint(block.path):
-        return "related_links"
     if block.link_chars > limit * n:
         return "related_links"
     return None
@@ -157,22 +144,6 @@ def lead_blocks(blocks: list[Block], first: int) -> list[Block]:
     return []
 
 
-def listed_stories(containers: list[etree._Element], counts: Tally) -> frozenset[etree._Element]:
-    """``<article>`` teasers inside the containers: one of :data:`STORY_LIST_MIN` or more sibling articles.
-
-    A grid of post cards (a linked headline, an excerpt) after the story is other stories; the
-    article the containers sit in, if one of them, is not a teaser of itself, and cards that
-    make up most of the text are the story.
-    """
-    own = {el for c in containers for el in (c, *c.iterancestors())}
-    cards = frozenset(
-        el for c in containers for el in _LISTED_STORY(c) if el not in own and counts.chars.get(el, 0) <= CARD_MAX_CHARS
-    )
-    # A listicle is its cards ("the ten best restaurants"): cards beside a story of their own size are extras.
-    total = sum(counts.chars.get(c, 0) for c in containers)
-    return cards if sum(counts.chars.get(el, 0) for el in cards) <= CARDS_MAX_SHARE * total else frozenset()
-
-
 def gather(blocks: list[Block], containers: list[etree._Element], counts: Tally) -> Gathered:
     """Blocks inside the containers, minus captions, link lists and the headings of link lists; then any lead."""
     inside = set(containers)
@@ -188,47 +159,20 @@ def gather(blocks: list[Block], containers: list[etree._Element], counts: Tally)
     ours = lead_blocks(blocks, indices[0]) if indices else []
     ours.extend(blocks[i] for i in indices)
     under: dict[etree._Element, bool] = {}
-    stories = listed_stories(containers, counts)
-    reasons = [_drop_reason(b, counts, under, stories) for b in ours]
+    reasons = [_drop_reason(b, counts, under) for b in ours]
+    kept: list[Block] = []
+    dropped: list[StrippedBlock] = []
     for i, block in enumerate(ours):
         reason = reasons[i]
         if reason == "related_links" and _between_prose(ours, reasons, i):
             reason = None  # one linked line amid paragraphs is the article's own (a source, a product, an address)
         if reason is None and is_heading(block) and _heads_nothing(ours, reasons, i):
             reason = "related_links"
-        reasons[i] = reason
-    _mark_repeats(ours, reasons)
-    kept = [block for block, reason in zip(ours, reasons, strict=True) if reason is None]
-    dropped = [StrippedBlock(reason, block.text) for block, reason in zip(ours, reasons, strict=True) if reason]
-    return Gathered(tuple(kept), tuple(dropped))
-
-
-def _mark_repeats(ours: list[Block], reasons: list[StripCategory | None]) -> None:
-    """Drop a second copy of the article: responsive layouts ship the same text once per screen size.
-
-    A copy is a run of blocks all seen before, holding at least :data:`REPEAT_RUN_PARAGRAPHS`
-    paragraphs of :data:`REPEAT_MIN_CHARS` or more, and the copies make up :data:`REPEAT_SHARE`
-    of the text: a refrain, or a plan repeating its steps day after day, stays.
-    """
-    seen: set[str] = set()
-    runs: list[list[int]] = [[]]
-    long_in_run = [0]
-    for i, (block, reason) in enumerate(zip(ours, reasons, strict=True)):
-        if reason is not None:
-            continue
-        if block.text in seen:
-            runs[-1].append(i)
-            long_in_run[-1] += len(block.text) >= REPEAT_MIN_CHARS
+        if reason is None:
+            kept.append(block)
         else:
-            seen.add(block.text)
-            if runs[-1]:
-                runs.append([])
-                long_in_run.append(0)
-    copies = [i for run, n in zip(runs, long_in_run, strict=True) if n >= REPEAT_RUN_PARAGRAPHS for i in run]
-    total = sum(len(b.text) for b, r in zip(ours, reasons, strict=True) if r is None)
-    if copies and sum(len(ours[i].text) for i in copies) >= REPEAT_SHARE * total:
-        for i in copies:
-            reasons[i] = "other"
+            dropped.append(StrippedBlock(reason, block.text))
+    return Gathered(tuple(kept), tuple(dropped))
 
 
 def _between_prose(ours: list[Block], reasons: list[StripCategory | None], at: int) -> bool:

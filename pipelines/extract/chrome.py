@@ -32,10 +32,6 @@ from pipelines.models import StripCategory, StrippedBlock
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _TEXT = etree.XPath("string-length()")
 _LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
-# A list of stories: linked headlines, or one <article> per teaser.
-_LISTS_STORIES = etree.XPath(
-    "boolean(.//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6][.//a]) or count(.//article) > 1"
-)
 MAX_STRIPPED_TEXT = 300  # characters kept per stripped block for reviewers
 MAX_STRIPPED_BLOCKS = 80
 PROTECT_SHARE = 0.5  # chrome holding this share of the page's prose is kept
@@ -73,8 +69,8 @@ def _structural_category(el: etree._Element) -> StripCategory | None:
     return None
 
 
-def _named_category(el: etree._Element) -> tuple[StripCategory, str] | None:
-    """Chrome by class/id words: the category, and the chrome word that said so."""
+def _named_category(el: etree._Element) -> StripCategory | None:
+    """Chrome by class/id words."""
     classes, ident = el.get("class"), el.get("id")
     if not classes and not ident:
         return None
@@ -83,7 +79,7 @@ def _named_category(el: etree._Element) -> tuple[StripCategory, str] | None:
 
 # A site repeats the same few hundred class/id strings on every page, and this is the hottest check of extraction.
 @lru_cache(maxsize=8192)
-def _category_of_names(classes: str | None, ident: str | None) -> tuple[StripCategory, str] | None:
+def _category_of_names(classes: str | None, ident: str | None) -> StripCategory | None:
     # "_" and "-" separate words alike: "read_more" is "read-more".
     names = f"{classes or ''} {ident or ''}".lower().replace("_", "-").split()
     if not BODY_NAMES.isdisjoint(names):
@@ -105,18 +101,13 @@ def _tails(name: str) -> list[str]:
     return [name] + [name[i + 1 :] for i, char in enumerate(name[:-1]) if char in "-_"]
 
 
-def _name_category(tail: str) -> tuple[StripCategory, str] | None:
-    """The category ``tail`` starts with, and the chrome word that matched."""
+def _name_category(tail: str) -> StripCategory | None:
     exact = CATEGORY_EXACT.get(tail)
     if exact is not None:
-        return exact, tail
+        return exact
     if not tail.startswith(ALL_PREFIXES) or tail.startswith(SAFE_PREFIXES):
         return None
-    for category, prefixes in CATEGORY_PREFIXES:
-        word = next((prefix for prefix in prefixes if tail.startswith(prefix)), None)
-        if word is not None:
-            return category, word
-    return None
+    return next((category for category, prefixes in CATEGORY_PREFIXES if tail.startswith(prefixes)), None)
 
 
 def _prose_mass(el: etree._Element) -> float:
@@ -184,13 +175,9 @@ def strip_chrome(root: etree._Element, keep: frozenset[etree._Element], strict: 
         protected.add(el)
     doomed: list[tuple[etree._Element, StripCategory]] = []
     soft: list[etree._Element] = []  # removed on a judgement a lenient pass would not make
-    # Chrome words naming elements that hold the article: on this page the word names layout
-    # ("widget-span" around a page builder's story), so the parts inside named with the same
-    # word ("hs-wrapper-widget" around each section) are not chrome either, unless they list
-    # stories: a "widget" of related posts inside a "widget" wrapping the page.
-    stack: list[tuple[etree._Element, frozenset[str]]] = [(start, frozenset())]
+    stack = [start]
     while stack:
-        el, layout = stack.pop()
+        el = stack.pop()
         named = strict and bool(el.keys())  # a third of elements have no attributes: no hidden or name check
         if named and is_hidden(el):
             doomed.append((el, "other"))
@@ -204,18 +191,15 @@ def strip_chrome(root: etree._Element, keep: frozenset[etree._Element], strict: 
                 if guard.holds_article(el):
                     category = None
             elif named:
-                found = _named_category(el)
-                if found is not None and (found[1] not in layout or _LISTS_STORIES(el)):
-                    category = found[0]
-                    if category == "comments" or not guard.holds_article(el):
-                        soft.append(el)
-                    else:
-                        category = None
-                        layout = layout | {found[1]}
+                category = _named_category(el)
+                if category is not None and (category == "comments" or not guard.holds_article(el)):
+                    soft.append(el)
+                else:
+                    category = None
         if category is not None:
             doomed.append((el, category))
             continue
-        stack.extend((child, layout) for child in el.iterchildren(reversed=True, tag=etree.Element))
+        stack.extend(el.iterchildren(reversed=True, tag=etree.Element))  # elements only, no comments
     stripped: list[StrippedBlock] = []
     for el, category in doomed:
         if len(stripped) < MAX_STRIPPED_BLOCKS:

@@ -29,7 +29,7 @@ MIN_RIVALS = 3
 PROSE_MIN_CHARS = 60
 PROSE_MAX_LINK_DENSITY = 0.25
 PROSE_GROWTH = 1.5  # an ancestor with this much more prose holds scattered article parts
-PROSE_REACH = 10  # levels an ancestor may sit above the last accepted container
+PROSE_REACH = 6  # levels an ancestor may sit above the last accepted container
 
 
 @dataclass

@@ -19,10 +19,6 @@ MAX_CONTROL_CHARS = 400
 _SWALLOWING_CONTROLS = etree.XPath(
     f"//*[self::button or self::label or self::menu][string-length() > {MAX_CONTROL_CHARS}]"
 )
-# React's streaming render sends late parts of the page as hidden "S:<n>" divs at the end of
-# the body, and a script moves each to its placeholder ("P:<n>" or "B:<n>"): readers see them.
-_STREAMED = etree.XPath("//div[@hidden][starts-with(@id, 'S:')]")
-_STREAMED_MARK = re.compile(r"""\bid\s*=\s*["']?S:""")
 _local = threading.local()  # lxml parsers must not be shared between threads
 _DOOMED = "newsdesk-doomed"  # a tag name no page uses
 # Scripts, styles, SVGs, noscripts and comments, each up to its first real closer.  Linear
@@ -192,25 +188,6 @@ def remove_all(root: etree._Element, doomed: list[etree._Element]) -> None:
         if el is not root and el.getparent() is not None:
             el.tag = _DOOMED
     etree.strip_elements(root, _DOOMED, with_tail=False)
-
-
-def reveal_streamed(root: etree._Element, html: str) -> None:
-    """Move React's streamed parts (see :data:`_STREAMED`) to their placeholders, or unhide them in place."""
-    if not _STREAMED_MARK.search(html):  # the XPath walks the whole tree; most pages have none
-        return
-    parts = _STREAMED(root)
-    if not parts:
-        return
-    wanted = {f"{kind}:{el.get('id', '')[2:]}" for el in parts for kind in ("P", "B")}
-    holders = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id") in wanted}
-    for part in parts:
-        del part.attrib["hidden"]
-        number = part.get("id", "")[2:]
-        holder = holders.get(f"P:{number}", holders.get(f"B:{number}"))
-        if holder is None or holder.getparent() is None or part in holder.iterancestors():
-            continue
-        part.tail = None  # what followed the part at the end of the body stays out of the article
-        holder.addprevious(part)
 
 
 def drop_junk(root: etree._Element) -> None:
