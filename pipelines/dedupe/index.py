@@ -191,17 +191,20 @@ class DedupeIndex:
         patterns = [keys.dedupe(self.namespace, "*")]
         if self.shards is not None:
             patterns += [keys.dedupe_shard(self.namespace, shard, "*") for shard in range(self.shards.count)]
-        deleted = 0
         with _redis_errors():
-            for pattern in patterns:
-                batch: list[bytes] = []
-                for key in self.redis.scan_iter(match=pattern, count=1000):
-                    batch.append(key)
-                    if len(batch) >= 500:
-                        deleted += int(self.redis.delete(*batch))
-                        batch = []
-                if batch:
-                    deleted += int(self.redis.delete(*batch))
+            return sum(self._delete_matching(pattern) for pattern in patterns)
+
+    def _delete_matching(self, pattern: str) -> int:
+        """Delete the keys matching ``pattern``, 500 a call (one pattern's keys share a hash tag: one slot)."""
+        deleted = 0
+        batch: list[bytes] = []
+        for key in self.redis.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 500:
+                deleted += int(self.redis.delete(*batch))
+                batch = []
+        if batch:
+            deleted += int(self.redis.delete(*batch))
         return deleted
 
     def rebuild(self, docs: Iterable[tuple[str, str]]) -> int:

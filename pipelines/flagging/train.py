@@ -184,6 +184,20 @@ def choose_rollup(articles: Sequence[tuple[Sequence[float], Sequence[str], int]]
     return dataclasses.replace(base, long_threshold=1.0, strong=1.0), rate
 
 
+def _folds(rows: Sequence[Example], settings: TrainSettings) -> npt.NDArray[np.int64]:
+    """Each example's fold: a fixed hash of its text, so a text keeps its fold whatever else is trained beside it."""
+    return np.array([text_digest(e.text) % settings.folds for e in rows], dtype=np.int64)
+
+
+def _group_counts(rows: Sequence[Example]) -> dict[str, dict[str, int]]:
+    """Per training group, in name order: how many examples and how many positive (the model card's record)."""
+    groups = sorted({e.group for e in rows})
+    return {
+        g: {"examples": sum(e.group == g for e in rows), "positive": sum(e.label for e in rows if e.group == g)}
+        for g in groups
+    }
+
+
 def train(examples: Iterable[Example], name: str, settings: TrainSettings, extra: dict[str, object]) -> Trained:
     """Fit on every example and choose the threshold on out-of-fold predictions."""
     rows = ordered(examples)
@@ -192,7 +206,7 @@ def train(examples: Iterable[Example], name: str, settings: TrainSettings, extra
     x = matrix([e.text for e in rows], settings.spec)
     y = np.array([int(e.label) for e in rows], dtype=np.int8)
     w = np.array([e.weight for e in rows], dtype=np.float64)
-    fold = np.array([text_digest(e.text) % settings.folds for e in rows])
+    fold = _folds(rows, settings)
     out_of_fold = np.zeros(len(rows), dtype=np.float64)
     for k in range(settings.folds):
         held = fold == k
@@ -203,16 +217,13 @@ def train(examples: Iterable[Example], name: str, settings: TrainSettings, extra
     threshold, dev_f1 = choose_threshold(out_of_fold, y.astype(bool), groups)
     model = _fit(x, y, w, settings)
     npz = npz_bytes(model.coef_[0].astype(np.float32), float(model.intercept_[0]), settings.spec)
-    counts = {
-        g: {"examples": groups.count(g), "positive": sum(e.label for e in rows if e.group == g)} for g in set(groups)
-    }
     info = card(
         name,
         npz,
         settings.spec,
         {
             "solver": f"liblinear C={settings.c} max_iter={settings.max_iter} seed={settings.seed}",
-            "training_examples": {g: counts[g] for g in sorted(counts)},
+            "training_examples": _group_counts(rows),
             "dev_threshold": threshold,
             "dev_f1_out_of_fold": {g: round(v, 4) for g, v in dev_f1.items()},
             **extra,
@@ -229,7 +240,7 @@ def train_heads(
     """
     rows = ordered(examples)
     x = matrix([e.text for e in rows], settings.spec)
-    fold = np.array([text_digest(e.text) % settings.folds for e in rows])
+    fold = _folds(rows, settings)
     out_of_fold = np.zeros((len(rows), len(heads)), dtype=np.float64)
     coefs: list[npt.NDArray[np.float32]] = []
     intercepts: list[float] = []
@@ -251,15 +262,11 @@ def train_heads(
         intercepts.append(float(model.intercept_[0]))
         described.append({**head.describe(settings), "examples": int(takes.sum()), "positive": int(y[takes].sum())})
     npz = npz_bytes(np.stack(coefs), np.array(intercepts), settings.spec)
-    groups = [e.group for e in rows]
-    counts = {
-        g: {"examples": groups.count(g), "positive": sum(e.label for e in rows if e.group == g)} for g in set(groups)
-    }
     info = card(
         name,
         npz,
         settings.spec,
-        {"heads": described, "training_examples": {g: counts[g] for g in sorted(counts)}, **extra},
+        {"heads": described, "training_examples": _group_counts(rows), **extra},
     )
     return TrainedHeads(npz, info, rows, out_of_fold)
 

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extract import extract_article
 from pipelines.extract.dates import find_text_dates, url_date
 from pipelines.models import MetadataField
 from pipelines.models import MetadataSource as Src
-
-PROSE = "<p>" + "The council met on a quiet evening to weigh the plans for the river path and its lights. " * 4 + "</p>"
-
-
-def published(html: str, url: str = "https://news.test/story") -> MetadataField[str]:
-    return extract_article(html, url).metadata.published
-
-
-def page(head: str = "", body: str = "", lang: str = "en") -> str:
-    return f'<html lang="{lang}"><head><title>River path</title>{head}</head><body>{body}{PROSE}</body></html>'
+from tests.support.date_pages import page, published
 
 
 def ld(stamp: str, kind: str = "NewsArticle") -> str:
