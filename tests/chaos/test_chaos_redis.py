@@ -47,17 +47,17 @@ def test_redis_killed_with_aof_loses_nothing(rig: ChaosRig, own_redis: PrivateRe
     rig.enqueue(pages)
     time.sleep(FSYNC_WINDOW)
     rig.start_worker()
-    wait_until(rig.stored_at_least(0.3 * PAGES), 240, message="30% stored")
+    rig.wait(rig.stored_at_least(0.3 * PAGES), 240, message="30% stored")
     own_redis.kill()
     time.sleep(2)
     own_redis.start()  # same port and directory: the append-only file is replayed
     clock = Stopwatch()
     at_restart, orphans = rig.rows.stored(), unacked_tags(rig.redis)
     # The worker reconnects on its own: rows keep arriving without any restart.
-    wait_until(lambda: rig.rows.stored() > at_restart + 20, RECONNECT_LIMIT, message="worker reconnected")
+    rig.wait(lambda: rig.rows.stored() > at_restart + 20, RECONNECT_LIMIT, message="worker reconnected")
     reconnect = clock.elapsed()
     # Deliveries cut off by the outage are unacknowledged in the replayed file; the sweep returns them.
-    wait_until(orphans_returned(rig.redis, orphans), 120, interval=0.5, message="orphans back")
+    rig.wait(orphans_returned(rig.redis, orphans), 120, interval=0.5, message="orphans back")
     orphans_back = clock.elapsed()
     # The producer side reconnects too: pages queued now are processed.
     late = chaos_pages(10, start=PAGES)
@@ -65,8 +65,8 @@ def test_redis_killed_with_aof_loses_nothing(rig: ChaosRig, own_redis: PrivateRe
     everything = [*pages, *late]
     sweep = rig.sweep_seconds()
     limit = rig.settings.worker.visibility_timeout + 2 * sweep + RECONNECT_LIMIT
-    wait_until(lambda: rig.rows.audit(expected_ids(everything)).lost == 0 and in_flight(rig.redis) == 0, 240,
-               interval=0.5, message="all pages processed")  # fmt: skip
+    rig.wait(lambda: rig.rows.audit(expected_ids(everything)).lost == 0 and in_flight(rig.redis) == 0, 240,
+             interval=0.5, message="all pages processed")  # fmt: skip
     drain = clock.elapsed()
     audit = rig.rows.audit(expected_ids(everything))
     record_result(
